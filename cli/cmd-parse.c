@@ -1,0 +1,9 @@
+/* cli/cmd-parse.c - scaffolding only: replaced by the real verb in this session. */
+#include <stdio.h>
+#include "cli/cmd.h"
+int cmd_parse(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fputs("rapporteur parse: not built yet\n", stderr);
+	return 1;
+}

@@ -1,0 +1,75 @@
+/* core/alloc.c - abort-on-OOM allocation (see alloc.h for why). */
+#include "core/alloc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Noreturn void oom(size_t n)
+{
+	fprintf(stderr, "rapporteur: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *rp_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *rp_calloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		oom(count * size);
+	return p;
+}
+
+void *rp_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+void *rp_grow(void *p, size_t size, size_t need, size_t *cap)
+{
+	if (need <= *cap)
+		return p;
+	size_t c = *cap ? *cap : 8;
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			oom(SIZE_MAX);
+		c *= 2;
+	}
+	if (size && c > SIZE_MAX / size)
+		oom(SIZE_MAX);
+	p = rp_realloc(p, c * size);
+	*cap = c;
+	return p;
+}
+
+char *rp_strdup(const char *s)
+{
+	return s ? rp_strndup(s, strlen(s)) : NULL;
+}
+
+char *rp_strndup(const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	size_t len = strnlen(s, n);
+	char *d = rp_malloc(len + 1);
+	memcpy(d, s, len);
+	d[len] = '\0';
+	return d;
+}
+
+void rp_free(void *p)
+{
+	free(p);
+}

@@ -1,0 +1,2 @@
+/* core/date.c - being written */
+#include "core/date.h"

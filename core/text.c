@@ -1,0 +1,2 @@
+/* core/text.c - being written */
+#include "core/text.h"

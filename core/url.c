@@ -1,0 +1,2 @@
+/* core/url.c - being written */
+#include "core/url.h"

@@ -1,0 +1,2 @@
+/* core/utf8.c - being written */
+#include "core/utf8.h"

@@ -1,0 +1,52 @@
+/* core/utf8.h - UTF-8 validation, repair, matching forms and safe cuts.
+ *
+ * Every string that enters a post passes utf8_repair: invalid bytes become
+ * U+FFFD, so nothing is dropped silently and everything after is valid
+ * UTF-8. Matching (tags, keywords, dedupe) compares utf8_fold forms:
+ * NFKC + Unicode case folding (utf8proc), so #IGF2012, #igf2012 and the
+ * full-width forms are one. */
+#ifndef RP_UTF8_H
+#define RP_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+#define UTF8_REPLACEMENT 0xFFFD
+
+/* Decode one code point at *p (p < end), advancing *p by its length.
+ * Invalid or truncated sequences, overlongs, surrogates and values past
+ * U+10FFFF give -1 and advance *p by exactly one byte. */
+int32_t utf8_decode(const char **p, const char *end);
+/* Encode cp (0..0x10FFFF, not a surrogate) into out; returns bytes (1-4),
+ * 0 when cp is not encodable. */
+size_t utf8_encode(int32_t cp, char out[4]);
+
+bool utf8_is_valid(const char *s, size_t n);
+/* Append s (n bytes) to out with every invalid byte replaced by U+FFFD.
+ * NUL bytes are replaced too (a C string cannot carry them). Returns the
+ * number of replacements made. */
+size_t utf8_repair(struct buf *out, const char *s, size_t n);
+
+/* The longest prefix of s (n bytes, valid UTF-8) that is at most max bytes
+ * and does not cut a character: the length to keep. */
+size_t utf8_truncate(const char *s, size_t n, size_t max);
+
+/* Append the matching form of s (n bytes): NFKC, Unicode case folding,
+ * default-ignorable code points removed. Invalid bytes are treated as by
+ * utf8_repair. ASCII input takes a fast path. */
+void utf8_fold(struct buf *out, const char *s, size_t n);
+
+/* Unicode character classes used for hashtags and word boundaries. */
+bool utf8_is_letter(int32_t cp);     /* general category L* or M* (marks join words) */
+bool utf8_is_digit(int32_t cp);      /* general category Nd */
+bool utf8_is_space(int32_t cp);      /* Zs, Zl, Zp, or ASCII whitespace */
+
+/* Characters never allowed in a stored tag or suggestion: C0/C1 controls,
+ * bidi overrides and isolates (U+202A-202E, U+2066-2069), zero-width
+ * characters (U+200B-200F, U+2060, U+FEFF). */
+bool utf8_is_forbidden_in_tag(int32_t cp);
+
+#endif
