@@ -1,2 +1,288 @@
-/* core/utf8.c - being written */
+/* core/utf8.c - UTF-8 validation, repair, matching forms and safe cuts.
+ *
+ * The decoder is strict (RFC 3629): no overlongs, no surrogates, nothing
+ * past U+10FFFF, so "valid" here means what every other tool means by it.
+ * Folding is utf8proc's NFKC + case folding + default-ignorable removal;
+ * it runs on every post the tagger sees, so pure ASCII (most posts) never
+ * reaches utf8proc and never allocates. */
 #include "core/utf8.h"
+
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "core/alloc.h"
+
+static const char replacement[3] = {'\xEF', '\xBF', '\xBD'};
+
+int32_t utf8_decode(const char **pp, const char *end)
+{
+	const unsigned char *p = (const unsigned char *)*pp;
+	const unsigned char *e = (const unsigned char *)end;
+	unsigned c = p[0];
+	int32_t cp;
+	size_t len;
+
+	if (c < 0x80) {
+		*pp += 1;
+		return (int32_t)c;
+	}
+	/* Lead bytes C0, C1 and F5..FF can only start overlongs or values past
+	 * U+10FFFF; the second-byte ranges below exclude the rest (E0 80..9F
+	 * overlong, ED A0..BF surrogates, F0 80..8F overlong, F4 90.. > 10FFFF). */
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		cp = (int32_t)(c & 0x1F);
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		cp = (int32_t)(c & 0x0F);
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		cp = (int32_t)(c & 0x07);
+	} else {
+		goto bad;
+	}
+	if ((size_t)(e - p) < len)
+		goto bad;
+	unsigned lo = 0x80, hi = 0xBF;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (p[1] < lo || p[1] > hi)
+		goto bad;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			goto bad;
+		cp = (cp << 6) | (int32_t)(p[i] & 0x3F);
+	}
+	*pp += len;
+	return cp;
+bad:
+	*pp += 1;
+	return -1;
+}
+
+size_t utf8_encode(int32_t cp, char out[4])
+{
+	if (cp < 0)
+		return 0;
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return 0;
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	if (cp <= 0x10FFFF) {
+		out[0] = (char)(0xF0 | (cp >> 18));
+		out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[3] = (char)(0x80 | (cp & 0x3F));
+		return 4;
+	}
+	return 0;
+}
+
+/* Length of the leading run of ASCII bytes other than NUL. Eight bytes at
+ * a time: feed text is mostly ASCII and this is on the parser's hot path. */
+static size_t ascii_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		/* high bit set anywhere, or a zero byte anywhere */
+		if ((w & 0x8080808080808080ull) ||
+		    ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+			break;
+		i += 8;
+	}
+	while (i < n && (unsigned char)s[i] < 0x80 && s[i] != '\0')
+		i++;
+	return i;
+}
+
+bool utf8_is_valid(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	while (p < end) {
+		p += ascii_prefix(p, (size_t)(end - p));
+		if (p >= end)
+			break;
+		if (*p == '\0') {
+			/* NUL is valid UTF-8; only repair refuses it. */
+			p++;
+			continue;
+		}
+		if (utf8_decode(&p, end) < 0)
+			return false;
+	}
+	return true;
+}
+
+size_t utf8_repair(struct buf *out, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	size_t fixes = 0;
+	buf_reserve(out, n);
+	while (p < end) {
+		const char *run = p;
+		/* Copy the longest valid run in one go. */
+		for (;;) {
+			p += ascii_prefix(p, (size_t)(end - p));
+			if (p >= end || *p == '\0')
+				break;
+			const char *q = p;
+			if (utf8_decode(&q, end) < 0)
+				break;
+			p = q;
+		}
+		buf_add(out, run, (size_t)(p - run));
+		if (p < end) {
+			buf_add(out, replacement, sizeof replacement);
+			fixes++;
+			p++;
+		}
+	}
+	if (!out->data)
+		buf_add(out, "", 0);
+	return fixes;
+}
+
+size_t utf8_truncate(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	size_t k = max;
+	/* s[max] is the first byte dropped: if it continues a character, that
+	 * character would be cut, so drop its lead bytes too. */
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
+/* Enough for most posts without touching the heap. */
+#define FOLD_STACK_CPS 1024
+
+void utf8_fold(struct buf *out, const char *s, size_t n)
+{
+	size_t ascii = ascii_prefix(s, n);
+	if (ascii == n) {
+		/* NFKC is the identity on ASCII, no ASCII character is default
+		 * ignorable, and case folding is A-Z -> a-z. */
+		buf_reserve(out, n);
+		char *d = out->data + out->len;
+		for (size_t i = 0; i < n; i++) {
+			char c = s[i];
+			d[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+		}
+		out->len += n;
+		out->data[out->len] = '\0';
+		return;
+	}
+
+	struct buf fixed = {0};
+	const char *src = s;
+	size_t srclen = n;
+	if (!utf8_is_valid(s + ascii, n - ascii) || memchr(s + ascii, '\0', n - ascii)) {
+		utf8_repair(&fixed, s, n);
+		src = fixed.data;
+		srclen = fixed.len;
+	}
+
+	const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPAT |
+		UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+	utf8proc_int32_t stack[FOLD_STACK_CPS];
+	utf8proc_int32_t *cps = stack;
+	utf8proc_ssize_t cap = FOLD_STACK_CPS;
+	utf8proc_ssize_t got = utf8proc_decompose((const utf8proc_uint8_t *)src,
+		(utf8proc_ssize_t)srclen, cps, cap, opts);
+	if (got > cap) {
+		cap = got;
+		cps = rp_malloc((size_t)cap * sizeof *cps);
+		got = utf8proc_decompose((const utf8proc_uint8_t *)src,
+			(utf8proc_ssize_t)srclen, cps, cap, opts);
+	}
+	if (got < 0) {
+		/* Cannot happen on repaired input; keep the text rather than lose it. */
+		buf_add(out, src, srclen);
+		goto done;
+	}
+	got = utf8proc_normalize_utf32(cps, got, opts);
+	if (got < 0) {
+		buf_add(out, src, srclen);
+		goto done;
+	}
+	buf_reserve(out, (size_t)got * 4);
+	for (utf8proc_ssize_t i = 0; i < got; i++)
+		out->len += utf8_encode(cps[i], out->data + out->len);
+	out->data[out->len] = '\0';
+done:
+	if (cps != stack)
+		rp_free(cps);
+	buf_done(&fixed);
+}
+
+static utf8proc_category_t category(int32_t cp)
+{
+	if (cp < 0 || !utf8proc_codepoint_valid(cp))
+		return UTF8PROC_CATEGORY_CN;
+	return utf8proc_category(cp);
+}
+
+bool utf8_is_letter(int32_t cp)
+{
+	switch (category(cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool utf8_is_digit(int32_t cp)
+{
+	if (cp >= '0' && cp <= '9')
+		return true;
+	return cp >= 0x80 && category(cp) == UTF8PROC_CATEGORY_ND;
+}
+
+bool utf8_is_space(int32_t cp)
+{
+	if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D))
+		return true;
+	if (cp < 0x80)
+		return false;
+	utf8proc_category_t c = category(cp);
+	return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
+}
+
+bool utf8_is_forbidden_in_tag(int32_t cp)
+{
+	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+		return true;           /* C0, DEL, C1; also -1 (an invalid byte) */
+	if (cp >= 0x202A && cp <= 0x202E)
+		return true;           /* bidi embeddings and overrides */
+	if (cp >= 0x2066 && cp <= 0x2069)
+		return true;           /* bidi isolates */
+	if ((cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF)
+		return true;           /* zero-width characters and marks */
+	return cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF);
+}
