@@ -274,6 +274,33 @@ bool utf8_is_space(int32_t cp)
 	return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
 }
 
+size_t utf8_space_len(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t left = (size_t)(end - p);
+	if (left == 0)
+		return 0;
+	unsigned c = u[0];
+	if (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F))
+		return 1;
+	if (c < 0x80)
+		return 0;
+	if (c == 0xC2 && left >= 2 && (u[1] == 0x85 || u[1] == 0xA0))
+		return 2;
+	if (left < 3)
+		return 0;
+	if (c == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
+		return 3;                                   /* U+1680 */
+	if (c == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x80 && u[2] <= 0x8A) ||
+	    u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+		return 3;                                   /* U+2000-200A, 2028, 2029, 202F */
+	if (c == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
+		return 3;                                   /* U+205F */
+	if (c == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3;                                   /* U+3000 */
+	return 0;
+}
+
 bool utf8_is_forbidden_in_tag(int32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))

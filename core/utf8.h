@@ -43,6 +43,12 @@ void utf8_fold(struct buf *out, const char *s, size_t n);
 bool utf8_is_letter(int32_t cp);     /* general category L* or M* (marks join words) */
 bool utf8_is_digit(int32_t cp);      /* general category Nd */
 bool utf8_is_space(int32_t cp);      /* Zs, Zl, Zp, or ASCII whitespace */
+/* The byte length of the whitespace character at p (p < end), 0 when
+ * there is none. Whitespace is Python's str.isspace() set (ASCII
+ * U+0009-000D, U+001C-001F, U+0020, U+0085, U+00A0, U+1680, U+2000-200A,
+ * U+2028, U+2029, U+202F, U+205F, U+3000): the oracle's split() and strip()
+ * use it, and text and date parsing must cut where it cuts. */
+size_t utf8_space_len(const char *p, const char *end);
 
 /* Characters never allowed in a stored tag or suggestion: C0/C1 controls,
  * bidi overrides and isolates (U+202A-202E, U+2066-2069), zero-width

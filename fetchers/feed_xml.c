@@ -1,0 +1,1315 @@
+/* fetchers/feed_xml.c - the SAX2 driver for XML feeds (RSS, RDF, Atom).
+ *
+ * libxml2 reads the (already UTF-8) document and calls us per element;
+ * we keep a stack of frames (element kind, xml:base and xml:lang in
+ * scope) and a stack of text captures, and hand element starts and ends
+ * to the rules in rss.c and atom.c. No tree is built: only the entry
+ * being read is held, in buffers reused from entry to entry.
+ *
+ * Safety: the options never include NOENT, DTDLOAD, DTDATTR, DTDVALID,
+ * XINCLUDE or HUGE; NONET is always on; the external entity loader
+ * refuses everything; getEntity hands out internal entities only, and
+ * counts their expanded bytes against a budget (billion laughs and
+ * quadratic blowup stop with bozo). Depth, entries and field sizes are
+ * capped by the named limits of core/limits.h. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/entities.h>
+
+#include "core/alloc.h"
+#include "core/date.h"
+#include "core/limits.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "core/utf8.h"
+#include "fetchers/feed_xml.h"
+#include "fetchers/feed_int.h"
+
+enum { FR_NORMAL, FR_SERIAL, FR_SKIPDIV };
+
+/* Frames hold a mode too; kept beside struct frame to keep it small. */
+struct frame_ext {
+	int mode;
+	char *own_base;  /* xml:base set on this element (owned), or NULL */
+	const char *base_at_push; /* the oracle's basestack entry */
+	char *own_lang;
+	const char *lang;
+};
+
+struct fx_priv {
+	struct frame_ext *fr; size_t cap_fr;
+	char **leaked; size_t n_leaked, cap_leaked;
+	const char *cur_base;      /* the oracle's self.baseuri; never NULL */
+};
+
+static struct fx_priv *priv_of(const struct fx *fx) { return (struct fx_priv *)fx->bases; }
+
+void fx_bozo(struct fx *fx, const char *why)
+{
+	if (!fx->feed->bozo_reason)
+		fx->feed->bozo_reason = rp_strdup(why);
+	fx->feed->bozo = true;
+}
+
+const char *fx_base(const struct fx *fx)
+{
+	return priv_of(fx)->cur_base;
+}
+
+char *fx_resolve(const struct fx *fx, const char *ref)
+{
+	const char *base = fx_base(fx);
+	char *out = NULL;
+	if (!base[0] || !ref[0])
+		return rp_strdup(ref);
+	if (url_resolve(base, ref, &out) != RP_OK || !out)
+		return rp_strdup(ref);
+	return out;
+}
+
+/* ---- captures ---------------------------------------------------------- */
+
+struct capture *fx_push(struct fx *fx, enum cap what, bool keep)
+{
+	if (fx->n_caps == fx->cap_caps) {
+		size_t old = fx->cap_caps;
+		fx->caps = rp_grow(fx->caps, sizeof *fx->caps, fx->n_caps + 1, &fx->cap_caps);
+		memset(fx->caps + old, 0, (fx->cap_caps - old) * sizeof *fx->caps);
+	}
+	struct capture *c = &fx->caps[fx->n_caps++];
+	c->what = what;
+	c->depth = fx->depth;
+	c->content = false;
+	c->keep = keep;
+	c->cut = false;
+	buf_reset(&c->text);
+	return c;
+}
+
+void fx_map_type(char dst[64], const char *type)
+{
+	size_t i = 0;
+	for (; type && type[i] && i < 63; i++)
+		dst[i] = (char)tolower((unsigned char)type[i]);
+	dst[i] = 0;
+	if (!strcmp(dst, "text") || !strcmp(dst, "plain"))
+		strcpy(dst, "text/plain");
+	else if (!strcmp(dst, "html"))
+		strcpy(dst, "text/html");
+	else if (!strcmp(dst, "xhtml"))
+		strcpy(dst, "application/xhtml+xml");
+}
+
+void fx_set_type(char dst[64], const char *type)
+{
+	snprintf(dst, 64, "%s", type ? type : "");
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !memcmp(s + a - b, suf, b);
+}
+
+void fx_push_content(struct fx *fx, enum cap what, const char *type_attr,
+                     const char *default_type, bool mode_base64, bool keep)
+{
+	fx->incontent++;
+	fx_map_type(fx->cp.type, type_attr ? type_attr : default_type);
+	const char *t = fx->cp.type;
+	fx->cp.base64 = mode_base64 ||
+		!(strncmp(t, "text/", 5) == 0 || ends_with(t, "+xml") || ends_with(t, "/xml"));
+	struct capture *c = fx_push(fx, what, keep);
+	c->content = true;
+}
+
+/* Python's str.isspace() for the code points a strip() removes. */
+static bool py_space(int32_t c)
+{
+	return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 ||
+	       c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
+	       c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+static void py_strip(const char **ps, size_t *pn)
+{
+	const char *s = *ps, *e = s + *pn;
+	while (s < e) {
+		const char *p = s;
+		int32_t c = utf8_decode(&p, e);
+		if (!py_space(c))
+			break;
+		s = p;
+	}
+	while (e > s) {
+		const char *q = e - 1;
+		while (q > s && ((unsigned char)*q & 0xc0) == 0x80)
+			q--;
+		const char *p = q;
+		int32_t c = utf8_decode(&p, e);
+		if (!py_space(c) || p != e)
+			break;
+		e = q;
+	}
+	*ps = s;
+	*pn = (size_t)(e - s);
+}
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z') return c - 'A';
+	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+	if (c >= '0' && c <= '9') return c - '0' + 52;
+	if (c == '+') return 62;
+	if (c == '/') return 63;
+	return -1;
+}
+
+/* base64.decodebytes + .decode('utf8'): lenient about stray characters,
+ * strict about padding; false when it fails (the text is kept). */
+static bool b64_decode(struct buf *out, const char *s, size_t n)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t nd = 0, pad = 0;
+	buf_reset(out);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '=') {
+			pad++;
+			continue;
+		}
+		int v = b64val((unsigned char)s[i]);
+		if (v < 0)
+			continue;
+		if (pad)
+			break;
+		nd++;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addc(out, (char)((acc >> bits) & 0xff));
+		}
+	}
+	if (nd % 4 == 1)
+		return false;
+	if (nd % 4 && pad < 4 - nd % 4)
+		return false;
+	return utf8_is_valid(out->data ? out->data : "", out->len) &&
+	       memchr(out->data ? out->data : "", 0, out->len) == NULL;
+}
+
+/* The oracle repairs UTF-8 that was read as Latin-1 once more (only for
+ * documents read as UTF-8), then maps C1 controls to Windows-1252. */
+static void repair_text(struct fx *fx, struct buf *b)
+{
+	if (!b->len)
+		return;
+	const char *s = b->data, *e = s + b->len;
+	bool high = false, latin = true;
+	for (const char *p = s; p < e;) {
+		int32_t c = utf8_decode(&p, e);
+		if (c > 0xff || c < 0) { latin = false; break; }
+		if (c >= 0x80) high = true;
+	}
+	if (fx->utf8_doc && latin && high) {
+		struct buf *t = &fx->scratch2;
+		buf_reset(t);
+		for (const char *p = s; p < e;)
+			buf_addc(t, (char)utf8_decode(&p, e));
+		if (utf8_is_valid(t->data, t->len) && !memchr(t->data, 0, t->len)) {
+			buf_reset(b);
+			buf_add(b, t->data, t->len);
+		}
+		s = b->data;
+		e = s + b->len;
+	}
+	static const uint16_t cp1252[32] = {
+		0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+	};
+	if (!memchr(s, 0xc2, b->len))
+		return;
+	struct buf *t = &fx->scratch2;
+	buf_reset(t);
+	bool changed = false;
+	for (const char *p = s; p < e;) {
+		const char *q = p;
+		int32_t c = utf8_decode(&p, e);
+		if (c >= 0x80 && c <= 0x9f && cp1252[c - 0x80]) {
+			char u[4];
+			buf_add(t, u, utf8_encode(cp1252[c - 0x80], u));
+			changed = true;
+		} else {
+			buf_add(t, q, (size_t)(p - q));
+		}
+	}
+	if (changed) {
+		buf_reset(b);
+		buf_add(b, t->data, t->len);
+	}
+}
+
+bool fx_pop(struct fx *fx, struct buf *out, bool *was_content)
+{
+	if (was_content)
+		*was_content = false;
+	if (!fx->n_caps || fx->caps[fx->n_caps - 1].depth != fx->depth)
+		return false;
+	struct capture *c = &fx->caps[--fx->n_caps];
+	if (was_content)
+		*was_content = c->content;
+	buf_reset(out);
+	const char *s = c->text.data ? c->text.data : "";
+	size_t n = c->text.len;
+	if (c->cut)
+		n = utf8_truncate(s, n, RP_FIELD_MAX_BYTES);
+	py_strip(&s, &n);
+	bool b64 = c->content && fx->cp.base64;
+	if (b64 && n && b64_decode(&fx->scratch2, s, n)) {
+		buf_add(out, fx->scratch2.data, fx->scratch2.len);
+	} else {
+		buf_add(out, s, n);
+	}
+	if (out->len && (c->what == CAP_LINK || (c->what == CAP_ID && fx->ent.guidislink))) {
+		char *r = fx_resolve(fx, out->data);
+		buf_reset(out);
+		buf_adds(out, r);
+		rp_free(r);
+	}
+	if (c->keep)
+		repair_text(fx, out);
+	if (c->content) {
+		fx->incontent--;
+		fx->cp.type[0] = 0;
+		fx->cp.base64 = false;
+	}
+	return true;
+}
+
+struct raw *fx_context(struct fx *fx)
+{
+	if (fx->insource)
+		return NULL;
+	if (fx->inimage && !fx->inentry)
+		return NULL;
+	if (fx->intextinput)
+		return NULL;
+	if (fx->inentry)
+		return &fx->ent;
+	return &fx->top;
+}
+
+static char *dup_or_null(const char *s) { return s ? rp_strdup(s) : NULL; }
+
+void fx_add_link(struct raw *r, const char *href, const char *rel, const char *type,
+                 const char *length)
+{
+	r->links = rp_grow(r->links, sizeof *r->links, r->n_links + 1, &r->cap_links);
+	struct link_rec *l = &r->links[r->n_links++];
+	l->href = dup_or_null(href);
+	l->rel = dup_or_null(rel);
+	l->type = dup_or_null(type);
+	l->length = dup_or_null(length);
+}
+
+static bool streq0(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+void fx_add_tag(struct raw *r, const char *term, const char *scheme, const char *label)
+{
+	if ((!term || !*term) && (!scheme || !*scheme) && (!label || !*label))
+		return;
+	for (size_t i = 0; i < r->n_tags; i++)
+		if (streq0(r->tags[i].term, term) && streq0(r->tags[i].scheme, scheme) &&
+		    streq0(r->tags[i].label, label))
+			return;
+	if (r->n_tags >= RP_FEED_MAX_TAGS * 4)
+		return;
+	r->tags = rp_grow(r->tags, sizeof *r->tags, r->n_tags + 1, &r->cap_tags);
+	struct tag_rec *t = &r->tags[r->n_tags++];
+	t->term = dup_or_null(term);
+	t->scheme = dup_or_null(scheme);
+	t->label = dup_or_null(label);
+}
+
+struct author_rec *fx_new_author(struct raw *r)
+{
+	if (r->n_authors == r->cap_authors) {
+		size_t old = r->cap_authors;
+		r->authors = rp_grow(r->authors, sizeof *r->authors, r->n_authors + 1, &r->cap_authors);
+		memset(r->authors + old, 0, (r->cap_authors - old) * sizeof *r->authors);
+	}
+	struct author_rec *a = &r->authors[r->n_authors++];
+	a->any = a->has_name = a->has_email = false;
+	buf_reset(&a->name);
+	buf_reset(&a->email);
+	return a;
+}
+
+static void raw_reset(struct raw *r)
+{
+	buf_reset(&r->title);
+	r->title_type[0] = 0;
+	r->has_title = false;
+	r->title_d = -1;
+	buf_reset(&r->summary);
+	r->summary_type[0] = 0;
+	r->has_summary = false;
+	r->summary_d = -1;
+	r->summary_detail = false;
+	r->content_type[0] = 0;
+	r->has_content_list = false;
+	r->has_content = false;
+	buf_reset(&r->link);
+	r->has_link = false;
+	buf_reset(&r->id);
+	r->has_id = false;
+	r->id_d = -1;
+	r->guidislink = false;
+	rp_free(r->published_raw);
+	r->published_raw = NULL;
+	r->has_published = false;
+	rp_free(r->updated_raw);
+	r->updated_raw = NULL;
+	r->has_updated = false;
+	r->n_authors = 0;
+	for (size_t i = 0; i < r->n_tags; i++) {
+		rp_free(r->tags[i].term);
+		rp_free(r->tags[i].scheme);
+		rp_free(r->tags[i].label);
+	}
+	r->n_tags = 0;
+	for (size_t i = 0; i < r->n_links; i++) {
+		rp_free(r->links[i].href);
+		rp_free(r->links[i].rel);
+		rp_free(r->links[i].type);
+		rp_free(r->links[i].length);
+	}
+	r->n_links = 0;
+	buf_reset(&r->lang);
+}
+
+static void raw_done(struct raw *r)
+{
+	raw_reset(r);
+	buf_done(&r->title);
+	buf_done(&r->summary);
+	buf_done(&r->link);
+	buf_done(&r->id);
+	buf_done(&r->lang);
+	for (size_t i = 0; i < r->cap_authors; i++) {
+		buf_done(&r->authors[i].name);
+		buf_done(&r->authors[i].email);
+	}
+	rp_free(r->authors);
+	rp_free(r->tags);
+	rp_free(r->links);
+}
+
+/* ---- attributes -------------------------------------------------------- */
+
+static bool name_ieq(const xmlChar *a, const char *b)
+{
+	return a && strcasecmp((const char *)a, b) == 0;
+}
+
+char *attr_get(const struct attrs *at, const char *name, bool any_ns)
+{
+	for (int i = 0; i < at->n; i++) {
+		const xmlChar **a = at->a + 5 * i;
+		if (!name_ieq(a[0], name))
+			continue;
+		if (a[2] && !any_ns)
+			continue;
+		return rp_strndup((const char *)a[3], (size_t)(a[4] - a[3]));
+	}
+	return NULL;
+}
+
+bool attr_has(const struct attrs *at, const char *name)
+{
+	for (int i = 0; i < at->n; i++)
+		if (name_ieq(at->a[5 * i], name) && !at->a[5 * i + 2])
+			return true;
+	return false;
+}
+
+static const char XML_NS[] = "http://www.w3.org/XML/1998/namespace";
+
+static char *attr_xml(const struct attrs *at, const char *name)
+{
+	/* xml:NAME, else an unprefixed NAME (the oracle reads both) */
+	for (int i = 0; i < at->n; i++) {
+		const xmlChar **a = at->a + 5 * i;
+		if (name_ieq(a[0], name) && a[2] && !strcmp((const char *)a[2], XML_NS))
+			return rp_strndup((const char *)a[3], (size_t)(a[4] - a[3]));
+	}
+	return attr_get(at, name, false);
+}
+
+/* ---- element names ----------------------------------------------------- */
+
+enum ns {
+	NS_DEFAULT, NS_DC, NS_DCTERMS, NS_CONTENT, NS_XHTML, NS_MEDIA, NS_OTHER_KNOWN, NS_UNKNOWN,
+};
+
+static const char *const default_ns[] = {
+	"http://backend.userland.com/rss", "http://blogs.law.harvard.edu/tech/rss",
+	"http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/",
+	"http://example.com/newformat#", "http://example.com/necho", "http://purl.org/echo/",
+	"uri/of/echo/namespace#", "http://purl.org/pie/", "http://purl.org/atom/ns#",
+	"http://www.w3.org/2005/atom", "http://purl.org/rss/1.0/modules/rss091#",
+};
+
+static enum ns ns_of_uri(const char *uri, const char *prefix)
+{
+	if (!uri) {
+		/* undeclared prefix: the oracle's lenient parser goes by the prefix */
+		if (!prefix) return NS_DEFAULT;
+		if (!strcmp(prefix, "dc")) return NS_DC;
+		if (!strcmp(prefix, "dcterms")) return NS_DCTERMS;
+		if (!strcmp(prefix, "content")) return NS_CONTENT;
+		if (!strcmp(prefix, "xhtml")) return NS_XHTML;
+		if (!strcmp(prefix, "media")) return NS_MEDIA;
+		if (!strcmp(prefix, "atom")) return NS_DEFAULT;
+		return NS_OTHER_KNOWN;
+	}
+	if (strcasestr(uri, "backend.userland.com/rss"))
+		return NS_DEFAULT;
+	for (size_t i = 0; i < sizeof default_ns / sizeof default_ns[0]; i++)
+		if (!strcasecmp(uri, default_ns[i]))
+			return NS_DEFAULT;
+	if (!strcasecmp(uri, "http://purl.org/dc/elements/1.1/")) return NS_DC;
+	if (!strcasecmp(uri, "http://purl.org/dc/terms/")) return NS_DCTERMS;
+	if (!strcasecmp(uri, "http://purl.org/rss/1.0/modules/content/")) return NS_CONTENT;
+	if (!strcasecmp(uri, "http://www.w3.org/1999/xhtml")) return NS_XHTML;
+	if (!strcasecmp(uri, "http://search.yahoo.com/mrss") ||
+	    !strcasecmp(uri, "http://search.yahoo.com/mrss/")) return NS_MEDIA;
+	/* an unknown namespace as the default one: matched by local name */
+	return prefix ? NS_UNKNOWN : NS_DEFAULT;
+}
+
+struct name_el { const char *name; enum el el; };
+
+static const struct name_el default_names[] = {
+	{ "rss", EL_RSS }, { "channel", EL_CHANNEL }, { "feed", EL_FEED },
+	{ "item", EL_ITEM }, { "entry", EL_ITEM }, { "title", EL_TITLE }, { "link", EL_LINK },
+	{ "description", EL_DESCRIPTION }, { "abstract", EL_ABSTRACT }, { "summary", EL_SUMMARY },
+	{ "content", EL_CONTENT }, { "body", EL_BODY }, { "guid", EL_GUID }, { "id", EL_GUID },
+	{ "published", EL_PUBLISHED }, { "issued", EL_PUBLISHED }, { "pubdate", EL_PUBLISHED },
+	{ "updated", EL_UPDATED }, { "modified", EL_UPDATED }, { "lastbuilddate", EL_UPDATED },
+	{ "created", EL_CREATED }, { "author", EL_AUTHOR }, { "managingeditor", EL_AUTHOR },
+	{ "name", EL_NAME }, { "email", EL_EMAIL }, { "url", EL_URI }, { "uri", EL_URI },
+	{ "homepage", EL_URI }, { "category", EL_CATEGORY }, { "keywords", EL_CATEGORY },
+	{ "enclosure", EL_ENCLOSURE }, { "source", EL_SOURCE }, { "image", EL_IMAGE },
+	{ "textinput", EL_TEXTINPUT }, { "language", EL_LANGUAGE },
+	{ "subtitle", EL_TEXTCONSTRUCT }, { "tagline", EL_TEXTCONSTRUCT },
+	{ "rights", EL_TEXTCONSTRUCT }, { "copyright", EL_TEXTCONSTRUCT },
+	{ "info", EL_TEXTCONSTRUCT }, { "contributor", EL_CONTRIBUTOR },
+	{ "webmaster", EL_PUBLISHER }, { "div", EL_DIV },
+	{ NULL, EL_UNKNOWN },
+};
+static const struct name_el dc_names[] = {
+	{ "title", EL_TITLE }, { "description", EL_DESCRIPTION }, { "creator", EL_AUTHOR },
+	{ "author", EL_AUTHOR }, { "date", EL_UPDATED }, { "subject", EL_CATEGORY },
+	{ "language", EL_LANGUAGE }, { "rights", EL_TEXTCONSTRUCT },
+	{ "publisher", EL_PUBLISHER }, { "contributor", EL_DC_CONTRIBUTOR },
+	{ NULL, EL_PREFIXED },
+};
+static const struct name_el dcterms_names[] = {
+	{ "issued", EL_PUBLISHED }, { "modified", EL_UPDATED }, { "created", EL_CREATED },
+	{ NULL, EL_PREFIXED },
+};
+static const struct name_el content_names[] = { { "encoded", EL_CONTENT_ENCODED }, { NULL, EL_PREFIXED } };
+static const struct name_el xhtml_names[] = { { "body", EL_BODY }, { "div", EL_DIV }, { NULL, EL_PREFIXED } };
+static const struct name_el media_names[] = {
+	{ "content", EL_MEDIA_CONTENT }, { "thumbnail", EL_MEDIA_THUMBNAIL },
+	{ "description", EL_MEDIA_TEXT }, { "title", EL_MEDIA_TEXT }, { NULL, EL_PREFIXED },
+};
+
+static enum el lookup(const struct name_el *t, const char *local)
+{
+	for (; t->name; t++)
+		if (!strcasecmp(t->name, local))
+			return t->el;
+	return t->el;
+}
+
+/* A small cache from (interned localname, interned URI) to the kind:
+ * libxml2 interns names in its dictionary, so pointers repeat. */
+#define NAME_CACHE 512
+struct name_cache_ent { const xmlChar *local, *uri, *prefix; enum el el; bool prefixed; };
+static _Thread_local struct name_cache_ent name_cache[NAME_CACHE];
+static _Thread_local const void *name_cache_dict;
+
+static enum el classify(struct fx *fx, const xmlChar *local, const xmlChar *prefix,
+                        const xmlChar *uri, bool *prefixed)
+{
+	if (name_cache_dict != fx->ctxt->dict) {
+		memset(name_cache, 0, sizeof name_cache);
+		name_cache_dict = fx->ctxt->dict;
+	}
+	size_t h = (((uintptr_t)local >> 3) ^ ((uintptr_t)uri >> 5) ^ ((uintptr_t)prefix >> 7)) % NAME_CACHE;
+	struct name_cache_ent *ce = &name_cache[h];
+	if (ce->local == local && ce->uri == uri && ce->prefix == prefix && local) {
+		*prefixed = ce->prefixed;
+		return ce->el;
+	}
+	enum ns ns = ns_of_uri((const char *)uri, (const char *)prefix);
+	const char *l = (const char *)local;
+	enum el el;
+	*prefixed = ns != NS_DEFAULT;
+	switch (ns) {
+	case NS_DEFAULT: el = lookup(default_names, l); break;
+	case NS_DC: el = lookup(dc_names, l); break;
+	case NS_DCTERMS: el = lookup(dcterms_names, l); break;
+	case NS_CONTENT: el = lookup(content_names, l); break;
+	case NS_XHTML: el = lookup(xhtml_names, l); break;
+	case NS_MEDIA: el = lookup(media_names, l); break;
+	case NS_OTHER_KNOWN: el = EL_PREFIXED; break;
+	default: el = EL_UNKNOWN; break;
+	}
+	ce->local = local;
+	ce->uri = uri;
+	ce->prefix = prefix;
+	ce->el = el;
+	ce->prefixed = *prefixed;
+	return el;
+}
+
+/* ---- entries ----------------------------------------------------------- */
+
+static void free_leaked(struct fx_priv *p)
+{
+	for (size_t i = 0; i < p->n_leaked; i++)
+		rp_free(p->leaked[i]);
+	p->n_leaked = 0;
+}
+
+void fx_entry_begin(struct fx *fx);
+void fx_entry_end(struct fx *fx);
+
+void fx_entry_begin(struct fx *fx)
+{
+	if (fx->entry)
+		fx_entry_end(fx);
+	raw_reset(&fx->ent);
+	fx->entry = rp_calloc(1, sizeof *fx->entry);
+	feed_entry_init(fx->entry);
+	const char *lang = priv_of(fx)->fr[fx->depth].lang;
+	if (lang)
+		buf_adds(&fx->ent.lang, lang);
+}
+
+static char *normalise_plain(const char *s, size_t n)
+{
+	struct buf b = { 0 };
+	text_plain(&b, s, n);
+	if (!b.len) {
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+static char *normalise_html(const char *s, size_t n)
+{
+	struct buf b = { 0 };
+	text_from_html(&b, s, n);
+	if (!b.len) {
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+static bool ws_char(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
+
+/* trimmed (FEED_SCHEMA whitespace) copy; NULL when empty */
+char *fx_trim_dup(const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	while (n && (ws_char((unsigned char)*s) || ((unsigned char)s[0] == 0xc2 && n > 1 && (unsigned char)s[1] == 0xa0))) {
+		if (ws_char((unsigned char)*s)) { s++; n--; } else { s += 2; n -= 2; }
+	}
+	while (n && (ws_char((unsigned char)s[n - 1]) || (n > 1 && (unsigned char)s[n - 2] == 0xc2 && (unsigned char)s[n - 1] == 0xa0))) {
+		if (ws_char((unsigned char)s[n - 1])) n--; else n -= 2;
+	}
+	return n ? rp_strndup(s, n) : NULL;
+}
+
+static bool family_atom(const struct fx *fx)
+{
+	return fx->version == V_ATOM10 || fx->version == V_ATOM03 || fx->version == V_ATOM;
+}
+
+/* A text value by the rules of the document's format. */
+static char *norm_text(const struct fx *fx, const struct buf *b, const char *type)
+{
+	const char *s = b->data ? b->data : "";
+	if (!family_atom(fx))
+		return normalise_html(s, b->len);
+	struct buf out = { 0 };
+	if (!atom_text(&out, s, b->len, type && *type ? type : "text/plain") || !out.len) {
+		buf_done(&out);
+		return NULL;
+	}
+	return buf_detach(&out);
+}
+
+static void set_date(const char *raw, int64_t *t, bool *has)
+{
+	int64_t v;
+	if (raw && date_parse(raw, &v) == RP_OK) {
+		char iso[DATE_ISO_LEN];
+		date_format(v, iso);
+		/* the oracle keeps years 1..9999 only */
+		if (iso[0] != '-' && strlen(iso) == DATE_ISO_LEN - 1 && strncmp(iso, "0000", 4)) {
+			*t = v;
+			*has = true;
+		}
+	}
+}
+
+static char *author_of(const struct raw *r)
+{
+	for (size_t i = 0; i < r->n_authors; i++) {
+		const struct author_rec *a = &r->authors[i];
+		if (!a->any)
+			continue;
+		char *s = NULL;
+		if (a->has_name)
+			s = normalise_plain(a->name.data ? a->name.data : "", a->name.len);
+		if (!s && a->has_email)
+			s = normalise_plain(a->email.data ? a->email.data : "", a->email.len);
+		return s;
+	}
+	return NULL;
+}
+
+static void add_enclosure(struct feed_entry *e, const char *url, const char *type, const char *length)
+{
+	char *u = fx_trim_dup(url, strlen(url));
+	if (!u)
+		return;
+	for (size_t i = 0; i < e->n_enclosures; i++)
+		if (!strcmp(e->enclosures[i].url, u)) {
+			rp_free(u);
+			return;
+		}
+	if (e->n_enclosures >= RP_FEED_MAX_ENCLOSURES) {
+		rp_free(u);
+		return;
+	}
+	e->enclosures = rp_grow(e->enclosures, sizeof *e->enclosures, e->n_enclosures + 1,
+	                        &e->cap_enclosures);
+	struct feed_enclosure *x = &e->enclosures[e->n_enclosures++];
+	x->url = u;
+	x->type = type ? fx_trim_dup(type, strlen(type)) : NULL;
+	x->length = -1;
+	if (length) {
+		const char *s = length;
+		size_t n = strlen(s);
+		while (n && ws_char((unsigned char)*s)) { s++; n--; }
+		while (n && ws_char((unsigned char)s[n - 1])) n--;
+		bool digits = n > 0 && n <= 18;
+		for (size_t i = 0; i < n && digits; i++)
+			digits = s[i] >= '0' && s[i] <= '9';
+		if (digits) {
+			int64_t v = 0;
+			for (size_t i = 0; i < n; i++)
+				v = v * 10 + (s[i] - '0');
+			x->length = v;
+		}
+	}
+}
+
+void fx_entry_end(struct fx *fx)
+{
+	struct feed_entry *e = fx->entry;
+	struct raw *r = &fx->ent;
+	if (!e)
+		return;
+	fx->entry = NULL;
+	fx->inentry = false;
+	fx->ent.has_content = false;
+
+	e->id = r->has_id ? fx_trim_dup(r->id.data, r->id.len) : NULL;
+	if (family_atom(fx)) {
+		const char *l = atom_pick_link(r);
+		e->link = l ? fx_trim_dup(l, strlen(l)) : NULL;
+	} else {
+		e->link = r->has_link ? fx_trim_dup(r->link.data, r->link.len) : NULL;
+	}
+	if (r->has_title)
+		e->title = norm_text(fx, &r->title, r->title_type);
+	if (r->has_summary) {
+		const char *type = r->summary_detail ? r->summary_type
+		                 : r->has_content_list ? r->content_type : "text/plain";
+		e->summary_text = norm_text(fx, &r->summary, type);
+	}
+	set_date(r->published_raw, &e->published, &e->has_published);
+	set_date(r->updated_raw, &e->updated, &e->has_updated);
+	e->author = author_of(r);
+	for (size_t i = 0; i < r->n_tags; i++) {
+		const char *t = r->tags[i].term;
+		if (!t)
+			continue;
+		char *p = normalise_plain(t, strlen(t));
+		if (!p)
+			continue;
+		if (e->tags.n < RP_FEED_MAX_TAGS)
+			strv_push_unique(&e->tags, p);
+		rp_free(p);
+	}
+	for (size_t i = 0; i < r->n_links; i++) {
+		const struct link_rec *l = &r->links[i];
+		if (l->rel && !strcmp(l->rel, "enclosure") && l->href)
+			add_enclosure(e, l->href, l->type, l->length);
+	}
+	if (r->lang.len)
+		e->lang = rp_strdup(r->lang.data);
+	else if (fx->top.lang.len)
+		e->lang = rp_strdup(fx->top.lang.data);
+
+	struct feed *f = fx->feed;
+	if (fx->version == V_NONE) {
+		feed_entry_done(e);
+	} else if (f->n_entries + (fx->fn ? 0 : 0) >= RP_FEED_MAX_ENTRIES) {
+		fx_bozo(fx, "too many entries");
+		feed_entry_done(e);
+		xmlStopParser(fx->ctxt);
+		fx->stopped = true;
+	} else if (fx->fn) {
+		f->n_entries++; /* counted, not kept */
+		fx->fn(fx->fn_ctx, f, e);
+		feed_entry_done(e);
+	} else {
+		f->entries = rp_grow(f->entries, sizeof *f->entries, f->n_entries + 1, &f->cap_entries);
+		f->entries[f->n_entries++] = *e;
+	}
+	rp_free(e);
+}
+
+/* ---- SAX callbacks ----------------------------------------------------- */
+
+static void ensure_frames(struct fx *fx)
+{
+	struct fx_priv *p = priv_of(fx);
+	size_t need = (size_t)fx->depth + 1;
+	if (need > fx->cap_frames) {
+		size_t c1 = fx->cap_frames, c2 = p->cap_fr;
+		fx->frames = rp_grow(fx->frames, sizeof *fx->frames, need, &fx->cap_frames);
+		p->fr = rp_grow(p->fr, sizeof *p->fr, need, &p->cap_fr);
+		(void)c1;
+		memset(p->fr + c2, 0, (p->cap_fr - c2) * sizeof *p->fr);
+	}
+}
+
+static void serialise_start(struct fx *fx, const xmlChar *local, int nb_ns, const xmlChar **ns,
+                            int nb_attr, const xmlChar **attrs)
+{
+	if (!fx->n_caps)
+		return;
+	struct capture *c = &fx->caps[fx->n_caps - 1];
+	if (!c->keep)
+		return;
+	struct buf *b = &c->text;
+	buf_addc(b, '<');
+	buf_adds(b, (const char *)local);
+	for (int i = 0; i < nb_ns; i++) {
+		buf_adds(b, ns[2 * i] ? " xmlns:" : " xmlns");
+		if (ns[2 * i])
+			buf_adds(b, (const char *)ns[2 * i]);
+		buf_adds(b, "=\"");
+		for (const char *s = (const char *)ns[2 * i + 1]; s && *s; s++) {
+			if (*s == '"') buf_adds(b, "&quot;");
+			else if (*s == '&') buf_adds(b, "&amp;");
+			else if (*s == '<') buf_adds(b, "&lt;");
+			else if (*s == '>') buf_adds(b, "&gt;");
+			else buf_addc(b, *s);
+		}
+		buf_addc(b, '"');
+	}
+	for (int i = 0; i < nb_attr; i++) {
+		const xmlChar **a = attrs + 5 * i;
+		buf_addc(b, ' ');
+		if (a[1]) {
+			buf_adds(b, (const char *)a[1]);
+			buf_addc(b, ':');
+		}
+		for (const char *s = (const char *)a[0]; *s; s++)
+			buf_addc(b, (char)tolower((unsigned char)*s));
+		buf_adds(b, "=\"");
+		for (const xmlChar *s = a[3]; s < a[4]; s++) {
+			if (*s == '"') buf_adds(b, "&quot;");
+			else if (*s == '&') buf_adds(b, "&amp;");
+			else if (*s == '<') buf_adds(b, "&lt;");
+			else if (*s == '>') buf_adds(b, "&gt;");
+			else buf_addc(b, (char)*s);
+		}
+		buf_addc(b, '"');
+	}
+	buf_addc(b, '>');
+}
+
+static void serialise_end(struct fx *fx, const xmlChar *local)
+{
+	if (!fx->n_caps)
+		return;
+	struct capture *c = &fx->caps[fx->n_caps - 1];
+	if (!c->keep)
+		return;
+	buf_adds(&c->text, "</");
+	buf_adds(&c->text, (const char *)local);
+	buf_addc(&c->text, '>');
+}
+
+static bool cp_is_xhtml(const struct fx *fx)
+{
+	return !strcmp(fx->cp.type, "application/xhtml+xml");
+}
+
+static void track_namespaces(struct fx *fx, int nb_ns, const xmlChar **ns)
+{
+	if (fx->version != V_NONE)
+		return;
+	for (int i = 0; i < nb_ns && fx->version == V_NONE; i++) {
+		const char *pfx = (const char *)ns[2 * i];
+		const char *uri = (const char *)ns[2 * i + 1];
+		if (!uri)
+			continue;
+		if (!pfx && !strcasecmp(uri, "http://my.netscape.com/rdf/simple/0.9/"))
+			fx->version = V_RSS090;
+		else if (!strcasecmp(uri, "http://purl.org/rss/1.0/"))
+			fx->version = V_RSS10;
+		else if (!strcasecmp(uri, "http://www.w3.org/2005/Atom"))
+			fx->version = V_ATOM10;
+	}
+}
+
+static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                      int nb_ns, const xmlChar **ns, int nb_attr, int nb_def,
+                      const xmlChar **attrs)
+{
+	struct fx *fx = ctx;
+	(void)nb_def;
+	if (fx->stopped)
+		return;
+	fx->depth++;
+	if (fx->depth > RP_FEED_MAX_DEPTH) {
+		fx_bozo(fx, "nesting too deep");
+		fx->stopped = true;
+		xmlStopParser(fx->ctxt);
+		return;
+	}
+	ensure_frames(fx);
+	struct fx_priv *p = priv_of(fx);
+	struct frame_ext *fe = &p->fr[fx->depth];
+	struct frame_ext *parent = &p->fr[fx->depth - 1];
+	fx->frames[fx->depth].el = EL_UNKNOWN;
+	fe->mode = FR_NORMAL;
+	fe->own_base = NULL;
+	fe->own_lang = NULL;
+
+	struct attrs at = { nb_attr, attrs, fx };
+
+	/* xml:base: each resolved against the outer base */
+	char *b = attr_xml(&at, "base");
+	if (b) {
+		char *nb;
+		if (p->cur_base[0]) {
+			if (url_resolve(p->cur_base, b, &nb) != RP_OK || !nb)
+				nb = rp_strdup(p->cur_base);
+			rp_free(b);
+		} else {
+			nb = b;
+		}
+		fe->own_base = nb;
+		p->cur_base = nb;
+	}
+	fe->base_at_push = p->cur_base;
+	/* xml:lang */
+	char *l = attr_xml(&at, "lang");
+	if (l) {
+		if (!*l) {
+			rp_free(l);
+			fe->lang = NULL;
+		} else {
+			fe->own_lang = l;
+			fe->lang = l;
+		}
+	} else {
+		fe->lang = fx->depth > 1 ? parent->lang : NULL;
+	}
+
+	track_namespaces(fx, nb_ns, ns);
+
+	bool prefixed;
+	enum el el = classify(fx, local, prefix, uri, &prefixed);
+	const char *lname = (const char *)local;
+
+	/* inline markup inside a text construct */
+	if (fx->incontent && !ends_with(fx->cp.type, "xml")) {
+		if (el == EL_DIV) {
+			fe->mode = FR_SKIPDIV;
+			return;
+		}
+		fx_set_type(fx->cp.type, "application/xhtml+xml");
+	}
+	if (fx->incontent && cp_is_xhtml(fx)) {
+		fe->mode = FR_SERIAL;
+		serialise_start(fx, local, nb_ns, ns, nb_attr, attrs);
+		return;
+	}
+
+	if (!prefixed && strcasecmp(lname, "title") && strcasecmp(lname, "link") &&
+	    strcasecmp(lname, "description") && strcasecmp(lname, "name"))
+		fx->intextinput = false;
+	if (!prefixed && strcasecmp(lname, "title") && strcasecmp(lname, "link") &&
+	    strcasecmp(lname, "description") && strcasecmp(lname, "url") &&
+	    strcasecmp(lname, "href") && strcasecmp(lname, "width") && strcasecmp(lname, "height"))
+		fx->inimage = false;
+
+	fx->frames[fx->depth].el = el;
+	if (el == EL_UNKNOWN || el == EL_PREFIXED || el == EL_DIV) {
+		/* the oracle collects the text of an unknown element without
+		 * attributes on its own; with attributes it goes to the parent */
+		if (nb_attr == 0 && nb_ns == 0)
+			fx_push(fx, CAP_DISCARD, false);
+		return;
+	}
+	rss_start(fx, el, &at);
+}
+
+static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct fx *fx = ctx;
+	(void)prefix;
+	(void)uri;
+	if (fx->stopped || fx->depth <= 0)
+		return;
+	struct fx_priv *p = priv_of(fx);
+	struct frame_ext *fe = &p->fr[fx->depth];
+	enum el el = fx->frames[fx->depth].el;
+
+	if (fe->mode == FR_NORMAL) {
+		if (el == EL_UNKNOWN || el == EL_PREFIXED || el == EL_DIV) {
+			struct buf *t = &fx->scratch;
+			fx_pop(fx, t, NULL);
+		} else {
+			rss_end(fx, el);
+		}
+	}
+	if (fx->incontent) {
+		bool div = el == EL_DIV || !strcasecmp((const char *)local, "div");
+		if (!ends_with(fx->cp.type, "xml")) {
+			if (div)
+				goto scope;
+			fx_set_type(fx->cp.type, "application/xhtml+xml");
+		}
+		if (cp_is_xhtml(fx) && fe->mode != FR_NORMAL)
+			serialise_end(fx, local);
+	}
+scope:
+	/* xml:base going out of scope, as the oracle does it: the parent's
+	 * base comes back only when it is not empty */
+	{
+		const char *parent_base = fx->depth > 1 ? p->fr[fx->depth - 1].base_at_push : "";
+		if (fe->own_base) {
+			if (parent_base[0] || fx->depth == 1) {
+				if (p->cur_base == fe->own_base)
+					p->cur_base = parent_base[0] ? parent_base : p->cur_base;
+			}
+			if (p->cur_base == fe->own_base) {
+				p->leaked = rp_grow(p->leaked, sizeof *p->leaked, p->n_leaked + 1, &p->cap_leaked);
+				p->leaked[p->n_leaked++] = fe->own_base;
+			} else {
+				rp_free(fe->own_base);
+			}
+			fe->own_base = NULL;
+		} else if (parent_base[0]) {
+			p->cur_base = parent_base;
+		}
+		rp_free(fe->own_lang);
+		fe->own_lang = NULL;
+	}
+	/* captures opened deeper than this (unbalanced rules) are dropped */
+	while (fx->n_caps && fx->caps[fx->n_caps - 1].depth >= fx->depth) {
+		if (fx->caps[fx->n_caps - 1].content) {
+			fx->incontent--;
+			fx->cp.type[0] = 0;
+		}
+		fx->n_caps--;
+	}
+	fx->depth--;
+}
+
+static void sax_characters(void *ctx, const xmlChar *ch, int len)
+{
+	struct fx *fx = ctx;
+	if (fx->stopped || !fx->n_caps || len <= 0)
+		return;
+	struct capture *c = &fx->caps[fx->n_caps - 1];
+	if (!c->keep)
+		return;
+	if (c->cut)
+		return;
+	size_t n = (size_t)len;
+	bool esc = fx->incontent && cp_is_xhtml(fx);
+	if (c->text.len + n > RP_FIELD_MAX_BYTES + 8) {
+		c->cut = true;
+		fx_bozo(fx, "text field too long");
+		n = RP_FIELD_MAX_BYTES + 8 - c->text.len;
+		if (c->text.len > RP_FIELD_MAX_BYTES + 8)
+			n = 0;
+	}
+	if (!esc) {
+		buf_add(&c->text, ch, n);
+		return;
+	}
+	const char *s = (const char *)ch, *e = s + n, *run = s;
+	for (; s < e; s++) {
+		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : NULL;
+		if (!rep)
+			continue;
+		buf_add(&c->text, run, (size_t)(s - run));
+		buf_adds(&c->text, rep);
+		run = s + 1;
+	}
+	buf_add(&c->text, run, (size_t)(e - run));
+}
+
+static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
+{
+	struct fx *fx = ctx;
+	xmlParserCtxtPtr ctxt = fx->ctxt;
+	xmlEntityPtr ent = xmlGetPredefinedEntity(name);
+	if (ent)
+		return ent;
+	if (fx->stopped)
+		return NULL;
+	if (ctxt->myDoc)
+		ent = xmlGetDocEntity(ctxt->myDoc, name);
+	if (ent) {
+		if (ent->etype != XML_INTERNAL_GENERAL_ENTITY) {
+			fx_bozo(fx, "external entity refused");
+			return NULL;
+		}
+		fx->entity_bytes += (size_t)ent->length + 32;
+		if (fx->entity_bytes > fx->entity_budget) {
+			fx_bozo(fx, "entity expansion limit");
+			fx->stopped = true;
+			xmlStopParser(ctxt);
+			return NULL;
+		}
+		return ent;
+	}
+	if (ctxt->inSubset)
+		return NULL;
+	fx_bozo(fx, "undefined entity");
+	/* HTML entities: the oracle's lenient parser decodes them */
+	int32_t cp = text_entity_lookup((const char *)name, strlen((const char *)name));
+	if (cp < 0)
+		return NULL;
+	memset(&fx->fake, 0, sizeof fx->fake);
+	size_t k = utf8_encode(cp, fx->fake_content);
+	fx->fake_content[k] = 0;
+	fx->fake.type = XML_ENTITY_DECL;
+	fx->fake.name = name;
+	fx->fake.etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	fx->fake.content = (xmlChar *)fx->fake_content;
+	fx->fake.orig = (xmlChar *)fx->fake_content;
+	fx->fake.length = (int)k;
+	return &fx->fake;
+}
+
+static xmlEntityPtr sax_get_pentity(void *ctx, const xmlChar *name)
+{
+	struct fx *fx = ctx;
+	(void)name;
+	fx_bozo(fx, "parameter entity refused");
+	return NULL;
+}
+
+static xmlParserInputPtr sax_resolve(void *ctx, const xmlChar *pub, const xmlChar *sys)
+{
+	(void)pub;
+	(void)sys;
+	fx_bozo(ctx, "external resource refused");
+	return NULL;
+}
+
+static void sax_start_doc(void *ctx)
+{
+	struct fx *fx = ctx;
+	xmlSAX2StartDocument(fx->ctxt);
+}
+
+static void sax_internal_subset(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
+{
+	struct fx *fx = ctx;
+	xmlSAX2InternalSubset(fx->ctxt, name, eid, sid);
+}
+
+static void sax_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pid,
+                            const xmlChar *sid, xmlChar *content)
+{
+	struct fx *fx = ctx;
+	if (fx->ctxt->myDoc && fx->ctxt->myDoc->intSubset)
+		xmlSAX2EntityDecl(fx->ctxt, name, type, pid, sid, content);
+}
+
+static void sax_error(void *ctx, xmlErrorPtr err)
+{
+	struct fx *fx = ctx;
+	if (!err)
+		return;
+	if (err->level >= XML_ERR_ERROR) {
+		char why[160];
+		snprintf(why, sizeof why, "line %d: %s", err->line, err->message ? err->message : "XML error");
+		size_t n = strlen(why);
+		while (n && (why[n - 1] == '\n' || why[n - 1] == ' '))
+			why[--n] = 0;
+		fx_bozo(fx, why);
+	} else if (err->code == XML_WAR_UNDECLARED_ENTITY) {
+		fx_bozo(fx, "undefined entity");
+	}
+}
+
+static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+/* ---- the parse --------------------------------------------------------- */
+
+void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
+                    feed_entry_fn fn, void *fn_ctx)
+{
+	static bool inited;
+	if (!inited) {
+		xmlInitParser();
+		xmlSetExternalEntityLoader(deny_loader);
+		inited = true;
+	}
+	struct fx fx;
+	struct fx_priv p;
+	memset(&fx, 0, sizeof fx);
+	memset(&p, 0, sizeof p);
+	p.cur_base = "";
+	fx.bases = (char **)(void *)&p;
+	fx.feed = f;
+	fx.fn = fn;
+	fx.fn_ctx = fn_ctx;
+	fx.utf8_doc = utf8_doc;
+	fx.title_depth = -1;
+	fx.entity_budget = (size_t)4 * 1024 * 1024 + 2 * n;
+	raw_reset(&fx.ent);
+	raw_reset(&fx.top);
+	fx.depth = 0;
+	ensure_frames(&fx);
+
+	if (n > INT_MAX) {
+		fx_bozo(&fx, "document too large");
+		return;
+	}
+	xmlSAXHandler sax;
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startDocument = sax_start_doc;
+	sax.internalSubset = sax_internal_subset;
+	sax.entityDecl = sax_entity_decl;
+	sax.getEntity = sax_get_entity;
+	sax.getParameterEntity = sax_get_pentity;
+	sax.resolveEntity = sax_resolve;
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_characters;
+	sax.cdataBlock = sax_characters;
+	sax.serror = sax_error;
+
+	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(utf8, (int)n);
+	if (!ctxt) {
+		fx_bozo(&fx, "cannot create XML parser");
+		goto out;
+	}
+	fx.ctxt = ctxt;
+	if (ctxt->sax)
+		xmlFree(ctxt->sax);
+	ctxt->sax = xmlMalloc(sizeof sax);
+	memcpy(ctxt->sax, &sax, sizeof sax);
+	ctxt->userData = &fx;
+	/* never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE */
+	xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOWARNING |
+	                        XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
+	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+	xmlParseDocument(ctxt);
+	if (!ctxt->wellFormed)
+		fx_bozo(&fx, "not well-formed");
+	if (fx.entry)
+		fx_entry_end(&fx);
+	if (ctxt->myDoc) {
+		xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	fx.ctxt = NULL;
+
+	/* feed level */
+	f->format = fx.version == V_RSS ? FEED_FORMAT_RSS
+	          : (fx.version == V_RSS090 || fx.version == V_RSS10) ? FEED_FORMAT_RDF
+	          : family_atom(&fx) ? FEED_FORMAT_ATOM : FEED_FORMAT_NONE;
+	if (f->format != FEED_FORMAT_NONE) {
+		if (fx.top.has_title)
+			f->title = norm_text(&fx, &fx.top.title, fx.top.title_type);
+		if (family_atom(&fx)) {
+			const char *l = atom_pick_link(&fx.top);
+			f->link = l ? fx_trim_dup(l, strlen(l)) : NULL;
+		} else if (fx.top.has_link) {
+			f->link = fx_trim_dup(fx.top.link.data, fx.top.link.len);
+		}
+		if (fx.top.lang.len)
+			f->lang = rp_strdup(fx.top.lang.data);
+	} else {
+		for (size_t i = 0; i < f->n_entries; i++)
+			feed_entry_done(&f->entries[i]);
+		f->n_entries = 0;
+	}
+out:
+	if (fx.entry) {
+		feed_entry_done(fx.entry);
+		rp_free(fx.entry);
+	}
+	raw_done(&fx.ent);
+	raw_done(&fx.top);
+	for (size_t i = 0; i < fx.cap_caps; i++)
+		buf_done(&fx.caps[i].text);
+	rp_free(fx.caps);
+	for (size_t i = 0; i < p.cap_fr; i++) {
+		rp_free(p.fr[i].own_base);
+		rp_free(p.fr[i].own_lang);
+	}
+	rp_free(p.fr);
+	free_leaked(&p);
+	rp_free(p.leaked);
+	rp_free(fx.frames);
+	buf_done(&fx.scratch);
+	buf_done(&fx.scratch2);
+}

@@ -1,0 +1,189 @@
+/* fetchers/feed_xml.h - private: the state of one XML feed parse.
+ *
+ * fetchers/feed_xml.c drives libxml2's SAX2 interface and keeps the
+ * element stack, xml:base/xml:lang scopes and the text captures;
+ * fetchers/rss.c and fetchers/atom.c hold the element rules of their
+ * formats (both apply inside one document: Atom elements inside RSS
+ * items count). The rules follow the oracle (FEED_SCHEMA.md): one element
+ * name table, text going to the innermost open capture, first/last
+ * rules per field.
+ *
+ * Everything here is owned by struct fx and lives for one parse; the
+ * per-entry buffers are reused from entry to entry. Not for use outside
+ * fetchers/. */
+#ifndef RP_FEED_XML_H
+#define RP_FEED_XML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/parser.h>
+
+#include "core/buf.h"
+#include "fetchers/feed.h"
+
+/* Element kinds: the canonical names of the oracle (known namespace
+ * prefix + lowercased local name), several names sharing one kind. */
+enum el {
+	EL_UNKNOWN = 0,
+	EL_RSS, EL_CHANNEL, EL_FEED, EL_ITEM, EL_TITLE, EL_LINK, EL_DESCRIPTION,
+	EL_ABSTRACT, EL_SUMMARY, EL_CONTENT, EL_CONTENT_ENCODED, EL_BODY, EL_GUID,
+	EL_PUBLISHED, EL_UPDATED, EL_CREATED, EL_AUTHOR, EL_NAME, EL_EMAIL, EL_URI,
+	EL_CATEGORY, EL_ENCLOSURE, EL_SOURCE, EL_IMAGE, EL_TEXTINPUT, EL_LANGUAGE,
+	EL_TEXTCONSTRUCT, /* subtitle, tagline, rights, copyright, info: content, not output */
+	EL_CONTRIBUTOR, EL_DC_CONTRIBUTOR, EL_PUBLISHER, EL_DIV,
+	EL_MEDIA_CONTENT, EL_MEDIA_THUMBNAIL, EL_MEDIA_TEXT, /* media:description, media:title */
+	EL_PREFIXED, /* an element of a known extension namespace without a rule */
+};
+
+/* What a capture collects text for. */
+enum cap {
+	CAP_DISCARD = 0, CAP_TITLE, CAP_SUMMARY, CAP_CONTENT, CAP_LINK, CAP_ID,
+	CAP_PUBLISHED, CAP_UPDATED, CAP_AUTHOR, CAP_NAME, CAP_EMAIL, CAP_CATEGORY,
+	CAP_LANGUAGE, CAP_SOURCE, CAP_MEDIA_TEXT, CAP_CONTENT_DISCARD,
+};
+
+struct capture {
+	enum cap what;
+	int depth;           /* element depth that opened it */
+	bool content;        /* opened by a text construct (push_content) */
+	bool keep;           /* text is appended (false: counted only) */
+	bool cut;            /* the text passed RP_FIELD_MAX_BYTES */
+	struct buf text;     /* reused between captures */
+};
+
+/* Content parameters of the innermost text construct (one at a time, as
+ * in the oracle). */
+struct content_params {
+	char type[64];       /* mapped, lowercased: "text/plain", "text/html", ... */
+	bool base64;
+};
+
+struct author_rec {
+	bool any;            /* some name/email/uri was given (even empty) */
+	bool has_name, has_email;
+	struct buf name, email;
+};
+
+struct tag_rec {
+	char *term;          /* NULL when not given */
+	char *scheme;        /* may be NULL */
+	char *label;         /* may be NULL */
+};
+
+struct link_rec {
+	char *href;          /* resolved; may be NULL */
+	char *rel;           /* lowercased; NULL = alternate */
+	char *type;          /* lowercased; NULL when not given */
+	char *length;        /* as written; may be NULL */
+};
+
+/* The raw values of the entry being read (or of the feed level). */
+struct raw {
+	struct buf title;  char title_type[64]; bool has_title; int title_d;
+	struct buf summary; char summary_type[64]; bool has_summary; int summary_d;
+	bool summary_detail;      /* summary_type was set with the value */
+	char content_type[64]; bool has_content_list; /* type of the first content */
+	bool has_content;         /* feedparser's hasContent */
+	struct buf link; bool has_link;
+	struct buf id; bool has_id; int id_d;
+	bool guidislink;
+	char *published_raw; bool has_published;
+	char *updated_raw; bool has_updated;
+	struct author_rec *authors; size_t n_authors, cap_authors;
+	struct tag_rec *tags; size_t n_tags, cap_tags;
+	struct link_rec *links; size_t n_links, cap_links;
+	struct buf lang;
+};
+
+struct frame {
+	enum el el;
+	int base;            /* index into fx.bases of the base in scope */
+	int lang;            /* index into fx.langs of the lang in scope */
+};
+
+struct fx {
+	xmlParserCtxtPtr ctxt;
+	struct feed *feed;
+	feed_entry_fn fn;
+	void *fn_ctx;
+	bool utf8_doc;       /* the document was read as UTF-8 (mojibake repair) */
+
+	/* version tracking, as the oracle's */
+	enum { V_NONE, V_RSS, V_RSS090, V_RSS10, V_ATOM10, V_ATOM03, V_ATOM } version;
+
+	int depth;
+	bool stopped;
+	bool infeed, inentry, inimage, intextinput, inauthor, incontributor, inpublisher;
+	int insource;        /* > 0 inside an Atom/RSS source */
+	int incontent;
+	int title_depth;
+	enum cap summary_key; /* CAP_CONTENT when a description is read as content */
+	struct content_params cp;
+
+	struct frame *frames; size_t cap_frames;
+	struct capture *caps; size_t n_caps, cap_caps;
+
+	/* xml:base values; bases[0] is "" */
+	char **bases; size_t n_bases, cap_bases;
+	int cur_base;        /* index of the base in scope (the oracle's self.baseuri) */
+	char **langs; size_t n_langs, cap_langs;
+
+	struct raw ent;      /* the entry being read */
+	struct raw top;      /* feed level */
+	struct feed_entry *entry; /* the entry being filled; NULL outside */
+
+	/* entity expansion budget */
+	size_t entity_bytes, entity_budget;
+	xmlEntity fake;      /* returned for undeclared HTML entities */
+	char fake_content[8];
+
+	struct buf scratch, scratch2;
+};
+
+/* feed_xml.c */
+void fx_bozo(struct fx *fx, const char *why);
+const char *fx_base(const struct fx *fx);
+/* Resolve ref against the base in scope; a new string, never NULL. */
+char *fx_resolve(const struct fx *fx, const char *ref);
+struct capture *fx_push(struct fx *fx, enum cap what, bool keep);
+void fx_push_content(struct fx *fx, enum cap what, const char *type_attr,
+                     const char *default_type, bool mode_base64, bool keep);
+/* Pop the capture opened at the current depth: processed text (stripped,
+ * base64, mojibake and cp1252 repair) into out; false when none. */
+bool fx_pop(struct fx *fx, struct buf *out, bool *was_content);
+struct raw *fx_context(struct fx *fx); /* entry or feed level; NULL elsewhere */
+void fx_add_link(struct raw *r, const char *href, const char *rel, const char *type,
+                 const char *length);
+void fx_add_tag(struct raw *r, const char *term, const char *scheme, const char *label);
+struct author_rec *fx_new_author(struct raw *r);
+void fx_set_type(char dst[64], const char *type);
+void fx_map_type(char dst[64], const char *type);
+
+/* Attributes of the current start tag, as the oracle keys them. */
+struct attrs {
+	int n;
+	const xmlChar **a;   /* libxml2 SAX2 layout: 5 pointers per attribute */
+	struct fx *fx;
+};
+/* The value of the attribute with lowercased local name `name` and no
+ * namespace (or any when any_ns); NULL when absent. Returned string is
+ * in fx->scratch-free storage owned by the caller (free with rp_free). */
+char *attr_get(const struct attrs *at, const char *name, bool any_ns);
+bool attr_has(const struct attrs *at, const char *name);
+
+/* rss.c / atom.c: element rules. start returns nothing; end is called
+ * with the element kind. */
+void rss_start(struct fx *fx, enum el el, const struct attrs *at);
+void rss_end(struct fx *fx, enum el el);
+void atom_start_link(struct fx *fx, const struct attrs *at);
+void atom_author_text(struct author_rec *a, const char *text);
+/* The entry/feed link for Atom documents: the oracle's link rule. */
+const char *atom_pick_link(const struct raw *r);
+/* Normalise an Atom text construct value by its type into out; false
+ * when the type is out of scope (value null). */
+bool atom_text(struct buf *out, const char *s, size_t n, const char *type);
+void rss_author_split(const char *text, struct buf *name, struct buf *email);
+
+#endif

@@ -1,0 +1,1110 @@
+/* store/cluster.c - the dedupe and story engine (see cluster.h).
+ *
+ * State, all owned by the engine:
+ *   recs     one record per post id seen (or named by a restore): id,
+ *            time, dup group, story, and while inside the near-duplicate
+ *            window its simhash and sorted shingle set;
+ *   dups     dup groups: head record, story, size;
+ *   stories  head record, counters, author and source sets, a TF-IDF
+ *            centroid (sum of member vectors) while live, and a ring of
+ *            its newest distinct members for near-duplicate checks;
+ *   keys     typed dedupe key hash -> first record that had it;
+ *   ids      post id hash -> record;
+ *   df       term -> number of distinct documents that had it (IDF);
+ *   postings term -> stories whose centroid has it, newest last.
+ * Everything is found through hashes and bounded walks, so a post costs
+ * the same whether the engine holds a hundred posts or a million. */
+#include "store/cluster.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/hash.h"
+#include "core/url.h"
+#include "core/utf8.h"
+#include "store/simhash.h"
+#include "store/textnorm.h"
+
+/* Tuning that is not a user parameter; chosen by measurement on
+ * tests/data/stories and the 100k generator (tests/cluster/README). */
+#define QUERY_TERMS     12   /* highest-weight terms of a post used to find candidate stories */
+#define POSTING_WALK    48   /* live stories looked at per term, newest first */
+#define STORY_RECENT    16   /* distinct members per story kept for near-duplicate checks */
+#define NEAR_STORIES     3   /* best candidate stories whose recent members are checked */
+#define MAX_CANDIDATES 256   /* simhash candidates verified per post */
+#define SWEEP_EVERY   2048   /* posts between sweeps of dead stories and old fingerprints */
+#define LINK_WEIGHT    2.0   /* tf of an outbound link term: a shared link is strong evidence */
+
+void cluster_params_default(struct cluster_params *p)
+{
+	p->story_window_s = 12 * 3600;
+	p->dup_window_s = 7 * 24 * 3600;
+	p->story_min_cosine = 0.25;
+	p->near_min_jaccard = 0.5;
+	p->near_max_hamming = 18;
+	p->text_key_min_tokens = 4;
+	p->score_half_life_s = 6 * 3600;
+}
+
+const char *cluster_match_str(enum cluster_match m)
+{
+	switch (m) {
+	case CLUSTER_MATCH_NONE:     return "none";
+	case CLUSTER_MATCH_SAME:     return "same";
+	case CLUSTER_MATCH_IDENTITY: return "identity";
+	case CLUSTER_MATCH_URL:      return "url";
+	case CLUSTER_MATCH_TEXT:     return "text";
+	case CLUSTER_MATCH_NEAR:     return "near";
+	case CLUSTER_MATCH_RESTORED: return "restored";
+	}
+	return "unknown";
+}
+
+/* ---- a hash map of 64-bit hashes to 32-bit values ----------------------
+ * Open addressing, linear probing, no deletion (the engine never forgets a
+ * key; a dead story's centroid is freed whole). Key 0 marks an empty slot,
+ * so a hash that is 0 is stored as another constant. */
+struct u64map {
+	uint64_t *k;
+	uint32_t *v;
+	uint32_t n;     /* keys held */
+	uint32_t cap;   /* slots: 0 or a power of two */
+};
+
+static inline uint64_t fix_key(uint64_t k)
+{
+	return k ? k : 0x9e3779b97f4a7c15ull;
+}
+
+static uint32_t *map_find(const struct u64map *m, uint64_t key)
+{
+	if (!m->cap)
+		return NULL;
+	key = fix_key(key);
+	uint32_t mask = m->cap - 1;
+	for (uint32_t i = (uint32_t)(key ^ (key >> 32)) & mask;; i = (i + 1) & mask) {
+		if (m->k[i] == key)
+			return &m->v[i];
+		if (m->k[i] == 0)
+			return NULL;
+	}
+}
+
+static void map_grow(struct u64map *m);
+
+/* The value slot of key, inserted with value 0 when absent (*created). */
+static uint32_t *map_put(struct u64map *m, uint64_t key, bool *created)
+{
+	if (2 * (m->n + 1) > m->cap)
+		map_grow(m);
+	key = fix_key(key);
+	uint32_t mask = m->cap - 1;
+	for (uint32_t i = (uint32_t)(key ^ (key >> 32)) & mask;; i = (i + 1) & mask) {
+		if (m->k[i] == key) {
+			if (created)
+				*created = false;
+			return &m->v[i];
+		}
+		if (m->k[i] == 0) {
+			m->k[i] = key;
+			m->v[i] = 0;
+			m->n++;
+			if (created)
+				*created = true;
+			return &m->v[i];
+		}
+	}
+}
+
+static void map_grow(struct u64map *m)
+{
+	struct u64map old = *m;
+	m->cap = old.cap ? 2 * old.cap : 8;
+	m->k = rp_calloc(m->cap, sizeof *m->k);
+	m->v = rp_malloc(m->cap * sizeof *m->v);
+	m->n = 0;
+	for (uint32_t i = 0; i < old.cap; i++)
+		if (old.k[i])
+			*map_put(m, old.k[i], NULL) = old.v[i];
+	rp_free(old.k);
+	rp_free(old.v);
+}
+
+static void map_done(struct u64map *m)
+{
+	rp_free(m->k);
+	rp_free(m->v);
+	memset(m, 0, sizeof *m);
+}
+
+static inline float bits_float(uint32_t b)
+{
+	float f;
+	memcpy(&f, &b, sizeof f);
+	return f;
+}
+
+static inline uint32_t float_bits(float f)
+{
+	uint32_t b;
+	memcpy(&b, &f, sizeof b);
+	return b;
+}
+
+/* ---- the engine's records -------------------------------------------- */
+
+#define NONE UINT32_MAX
+
+struct rec {
+	char *id;            /* owned */
+	int64_t t;           /* UTC seconds: published, or the watermark when it had none */
+	uint32_t dup;        /* dup group index */
+	uint32_t story;      /* story index */
+	uint64_t simhash;    /* 0 when no text */
+	uint32_t *sh;        /* n_sh sorted distinct shingle hashes; NULL outside the near window */
+	uint32_t n_sh;
+	bool placeholder;    /* named by a restore, content never seen */
+	bool indexed;        /* in the simhash index */
+};
+
+struct dupg {
+	uint32_t head;       /* first record of the group: its id names the group */
+	uint32_t story;
+	uint32_t n;          /* sightings */
+};
+
+struct story {
+	uint32_t head;       /* first record: its id names the story */
+	uint32_t n_posts;
+	uint32_t n_dups;
+	uint32_t rep;        /* dup group shown for the story: most sightings, earliest on a tie */
+	int64_t first, last; /* UTC seconds */
+	struct u64map authors;  /* author hash -> 1 */
+	struct u64map sources;  /* source hash -> 1 */
+	struct u64map centroid; /* term -> float weight (sum of member vectors); empty once dead */
+	double norm2;           /* squared length of the centroid */
+	uint32_t recent[STORY_RECENT]; /* newest distinct members (records), a ring */
+	uint32_t n_recent;
+	uint32_t stamp;      /* query scratch: engine stamp when acc is valid */
+	float acc;           /* query scratch: partial dot product */
+	bool dead;           /* out of the window: centroid freed, never a candidate again */
+};
+
+struct posting {
+	uint32_t *s;         /* story indexes, in the order they first got the term */
+	size_t n, cap;
+};
+
+struct qterm {
+	uint64_t term;
+	float w;
+};
+
+struct cluster_engine {
+	struct cluster_params par;
+	struct rec *recs;
+	size_t n_recs, cap_recs;
+	struct dupg *dups;
+	size_t n_dups, cap_dups;
+	struct story *stories;
+	size_t n_stories, cap_stories;
+	struct u64map keys;
+	struct u64map ids;
+	struct u64map df;
+	uint64_t n_docs;
+	struct u64map term_post;   /* term -> index into postings */
+	struct posting *postings;
+	size_t n_postings, cap_postings;
+	struct simhash_index *sim;
+	int64_t watermark;         /* newest post time seen */
+	size_t evict_next;         /* next record to check against the near window */
+	size_t sweep_countdown;
+	uint32_t *live;            /* stories not yet known dead */
+	size_t n_live, cap_live;
+	uint32_t stamp;
+	size_t near_checks;
+
+	/* Scratch, reused across posts. */
+	struct textnorm tn;
+	struct buf kb;
+	struct qterm *q;
+	size_t n_q, cap_q;
+	uint64_t *sh64;
+	uint32_t *sh;
+	size_t n_sh, n_sh64, cap_sh64, cap_sh;
+	uint32_t *cand;
+	size_t cap_cand;
+	uint32_t *sstories;        /* candidate stories of this query */
+	size_t n_sstories, cap_sstories;
+	char *canon;               /* last canonical URL made, owned */
+};
+
+struct cluster_engine *cluster_engine_new(const struct cluster_params *p)
+{
+	struct cluster_engine *e = rp_calloc(1, sizeof *e);
+	if (p)
+		e->par = *p;
+	else
+		cluster_params_default(&e->par);
+	e->sim = simhash_index_new();
+	textnorm_init(&e->tn);
+	buf_init(&e->kb);
+	e->sweep_countdown = SWEEP_EVERY;
+	return e;
+}
+
+static void story_free_centroid(struct story *s)
+{
+	map_done(&s->centroid);
+	s->norm2 = 0;
+}
+
+void cluster_engine_free(struct cluster_engine *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n_recs; i++) {
+		rp_free(e->recs[i].id);
+		rp_free(e->recs[i].sh);
+	}
+	rp_free(e->recs);
+	rp_free(e->dups);
+	for (size_t i = 0; i < e->n_stories; i++) {
+		map_done(&e->stories[i].authors);
+		map_done(&e->stories[i].sources);
+		map_done(&e->stories[i].centroid);
+	}
+	rp_free(e->stories);
+	map_done(&e->keys);
+	map_done(&e->ids);
+	map_done(&e->df);
+	map_done(&e->term_post);
+	for (size_t i = 0; i < e->n_postings; i++)
+		rp_free(e->postings[i].s);
+	rp_free(e->postings);
+	simhash_index_free(e->sim);
+	rp_free(e->live);
+	textnorm_done(&e->tn);
+	buf_done(&e->kb);
+	rp_free(e->q);
+	rp_free(e->sh64);
+	rp_free(e->sh);
+	rp_free(e->cand);
+	rp_free(e->sstories);
+	rp_free(e->canon);
+	rp_free(e);
+}
+
+/* ---- keys ------------------------------------------------------------- */
+
+static bool has_scheme(const char *s)
+{
+	return url_is_absolute(s);
+}
+
+static bool is_http(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0 ||
+	       strncmp(s, "HTTP://", 7) == 0 || strncmp(s, "HTTPS://", 8) == 0;
+}
+
+/* Append the URI form of an identifier: an http(s) URL canonicalised, any
+ * other URI (at://, tag:, urn:) as written. */
+static void add_uri(struct buf *b, const char *s)
+{
+	char *c = NULL;
+	if (is_http(s) && url_canonical(s, &c) == RP_OK) {
+		buf_adds(b, c);
+		rp_free(c);
+		return;
+	}
+	buf_adds(b, s);
+}
+
+/* The typed key string of an identifier named by a post of source src. */
+static void identity_key(struct buf *b, const char *id, const char *src)
+{
+	buf_reset(b);
+	if (has_scheme(id)) {
+		buf_adds(b, "u:");
+		add_uri(b, id);
+	} else {
+		buf_adds(b, "i:");
+		buf_adds(b, src ? src : "");
+		buf_addc(b, '\x1f');
+		buf_adds(b, id);
+	}
+}
+
+struct keyset {
+	uint64_t identity, original, url, text;   /* in-memory hashes; 0 when none */
+	bool has_original, has_url, has_text;
+};
+
+static void hexkey(const struct buf *b, char out[CLUSTER_KEY_HEX])
+{
+	hash128_hex(b->data, b->len, out);
+}
+
+/* Normalise p's text into e->tn; the title counts when the text does not
+ * already start with it. */
+static void normalise(struct cluster_engine *e, const struct post *p)
+{
+	textnorm_reset(&e->tn);
+	bool title = p->title && *p->title;
+	if (title && p->text) {
+		size_t tl = strlen(p->title);
+		/* Feeds that make the title from the first words cut it with "...". */
+		while (tl > 0 && (p->title[tl - 1] == '.' || p->title[tl - 1] == ' ' ||
+		                  (unsigned char)p->title[tl - 1] >= 0x80))
+			tl--;
+		if (tl > 0 && strncmp(p->text, p->title, tl) == 0)
+			title = false;
+	}
+	if (title)
+		textnorm_add(&e->tn, p->title, strlen(p->title));
+	if (p->text)
+		textnorm_add(&e->tn, p->text, strlen(p->text));
+}
+
+/* Compute every key of p; e->tn must hold p's normal form. */
+static void make_keys(struct cluster_engine *e, const struct post *p, struct cluster_keys *k,
+                      struct keyset *ks)
+{
+	memset(k, 0, sizeof *k);
+	memset(ks, 0, sizeof *ks);
+	identity_key(&e->kb, p->id, p->source);
+	hexkey(&e->kb, k->identity);
+	ks->identity = hash64(e->kb.data, e->kb.len);
+	if (p->repost_of) {
+		identity_key(&e->kb, p->repost_of, p->source);
+		hexkey(&e->kb, k->original);
+		ks->original = hash64(e->kb.data, e->kb.len);
+		ks->has_original = true;
+	}
+	if (p->url && is_http(p->url)) {
+		buf_reset(&e->kb);
+		buf_adds(&e->kb, "u:");
+		add_uri(&e->kb, p->url);
+		hexkey(&e->kb, k->url);
+		ks->url = hash64(e->kb.data, e->kb.len);
+		ks->has_url = true;
+	}
+	size_t n_tok = e->tn.n_tok;
+	if (n_tok >= e->par.text_key_min_tokens) {
+		buf_reset(&e->kb);
+		buf_adds(&e->kb, "t:");
+		buf_add(&e->kb, e->tn.norm.data, e->tn.norm.len);
+		hexkey(&e->kb, k->text);
+		ks->text = hash64(e->kb.data, e->kb.len);
+		ks->has_text = true;
+	}
+}
+
+/* ---- shingles and similarity ----------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Word-bigram shingles of e->tn (one unigram shingle for a one-word
+ * text) into e->sh64 (for the simhash) and e->sh (32-bit, sorted,
+ * distinct, for Jaccard). */
+static void make_shingles(struct cluster_engine *e)
+{
+	const struct textnorm *t = &e->tn;
+	size_t n = t->n_tok;
+	size_t m = n == 0 ? 0 : (n == 1 ? 1 : n - 1);
+	e->sh64 = rp_grow(e->sh64, sizeof *e->sh64, m + 1, &e->cap_sh64);
+	e->sh = rp_grow(e->sh, sizeof *e->sh, m + 1, &e->cap_sh);
+	for (size_t i = 0; i < m; i++) {
+		uint64_t h = t->tok[i].hash;
+		if (n > 1) {
+			uint64_t pair[2] = { t->tok[i].hash, t->tok[i + 1].hash };
+			h = hash64(pair, sizeof pair);
+		}
+		e->sh64[i] = h;
+		e->sh[i] = (uint32_t)(h >> 32);
+	}
+	e->n_sh64 = m;
+	qsort(e->sh, m, sizeof *e->sh, cmp_u32);
+	size_t k = 0;
+	for (size_t i = 0; i < m; i++)
+		if (k == 0 || e->sh[k - 1] != e->sh[i])
+			e->sh[k++] = e->sh[i];
+	e->n_sh = k;
+}
+
+static double jaccard(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	if (na == 0 || nb == 0)
+		return 0;
+	size_t i = 0, j = 0, both = 0;
+	while (i < na && j < nb) {
+		if (a[i] == b[j]) {
+			both++;
+			i++;
+			j++;
+		} else if (a[i] < b[j]) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	return (double)both / (double)(na + nb - both);
+}
+
+/* ---- TF-IDF ----------------------------------------------------------- */
+
+static int cmp_qterm_term(const void *a, const void *b)
+{
+	uint64_t x = ((const struct qterm *)a)->term, y = ((const struct qterm *)b)->term;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_qterm_w(const void *a, const void *b)
+{
+	float x = ((const struct qterm *)a)->w, y = ((const struct qterm *)b)->w;
+	return x > y ? -1 : x < y;
+}
+
+static void q_push(struct cluster_engine *e, uint64_t term, float tf)
+{
+	e->q = rp_grow(e->q, sizeof *e->q, e->n_q + 1, &e->cap_q);
+	e->q[e->n_q++] = (struct qterm){ term, tf };
+}
+
+/* Link terms: canonical outbound links, from post->links and the URLs
+ * written in the text. */
+static void q_add_link(struct cluster_engine *e, const char *u, float tf)
+{
+	if (!is_http(u))
+		return;
+	char *c = NULL;
+	if (url_canonical(u, &c) != RP_OK)
+		return;
+	buf_reset(&e->kb);
+	buf_adds(&e->kb, "l:");
+	buf_adds(&e->kb, c);
+	rp_free(c);
+	q_push(e, hash64(e->kb.data, e->kb.len), tf);
+}
+
+/* Gather the distinct terms of p with their term frequency into e->q,
+ * sorted by term. */
+static void make_terms(struct cluster_engine *e, const struct post *p)
+{
+	e->n_q = 0;
+	const struct textnorm *t = &e->tn;
+	for (size_t i = 0; i < t->n_tok; i++) {
+		/* A lone ASCII letter or digit says nothing about the topic. */
+		if (t->tok[i].len == 1 && (unsigned char)t->norm.data[t->tok[i].off] < 0x80)
+			continue;
+		q_push(e, t->tok[i].hash, 1);
+	}
+	for (size_t i = 0; i < p->links.n; i++)
+		q_add_link(e, p->links.v[i], LINK_WEIGHT);
+	for (size_t i = 0; i < t->urls.n; i++)
+		q_add_link(e, t->urls.v[i], LINK_WEIGHT);
+	if (p->url)
+		q_add_link(e, p->url, LINK_WEIGHT);
+	if (e->n_q == 0)
+		return;
+	qsort(e->q, e->n_q, sizeof *e->q, cmp_qterm_term);
+	size_t k = 0;
+	for (size_t i = 0; i < e->n_q; i++) {
+		if (k > 0 && e->q[k - 1].term == e->q[i].term) {
+			/* Link terms may repeat (links + text): keep one. */
+			if (e->q[i].w < LINK_WEIGHT)
+				e->q[k - 1].w += e->q[i].w;
+		} else {
+			e->q[k++] = e->q[i];
+		}
+	}
+	e->n_q = k;
+}
+
+static void df_add(struct cluster_engine *e)
+{
+	for (size_t i = 0; i < e->n_q; i++)
+		(*map_put(&e->df, e->q[i].term, NULL))++;
+	e->n_docs++;
+}
+
+/* Turn e->q's term frequencies into a unit TF-IDF vector, highest weight
+ * first. */
+static void weigh_terms(struct cluster_engine *e)
+{
+	double n = (double)e->n_docs, norm = 0;
+	for (size_t i = 0; i < e->n_q; i++) {
+		const uint32_t *d = map_find(&e->df, e->q[i].term);
+		double df = d ? *d : 0;
+		double idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
+		double w = (1.0 + log(e->q[i].w)) * idf;
+		e->q[i].w = (float)w;
+		norm += w * w;
+	}
+	norm = sqrt(norm);
+	for (size_t i = 0; i < e->n_q; i++)
+		e->q[i].w = norm > 0 ? (float)(e->q[i].w / norm) : 0;
+	qsort(e->q, e->n_q, sizeof *e->q, cmp_qterm_w);
+}
+
+/* ---- stories ------------------------------------------------------------ */
+
+static bool story_live(const struct cluster_engine *e, const struct story *s)
+{
+	return !s->dead && s->last >= e->watermark - e->par.story_window_s;
+}
+
+static struct posting *posting_of(struct cluster_engine *e, uint64_t term, bool make)
+{
+	if (!make) {
+		const uint32_t *ix = map_find(&e->term_post, term);
+		return ix ? &e->postings[*ix] : NULL;
+	}
+	bool created;
+	uint32_t *ix = map_put(&e->term_post, term, &created);
+	if (created) {
+		e->postings = rp_grow(e->postings, sizeof *e->postings, e->n_postings + 1,
+		                      &e->cap_postings);
+		memset(&e->postings[e->n_postings], 0, sizeof *e->postings);
+		*ix = (uint32_t)e->n_postings++;
+	}
+	return &e->postings[*ix];
+}
+
+/* Add sign * the unit vector e->q to story si's centroid. */
+static void centroid_add(struct cluster_engine *e, uint32_t si, float sign)
+{
+	struct story *s = &e->stories[si];
+	if (s->dead)
+		return;
+	for (size_t i = 0; i < e->n_q; i++) {
+		float w = sign * e->q[i].w;
+		if (w == 0)
+			continue;
+		bool created;
+		uint32_t *v = map_put(&s->centroid, e->q[i].term, &created);
+		float old = created ? 0 : bits_float(*v);
+		*v = float_bits(old + w);
+		s->norm2 += 2.0 * old * w + (double)w * w;
+		if (created) {
+			struct posting *pl = posting_of(e, e->q[i].term, true);
+			pl->s = rp_grow(pl->s, sizeof *pl->s, pl->n + 1, &pl->cap);
+			pl->s[pl->n++] = si;
+		}
+	}
+	if (s->norm2 < 0)
+		s->norm2 = 0;
+}
+
+/* Score the live stories that share a top term with e->q; leave them in
+ * e->sstories, best first, with their cosine in story.acc. */
+static void find_stories(struct cluster_engine *e)
+{
+	e->n_sstories = 0;
+	if (++e->stamp == 0)
+		e->stamp = 1;
+	size_t nq = e->n_q < QUERY_TERMS ? e->n_q : QUERY_TERMS;
+	for (size_t i = 0; i < nq; i++) {
+		if (e->q[i].w <= 0)
+			break;
+		struct posting *pl = posting_of(e, e->q[i].term, false);
+		if (!pl)
+			continue;
+		/* Walk newest first; drop dead stories from the list as we go. */
+		size_t seen = 0;
+		size_t j = pl->n;
+		while (j > 0 && seen < POSTING_WALK) {
+			j--;
+			uint32_t si = pl->s[j];
+			struct story *s = &e->stories[si];
+			if (!story_live(e, s)) {
+				if (s->dead || s->last < e->watermark - e->par.story_window_s) {
+					pl->s[j] = pl->s[--pl->n];
+					/* order is only a hint of recency; swapping keeps it cheap */
+				}
+				continue;
+			}
+			seen++;
+			const uint32_t *v = map_find(&s->centroid, e->q[i].term);
+			if (!v)
+				continue;
+			if (s->stamp != e->stamp) {
+				s->stamp = e->stamp;
+				s->acc = 0;
+				e->sstories = rp_grow(e->sstories, sizeof *e->sstories,
+				                      e->n_sstories + 1, &e->cap_sstories);
+				e->sstories[e->n_sstories++] = si;
+			}
+			s->acc += e->q[i].w * bits_float(*v);
+		}
+	}
+	for (size_t i = 0; i < e->n_sstories; i++) {
+		struct story *s = &e->stories[e->sstories[i]];
+		s->acc = s->norm2 > 0 ? (float)(s->acc / sqrt(s->norm2)) : 0;
+	}
+	/* Best first (few candidates: insertion sort). */
+	for (size_t i = 1; i < e->n_sstories; i++) {
+		uint32_t x = e->sstories[i];
+		size_t j = i;
+		while (j > 0 && e->stories[e->sstories[j - 1]].acc < e->stories[x].acc) {
+			e->sstories[j] = e->sstories[j - 1];
+			j--;
+		}
+		e->sstories[j] = x;
+	}
+}
+
+static uint32_t story_new(struct cluster_engine *e, uint32_t head, int64_t t)
+{
+	e->stories = rp_grow(e->stories, sizeof *e->stories, e->n_stories + 1, &e->cap_stories);
+	struct story *s = &e->stories[e->n_stories];
+	memset(s, 0, sizeof *s);
+	s->head = head;
+	s->rep = NONE;
+	s->first = s->last = t;
+	e->live = rp_grow(e->live, sizeof *e->live, e->n_live + 1, &e->cap_live);
+	e->live[e->n_live++] = (uint32_t)e->n_stories;
+	return (uint32_t)e->n_stories++;
+}
+
+static uint32_t dup_new(struct cluster_engine *e, uint32_t head, uint32_t story)
+{
+	e->dups = rp_grow(e->dups, sizeof *e->dups, e->n_dups + 1, &e->cap_dups);
+	e->dups[e->n_dups] = (struct dupg){ head, story, 0 };
+	return (uint32_t)e->n_dups++;
+}
+
+static uint64_t fold_hash(struct cluster_engine *e, const char *s)
+{
+	buf_reset(&e->kb);
+	utf8_fold(&e->kb, s, strlen(s));
+	return hash64(e->kb.data, e->kb.len);
+}
+
+/* Count record ri (of dup group di) as a member of story si. */
+static void story_count(struct cluster_engine *e, uint32_t si, uint32_t ri, uint32_t di,
+                        const struct post *p, bool new_dup)
+{
+	struct story *s = &e->stories[si];
+	const struct rec *r = &e->recs[ri];
+	s->n_posts++;
+	if (new_dup) {
+		s->n_dups++;
+		s->recent[s->n_recent++ % STORY_RECENT] = ri;
+	}
+	if (r->t < s->first)
+		s->first = r->t;
+	if (r->t > s->last)
+		s->last = r->t;
+	if (p && p->author && *p->author)
+		*map_put(&s->authors, fold_hash(e, p->author), NULL) = 1;
+	if (p && p->source && *p->source)
+		*map_put(&s->sources, hash64_str(p->source), NULL) = 1;
+	/* Strictly more sightings: on a tie the earlier group stays. */
+	if (s->rep == NONE || e->dups[di].n > e->dups[s->rep].n)
+		s->rep = di;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+static uint32_t rec_new(struct cluster_engine *e, const char *id, int64_t t)
+{
+	e->recs = rp_grow(e->recs, sizeof *e->recs, e->n_recs + 1, &e->cap_recs);
+	struct rec *r = &e->recs[e->n_recs];
+	memset(r, 0, sizeof *r);
+	r->id = rp_strdup(id);
+	r->t = t;
+	r->dup = r->story = NONE;
+	*map_put(&e->ids, hash64_str(id), NULL) = (uint32_t)e->n_recs;
+	return (uint32_t)e->n_recs++;
+}
+
+static uint32_t rec_by_id(const struct cluster_engine *e, const char *id)
+{
+	const uint32_t *v = map_find(&e->ids, hash64_str(id));
+	if (v && strcmp(e->recs[*v].id, id) == 0)
+		return *v;
+	return NONE;
+}
+
+/* Keep the shingles and fingerprint of record ri for near-duplicate
+ * lookups. */
+static void rec_index(struct cluster_engine *e, uint32_t ri, uint64_t fp)
+{
+	struct rec *r = &e->recs[ri];
+	if (r->indexed || e->n_sh == 0)
+		return;
+	r->simhash = fp;
+	r->n_sh = (uint32_t)e->n_sh;
+	r->sh = rp_malloc(e->n_sh * sizeof *r->sh);
+	memcpy(r->sh, e->sh, e->n_sh * sizeof *r->sh);
+	simhash_index_add(e->sim, fp, ri);
+	r->indexed = true;
+}
+
+static void rec_unindex(struct cluster_engine *e, uint32_t ri)
+{
+	struct rec *r = &e->recs[ri];
+	if (!r->indexed)
+		return;
+	simhash_index_remove(e->sim, r->simhash, ri);
+	rp_free(r->sh);
+	r->sh = NULL;
+	r->n_sh = 0;
+	r->indexed = false;
+}
+
+static void register_key(struct cluster_engine *e, uint64_t key, bool has, uint32_t ri)
+{
+	if (!has)
+		return;
+	bool created;
+	uint32_t *v = map_put(&e->keys, key, &created);
+	if (created)
+		*v = ri;
+}
+
+static uint32_t lookup_key(const struct cluster_engine *e, uint64_t key, bool has)
+{
+	if (!has)
+		return NONE;
+	const uint32_t *v = map_find(&e->keys, key);
+	return v ? *v : NONE;
+}
+
+void cluster_engine_expire(struct cluster_engine *e, int64_t now)
+{
+	/* Fingerprints: records are added in arrival order, which is close to
+	 * time order; a late old post is evicted when the scan passes it. */
+	int64_t near_cut = now - e->par.dup_window_s;
+	while (e->evict_next < e->n_recs && e->recs[e->evict_next].t < near_cut)
+		rec_unindex(e, (uint32_t)e->evict_next++);
+	int64_t story_cut = now - e->par.story_window_s;
+	size_t k = 0;
+	for (size_t i = 0; i < e->n_live; i++) {
+		struct story *s = &e->stories[e->live[i]];
+		if (s->last < story_cut) {
+			s->dead = true;
+			story_free_centroid(s);
+		} else {
+			e->live[k++] = e->live[i];
+		}
+	}
+	e->n_live = k;
+}
+
+static void fill_assign(const struct cluster_engine *e, uint32_t ri, struct cluster_assign *a)
+{
+	const struct rec *r = &e->recs[ri];
+	a->dup = e->recs[e->dups[r->dup].head].id;
+	a->story = e->recs[e->stories[r->story].head].id;
+}
+
+/* ---- the public calls --------------------------------------------------- */
+
+rp_err cluster_engine_keys(struct cluster_engine *e, const struct post *p,
+                           struct cluster_keys *ret)
+{
+	if (!p->id || !*p->id)
+		return RP_ERR_INPUT;
+	normalise(e, p);
+	textnorm_drop_tail_tags(&e->tn);
+	struct keyset ks;
+	make_keys(e, p, ret, &ks);
+	return RP_OK;
+}
+
+rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
+                          struct cluster_assign *ret)
+{
+	if (!p->id || !*p->id)
+		return RP_ERR_INPUT;
+	struct cluster_assign a;
+	memset(&a, 0, sizeof a);
+
+	int64_t t = p->published ? p->published : e->watermark;
+	if (t > e->watermark)
+		e->watermark = t;
+
+	normalise(e, p);
+	struct keyset ks;
+	/* Keys and shingles ignore trailing hashtags; topic terms keep them. */
+	size_t full_tok = e->tn.n_tok;
+	size_t full_len = e->tn.norm.len;
+	textnorm_drop_tail_tags(&e->tn);
+	make_keys(e, p, &a.keys, &ks);
+	make_shingles(e);
+	uint64_t fp = simhash_features(e->sh64, e->n_sh64);
+	a.keys.simhash = fp;
+	e->tn.n_tok = full_tok;
+	e->tn.norm.len = full_len;
+
+	/* This very post again? */
+	uint32_t ri = rec_by_id(e, p->id);
+	if (ri != NONE && !e->recs[ri].placeholder) {
+		a.match = CLUSTER_MATCH_SAME;
+		a.similarity = 1;
+		fill_assign(e, ri, &a);
+		*ret = a;
+		return RP_OK;
+	}
+
+	/* 1-3: exact keys, in the order of issue 4. */
+	uint32_t hit = NONE;
+	if ((hit = lookup_key(e, ks.identity, true)) != NONE ||
+	    (hit = lookup_key(e, ks.original, ks.has_original)) != NONE)
+		a.match = CLUSTER_MATCH_IDENTITY;
+	else if ((hit = lookup_key(e, ks.url, ks.has_url)) != NONE)
+		a.match = CLUSTER_MATCH_URL;
+	else if ((hit = lookup_key(e, ks.text, ks.has_text)) != NONE)
+		a.match = CLUSTER_MATCH_TEXT;
+	if (hit != NONE && hit == ri)
+		hit = NONE;   /* a placeholder's own key cannot make it its own dup */
+	if (hit == NONE)
+		a.match = CLUSTER_MATCH_NONE;
+	a.similarity = hit != NONE ? 1 : 0;
+
+	bool exact = hit != NONE;
+	if (!exact) {
+		make_terms(e, p);
+		df_add(e);
+		weigh_terms(e);
+		find_stories(e);
+
+		/* 4: near-duplicates among simhash neighbours and the newest
+		 * distinct members of the best stories. */
+		double best = 0;
+		uint32_t best_r = NONE;
+		e->cand = rp_grow(e->cand, sizeof *e->cand, MAX_CANDIDATES + NEAR_STORIES * STORY_RECENT,
+		                  &e->cap_cand);
+		size_t nc = 0;
+		if (e->n_sh)
+			nc = simhash_index_query(e->sim, fp, e->par.near_max_hamming, e->cand,
+			                         MAX_CANDIDATES);
+		for (size_t i = 0; i < e->n_sstories && i < NEAR_STORIES; i++) {
+			const struct story *s = &e->stories[e->sstories[i]];
+			size_t m = s->n_recent < STORY_RECENT ? s->n_recent : STORY_RECENT;
+			for (size_t j = 0; j < m; j++)
+				e->cand[nc++] = s->recent[j];
+		}
+		for (size_t i = 0; i < nc; i++) {
+			const struct rec *r = &e->recs[e->cand[i]];
+			if (!r->indexed)
+				continue;
+			e->near_checks++;
+			double jac = jaccard(e->sh, e->n_sh, r->sh, r->n_sh);
+			if (jac > best) {
+				best = jac;
+				best_r = e->cand[i];
+			}
+		}
+		if (best_r != NONE && best >= e->par.near_min_jaccard) {
+			hit = best_r;
+			a.match = CLUSTER_MATCH_NEAR;
+			a.similarity = best;
+		}
+	}
+
+	/* The record, its dup group and its story. */
+	if (ri == NONE)
+		ri = rec_new(e, p->id, t);
+	struct rec *r = &e->recs[ri];
+	bool was_placeholder = r->placeholder;
+	r->placeholder = false;
+	r->t = t;
+	bool new_dup = false;
+	if (was_placeholder && r->dup != NONE) {
+		/* Restored before its content arrived: keep what Redis said. */
+		a.match = CLUSTER_MATCH_RESTORED;
+		exact = true;
+	} else if (hit != NONE) {
+		r->dup = e->recs[hit].dup;
+		r->story = e->dups[r->dup].story;
+	} else {
+		new_dup = true;
+		if (e->n_sstories > 0 &&
+		    e->stories[e->sstories[0]].acc >= e->par.story_min_cosine) {
+			r->story = e->sstories[0];
+			a.similarity = e->stories[r->story].acc;
+		} else {
+			r->story = story_new(e, ri, t);
+			a.new_story = true;
+		}
+		r->dup = dup_new(e, ri, r->story);
+	}
+	e->dups[r->dup].n++;
+	if (!exact)
+		centroid_add(e, r->story, 1);
+	story_count(e, r->story, ri, r->dup, p, new_dup);
+
+	register_key(e, ks.identity, true, ri);
+	register_key(e, ks.original, ks.has_original, ri);
+	register_key(e, ks.url, ks.has_url, ri);
+	register_key(e, ks.text, ks.has_text, ri);
+	if (!exact || a.match == CLUSTER_MATCH_NEAR)
+		rec_index(e, ri, fp);
+
+	if (--e->sweep_countdown == 0) {
+		e->sweep_countdown = SWEEP_EVERY;
+		cluster_engine_expire(e, e->watermark);
+	}
+	fill_assign(e, ri, &a);
+	*ret = a;
+	return RP_OK;
+}
+
+/* The record of id, a placeholder when never seen, with a dup group and a
+ * story of its own when it has none. */
+static uint32_t rec_named(struct cluster_engine *e, const char *id, int64_t t)
+{
+	uint32_t ri = rec_by_id(e, id);
+	if (ri == NONE) {
+		ri = rec_new(e, id, t);
+		e->recs[ri].placeholder = true;
+	}
+	return ri;
+}
+
+rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
+                              const char *dup, const char *story,
+                              struct cluster_assign *ret)
+{
+	if (!p->id || !*p->id || !dup || !*dup || !story || !*story)
+		return RP_ERR_INPUT;
+	struct cluster_assign a;
+	memset(&a, 0, sizeof a);
+	a.match = CLUSTER_MATCH_RESTORED;
+	a.similarity = 1;
+	int64_t t = p->published ? p->published : e->watermark;
+	if (t > e->watermark)
+		e->watermark = t;
+
+	normalise(e, p);
+	size_t full_tok = e->tn.n_tok;
+	size_t full_len = e->tn.norm.len;
+	textnorm_drop_tail_tags(&e->tn);
+	struct keyset ks;
+	make_keys(e, p, &a.keys, &ks);
+	make_shingles(e);
+	uint64_t fp = simhash_features(e->sh64, e->n_sh64);
+	a.keys.simhash = fp;
+	e->tn.n_tok = full_tok;
+	e->tn.norm.len = full_len;
+	make_terms(e, p);
+
+	uint32_t ri = rec_named(e, p->id, t);
+	bool known = !e->recs[ri].placeholder || e->recs[ri].dup != NONE;
+	uint32_t old_story = e->recs[ri].story;
+	bool had_content = !e->recs[ri].placeholder;
+
+	/* The story: its head record, and the story itself when new. */
+	uint32_t sh = rec_named(e, story, t);
+	if (e->recs[sh].story == NONE) {
+		e->recs[sh].story = story_new(e, sh, t);
+		if (e->recs[sh].dup == NONE)
+			e->recs[sh].dup = dup_new(e, sh, e->recs[sh].story);
+	}
+	uint32_t si = e->recs[sh].story;
+	if (e->stories[si].head != sh) {
+		/* story names a post that is not its story's head: make a story
+		 * headed by it so the id Redis uses keeps meaning one story. */
+		si = story_new(e, sh, t);
+	}
+	/* The dup group. */
+	uint32_t dh = rec_named(e, dup, t);
+	if (e->recs[dh].dup == NONE || e->dups[e->recs[dh].dup].head != dh)
+		e->recs[dh].dup = dup_new(e, dh, si);
+	if (e->recs[dh].story == NONE)
+		e->recs[dh].story = si;
+	uint32_t di = e->recs[dh].dup;
+	e->dups[di].story = si;
+
+	struct rec *r = &e->recs[ri];
+	if (known && r->dup != NONE && r->dup != di && e->dups[r->dup].n > 0)
+		e->dups[r->dup].n--;
+	bool new_member = !known || r->story != si;
+	if (known && old_story != NONE && old_story != si && had_content) {
+		struct story *os = &e->stories[old_story];
+		if (os->n_posts > 0)
+			os->n_posts--;
+		weigh_terms(e);
+		centroid_add(e, old_story, -1);
+	}
+	r->placeholder = false;
+	r->t = t;
+	r->dup = di;
+	r->story = si;
+	if (new_member) {
+		e->dups[di].n++;
+		if (!had_content)
+			df_add(e);
+		weigh_terms(e);
+		centroid_add(e, si, 1);
+		story_count(e, si, ri, di, p, dh == ri);
+	}
+	register_key(e, ks.identity, true, ri);
+	register_key(e, ks.original, ks.has_original, ri);
+	register_key(e, ks.url, ks.has_url, ri);
+	register_key(e, ks.text, ks.has_text, ri);
+	if (t >= e->watermark - e->par.dup_window_s)
+		rec_index(e, ri, fp);
+	fill_assign(e, ri, &a);
+	if (ret)
+		*ret = a;
+	return RP_OK;
+}
+
+rp_err cluster_engine_story(const struct cluster_engine *e, const char *story_id,
+                            struct cluster_story *ret)
+{
+	uint32_t ri = rec_by_id(e, story_id);
+	if (ri == NONE || e->recs[ri].story == NONE)
+		return RP_ERR_NOTFOUND;
+	const struct story *s = &e->stories[e->recs[ri].story];
+	if (s->head != ri)
+		return RP_ERR_NOTFOUND;
+	struct cluster_story cs;
+	cs.id = e->recs[s->head].id;
+	cs.representative = s->rep != NONE ? e->recs[e->dups[s->rep].head].id : cs.id;
+	cs.n_posts = s->n_posts;
+	cs.n_dups = s->n_dups;
+	cs.n_authors = s->authors.n;
+	cs.n_sources = s->sources.n;
+	cs.first = s->first;
+	cs.last = s->last;
+	*ret = cs;
+	return RP_OK;
+}
+
+double cluster_story_score(const struct cluster_story *s, int64_t now, double half_life_s)
+{
+	/* Independent voices count most; repeats of one voice count little. */
+	double voices = 1.0 * log1p((double)s->n_authors) + 1.5 * log1p((double)s->n_sources) +
+	                0.5 * log1p((double)s->n_dups) + 0.25 * log1p((double)s->n_posts);
+	double age = (double)(now - s->last);
+	if (age < 0)
+		age = 0;
+	double decay = half_life_s > 0 ? exp2(-age / half_life_s) : 1;
+	return voices * decay;
+}
+
+void cluster_engine_stats(const struct cluster_engine *e, struct cluster_stats *ret)
+{
+	struct cluster_stats st;
+	st.posts = 0;
+	for (size_t i = 0; i < e->n_recs; i++)
+		if (!e->recs[i].placeholder)
+			st.posts++;
+	st.dups = e->n_dups;
+	st.stories = e->n_stories;
+	st.live_stories = e->n_live;
+	st.near_checks = e->near_checks;
+	*ret = st;
+}

@@ -1,0 +1,1 @@
+/* store/digest.c - reads of stories for digests (see digest.h). */

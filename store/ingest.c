@@ -1,0 +1,751 @@
+/* store/ingest.c - posts into Redis: the ingest script and its pipeline.
+ *
+ * The script's keys and fields are store/keys.h's; each key it builds
+ * carries the keys.h name in a comment. It is declared with a `#!lua`
+ * shebang and no flags, so Redis 7 treats it as a script that may write
+ * and refuses it with -OOM before it runs when maxmemory is reached:
+ * a post is never half written. */
+#include "store/ingest.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/hash.h"
+
+/* One script text; longer than the 4095 bytes C99 promises, which GCC
+ * and Clang both handle. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverlength-strings"
+static const char ingest_lua[] =
+"#!lua\n"
+"-- rapporteur ingest (store/ingest.c). KEYS[1] = P..'posts'.\n"
+"-- ARGV: P, stream maxlen, score half-life, then 22 values per post.\n"
+"local P = ARGV[1]\n"
+"local MAXLEN = ARGV[2]\n"
+"local HALF = tonumber(ARGV[3])\n"
+"local LN2 = math.log(2)\n"
+"local function log2(x) return math.log(x) / LN2 end\n"
+"local out = {}\n"
+"\n"
+"local function has(list, item)\n"
+"  return string.find(','..list..',', ','..item..',', 1, true) ~= nil\n"
+"end\n"
+"\n"
+"-- Story bookkeeping (keys.h 'P s:SID'); idx = index names the post is in.\n"
+"local function story(sid, sname, pid, d, t, ak, rk, src, idx, member)\n"
+"  local sk = P..'s:'..sid\n"
+"  local f = redis.call('HMGET', sk, 'n', 'nd', 'na', 'nr', 'f', 'l', 'rep', 'rc', 'T',\n"
+"                       'g:'..d, 'a:'..ak, 'r:'..rk)\n"
+"  local n, nd = tonumber(f[1]) or 0, tonumber(f[2]) or 0\n"
+"  local na, nr = tonumber(f[3]) or 0, tonumber(f[4]) or 0\n"
+"  local first, last = tonumber(f[5]) or t, tonumber(f[6]) or t\n"
+"  local rep, rc, T = f[7] or d, tonumber(f[8]) or 0, f[9] or ''\n"
+"  local set = {}\n"
+"  if n == 0 then set[#set+1] = 'id'; set[#set+1] = sname end\n"
+"  if member then\n"
+"    local gc = tonumber(f[10]) or 0\n"
+"    n = n + 1\n"
+"    if gc == 0 then nd = nd + 1 end\n"
+"    gc = gc + 1\n"
+"    set[#set+1] = 'g:'..d; set[#set+1] = gc\n"
+"    set[#set+1] = 'm:'..pid; set[#set+1] = t\n"
+"    if gc > rc then rep = d; rc = gc end\n"
+"    if t < first then first = t end\n"
+"    if t > last then last = t end\n"
+"  end\n"
+"  if ak ~= '' and not f[11] then na = na + 1; set[#set+1] = 'a:'..ak; set[#set+1] = 1 end\n"
+"  if rk ~= '' and not f[12] then nr = nr + 1; set[#set+1] = 'r:'..rk; set[#set+1] = src end\n"
+"  for k in string.gmatch(idx, '[^,]+') do\n"
+"    if not has(T, k) then if T == '' then T = k else T = T..','..k end end\n"
+"  end\n"
+"  set[#set+1] = 'n'; set[#set+1] = n\n"
+"  set[#set+1] = 'nd'; set[#set+1] = nd\n"
+"  set[#set+1] = 'na'; set[#set+1] = na\n"
+"  set[#set+1] = 'nr'; set[#set+1] = nr\n"
+"  set[#set+1] = 'f'; set[#set+1] = first\n"
+"  set[#set+1] = 'l'; set[#set+1] = last\n"
+"  set[#set+1] = 'rep'; set[#set+1] = rep\n"
+"  set[#set+1] = 'rc'; set[#set+1] = rc\n"
+"  set[#set+1] = 'T'; set[#set+1] = T\n"
+"  redis.call('HSET', sk, unpack(set))\n"
+"  -- keys.h STORY_SCORE\n"
+"  local w = math.log(1 + na) + 1.5 * math.log(1 + nr) + 0.5 * math.log(1 + nd)\n"
+"            + 0.25 * math.log(1 + n)\n"
+"  local score = string.format('%.6f', log2(w) + last / HALF)\n"
+"  for k in string.gmatch(T, '[^,]+') do\n"
+"    redis.call('ZADD', P..k..':s', score, sid)   -- P th:ID:s / se:ID:s\n"
+"  end\n"
+"end\n"
+"\n"
+"local function xadd(e, pid, sid)\n"
+"  redis.call('XADD', P..'x', 'MAXLEN', '~', MAXLEN, '*', 'e', e, 'p', pid, 's', sid)\n"
+"end\n"
+"\n"
+"local function lookup(kind, k)   -- P ku:BBB / kt:BBB; returns the post found\n"
+"  if k == '' then return nil end\n"
+"  local b, f = P..kind..string.sub(k, 1, 3), string.sub(k, 4)\n"
+"  return redis.call('HGET', b, f), b, f\n"
+"end\n"
+"\n"
+"local i = 4\n"
+"while i + 21 <= #ARGV do\n"
+"  local pid, orig, ku, kt, d, s, sname, how, t, up, h, th, se, ak, rk,\n"
+"        id, src, u, a, ti, tx, la = unpack(ARGV, i, i + 21)\n"
+"  i = i + 22\n"
+"  local pk = P..'p:'..pid                                  -- P p:PID\n"
+"  local cur = redis.call('HMGET', pk, 'h', 'x', 's', 'd', 'th', 'se')\n"
+"  if cur[1] then\n"
+"    if cur[2] then\n"
+"      out[#out+1] = 4\n"
+"    elseif cur[1] ~= h then\n"
+"      local set, del = {'h', h}, {}\n"
+"      for _, kv in ipairs({{'u', u}, {'ti', ti}, {'tx', tx}, {'up', up}}) do\n"
+"        if kv[2] ~= '' then set[#set+1] = kv[1]; set[#set+1] = kv[2] else del[#del+1] = kv[1] end\n"
+"      end\n"
+"      redis.call('HSET', pk, unpack(set))\n"
+"      if #del > 0 then redis.call('HDEL', pk, unpack(del)) end\n"
+"      xadd('edit', pid, cur[3])\n"
+"      out[#out+1] = 3\n"
+"    elseif rk ~= '' and cur[3] and redis.call('HEXISTS', P..'s:'..cur[3], 'r:'..rk) == 0 then\n"
+"      story(cur[3], '', pid, cur[4], t, '', rk, src, '', false)\n"
+"      xadd('seen', pid, cur[3])\n"
+"      out[#out+1] = 5\n"
+"    else\n"
+"      out[#out+1] = 2\n"
+"    end\n"
+"  else\n"
+"    -- Exact dedupe, in issue 4's order: repost/identity, URL, text.\n"
+"    local found, m = nil, 0\n"
+"    if orig ~= '' and orig ~= pid then\n"
+"      local q = redis.call('HMGET', P..'p:'..orig, 'd', 's')\n"
+"      if q[1] then found = q; m = 1 end\n"
+"    end\n"
+"    for _, kk in ipairs({{'ku:', ku, 2}, {'kt:', kt, 3}}) do\n"
+"      local q, b, f = lookup(kk[1], kk[2])\n"
+"      if q then\n"
+"        if not found and q ~= pid then\n"
+"          local r = redis.call('HMGET', P..'p:'..q, 'd', 's')\n"
+"          if r[1] then found = r; m = kk[3] end\n"
+"        end\n"
+"      elseif b then\n"
+"        redis.call('HSET', b, f, pid)\n"
+"      end\n"
+"    end\n"
+"    local res = 0\n"
+"    if found then\n"
+"      if found[1] ~= d or found[2] ~= s then res = 1 end\n"
+"      d, s = found[1], found[2]\n"
+"      how = tostring(m)\n"
+"      if m ~= 2 then tx = '' end   -- an exact copy keeps no second text\n"
+"    end\n"
+"    local set = {'t', t, 'h', h, 'd', d, 's', s, 'm', how}\n"
+"    for _, kv in ipairs({{'i', id}, {'src', src}, {'u', u}, {'a', a}, {'ti', ti},\n"
+"                         {'tx', tx}, {'la', la}, {'up', up}, {'th', th}, {'se', se}}) do\n"
+"      if kv[2] ~= '' then set[#set+1] = kv[1]; set[#set+1] = kv[2] end\n"
+"    end\n"
+"    redis.call('HSET', pk, unpack(set))\n"
+"    redis.call('ZADD', KEYS[1], t, pid)                     -- P posts\n"
+"    local idx = ''\n"
+"    for x in string.gmatch(th, '[^,]+') do\n"
+"      redis.call('ZADD', P..'th:'..x..':p', t, pid)          -- P th:THEME:p\n"
+"      idx = idx..',th:'..x\n"
+"    end\n"
+"    for x in string.gmatch(se, '[^,]+') do\n"
+"      redis.call('ZADD', P..'se:'..x..':p', t, pid)          -- P se:SESSION:p\n"
+"      idx = idx..',se:'..x\n"
+"    end\n"
+"    story(s, sname, pid, d, tonumber(t), ak, rk, src, idx, true)\n"
+"    if res == 1 then xadd('copy', pid, s) else xadd('new', pid, s) end\n"
+"    out[#out+1] = res\n"
+"  end\n"
+"end\n"
+"return out\n";
+#pragma GCC diagnostic pop
+
+/* ---- a small map from post id to PID ------------------------------- */
+
+/* The engine names dup groups and stories by post id; Redis by PID. The
+ * map remembers the PID of every post added (open addressing on the
+ * 64-bit hash of the id; 0 marks an empty slot). */
+struct idmap {
+	uint64_t *key;
+	uint64_t *val;
+	size_t n, cap;   /* cap a power of two */
+};
+
+static void idmap_done(struct idmap *m)
+{
+	rp_free(m->key);
+	rp_free(m->val);
+	memset(m, 0, sizeof *m);
+}
+
+static void idmap_put(struct idmap *m, uint64_t k, uint64_t v);
+
+static void idmap_grow(struct idmap *m)
+{
+	struct idmap old = *m;
+	m->cap = old.cap ? old.cap * 2 : 1024;
+	m->key = rp_calloc(m->cap, sizeof *m->key);
+	m->val = rp_calloc(m->cap, sizeof *m->val);
+	m->n = 0;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.key[i])
+			idmap_put(m, old.key[i], old.val[i]);
+	rp_free(old.key);
+	rp_free(old.val);
+}
+
+static void idmap_put(struct idmap *m, uint64_t k, uint64_t v)
+{
+	if (k == 0)
+		k = 1;
+	if ((m->n + 1) * 2 > m->cap)
+		idmap_grow(m);
+	size_t i = k & (m->cap - 1);
+	while (m->key[i] && m->key[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->key[i])
+		m->n++;
+	m->key[i] = k;
+	m->val[i] = v;
+}
+
+static bool idmap_get(const struct idmap *m, uint64_t k, uint64_t *v)
+{
+	if (k == 0)
+		k = 1;
+	if (!m->cap)
+		return false;
+	size_t i = k & (m->cap - 1);
+	while (m->key[i]) {
+		if (m->key[i] == k) {
+			*v = m->val[i];
+			return true;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	return false;
+}
+
+/* ---- the pipeline --------------------------------------------------- */
+
+struct batch {
+	struct redis_cmd cmd;  /* EVALSHA sha 1 key P maxlen half posts... */
+	size_t n_posts;
+	bool failed;           /* got an error reply; to be sent again */
+};
+
+struct ingest {
+	struct redis *r;
+	struct ingest_opts o;
+	char *event;
+	char *prefix;          /* P */
+	char *posts_key;       /* P posts */
+	char sha[41];
+	struct batch *pool;    /* window + 1 batches */
+	struct batch **fl;     /* in flight, oldest first */
+	size_t n_fl;
+	struct batch *cur;     /* being filled; NULL when none */
+	struct idmap ids;
+	struct ingest_stats st;
+	char errstr[512];
+	bool oom_noted;
+};
+
+static void set_err(struct ingest *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(struct ingest *in, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(in->errstr, sizeof in->errstr, fmt, ap);
+	va_end(ap);
+}
+
+static void note(struct ingest *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct ingest *in, const char *fmt, ...)
+{
+	if (!in->o.note)
+		return;
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	in->o.note(in->o.note_ctx, msg);
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static rp_err load_script(struct ingest *in)
+{
+	redisReply *rep;
+	const char *argv[] = { "SCRIPT", "LOAD", ingest_lua };
+	size_t lens[] = { 6, 4, sizeof ingest_lua - 1 };
+	rp_err e = redis_call(in->r, &rep, 3, argv, lens);
+	if (e) {
+		set_err(in, "SCRIPT LOAD: %s", redis_errstr(in->r));
+		return e;
+	}
+	if (rep->type != REDIS_REPLY_STRING || rep->len != 40) {
+		set_err(in, "SCRIPT LOAD: unexpected reply");
+		freeReplyObject(rep);
+		return RP_ERR_REDIS;
+	}
+	memcpy(in->sha, rep->str, 40);
+	in->sha[40] = '\0';
+	freeReplyObject(rep);
+	return RP_OK;
+}
+
+const char *ingest_result_str(enum ingest_result r)
+{
+	static const char *const names[INGEST_N_RESULTS] = {
+		"new", "copy", "same", "edit", "tombstone", "seen",
+	};
+	return (unsigned)r < INGEST_N_RESULTS ? names[r] : "?";
+}
+
+void ingest_pid(const char *identity_hex, char out[STORE_PID_HEX_BUF])
+{
+	size_t n = strlen(identity_hex);
+	if (n > STORE_PID_HEX)
+		n = STORE_PID_HEX;
+	memcpy(out, identity_hex, n);
+	out[n] = '\0';
+}
+
+static void batch_start(struct ingest *in, struct batch *b)
+{
+	redis_cmd_reset(&b->cmd);
+	redis_cmd_adds(&b->cmd, "EVALSHA");
+	redis_cmd_adds(&b->cmd, in->sha);
+	redis_cmd_adds(&b->cmd, "1");
+	redis_cmd_adds(&b->cmd, in->posts_key);
+	redis_cmd_adds(&b->cmd, in->prefix);
+	redis_cmd_addi(&b->cmd, STORE_STREAM_MAXLEN);
+	redis_cmd_addi(&b->cmd, (int64_t)STORE_SCORE_HALF_LIFE_S);
+	b->n_posts = 0;
+	b->failed = false;
+}
+
+/* The sha may have changed on a new connection (it does not: it is the
+ * SHA1 of the text), but keep argv[1] honest. */
+static void batch_set_sha(struct ingest *in, struct batch *b)
+{
+	memcpy(b->cmd.arena.data + b->cmd.off[1], in->sha, 40);
+}
+
+rp_err ingest_open(struct redis *r, const char *event, const struct ingest_opts *opts,
+                   struct ingest **ret, struct buf *err)
+{
+	if (!store_event_valid(event)) {
+		buf_printf(err, "\"%s\": an event id is 1 to %d of [A-Za-z0-9_.-]",
+		           event ? event : "", STORE_EVENT_MAX_BYTES);
+		return RP_ERR_USAGE;
+	}
+	struct ingest *in = rp_calloc(1, sizeof *in);
+	in->r = r;
+	if (opts)
+		in->o = *opts;
+	if (!in->o.batch)
+		in->o.batch = INGEST_BATCH_DEFAULT;
+	if (in->o.batch > INGEST_BATCH_MAX)
+		in->o.batch = INGEST_BATCH_MAX;
+	if (!in->o.window)
+		in->o.window = INGEST_WINDOW_DEFAULT;
+	if (in->o.window > INGEST_WINDOW_MAX)
+		in->o.window = INGEST_WINDOW_MAX;
+	if (in->o.retry_ms <= 0)
+		in->o.retry_ms = INGEST_RETRY_MS_DEFAULT;
+	in->event = rp_strdup(event);
+	struct buf b;
+	buf_init(&b);
+	store_prefix(&b, event);
+	in->prefix = buf_detach(&b);
+	buf_printf(&b, "%s" STORE_K_POSTS, in->prefix);
+	in->posts_key = buf_detach(&b);
+	in->pool = rp_calloc(in->o.window + 1, sizeof *in->pool);
+	for (size_t i = 0; i <= in->o.window; i++)
+		redis_cmd_init(&in->pool[i].cmd);
+	in->fl = rp_calloc(in->o.window + 1, sizeof *in->fl);
+	if (load_script(in) != RP_OK) {
+		buf_adds(err, in->errstr);
+		ingest_close(in);
+		return RP_ERR_REDIS;
+	}
+	*ret = in;
+	return RP_OK;
+}
+
+void ingest_close(struct ingest *in)
+{
+	if (!in)
+		return;
+	for (size_t i = 0; i <= in->o.window; i++)
+		redis_cmd_done(&in->pool[i].cmd);
+	rp_free(in->pool);
+	rp_free(in->fl);
+	idmap_done(&in->ids);
+	rp_free(in->event);
+	rp_free(in->prefix);
+	rp_free(in->posts_key);
+	rp_free(in);
+}
+
+/* A batch not in flight and not being filled. */
+static struct batch *free_batch(struct ingest *in)
+{
+	for (size_t i = 0; i <= in->o.window; i++) {
+		struct batch *b = &in->pool[i];
+		if (b == in->cur)
+			continue;
+		bool busy = false;
+		for (size_t j = 0; j < in->n_fl; j++)
+			if (in->fl[j] == b)
+				busy = true;
+		if (!busy)
+			return b;
+	}
+	return NULL;   /* cannot happen: n_fl < window + 1 while filling */
+}
+
+static rp_err send_batch(struct ingest *in, struct batch *b)
+{
+	batch_set_sha(in, b);
+	return redis_append(in->r, (int)b->cmd.n, redis_cmd_argv(&b->cmd), b->cmd.len);
+}
+
+/* After a connection loss: restart the managed server if it died,
+ * reconnect with backoff, load the script, send every batch in flight
+ * again, in order. */
+static rp_err recover(struct ingest *in)
+{
+	int64_t start = clock_mono_ns();
+	note(in, "connection lost (%s) with %zu posts acknowledged; reconnecting",
+	     redis_errstr(in->r), in->st.acked);
+	for (;;) {
+		int64_t left = in->o.retry_ms - (clock_mono_ns() - start) / 1000000;
+		if (left <= 0) {
+			set_err(in, "Redis unreachable for %lld ms: %s", (long long)in->o.retry_ms,
+			        redis_errstr(in->r));
+			return RP_ERR_REDIS;
+		}
+		if (in->o.server) {
+			struct buf err;
+			buf_init(&err);
+			if (server_check(in->o.server, &err) != RP_OK)
+				note(in, "managed redis-server: %s", buf_str(&err));
+			buf_done(&err);
+		}
+		if (redis_reconnect(in->r, left < 1000 ? left : 1000) != RP_OK)
+			continue;
+		if (load_script(in) != RP_OK)
+			continue;
+		bool ok = true;
+		for (size_t i = 0; i < in->n_fl && ok; i++)
+			ok = send_batch(in, in->fl[i]) == RP_OK;
+		if (!ok)
+			continue;
+		in->st.reconnects++;
+		in->st.resent += in->n_fl;
+		note(in, "reconnected after %lld ms; %zu batches sent again",
+		     (long long)((clock_mono_ns() - start) / 1000000), in->n_fl);
+		return RP_OK;
+	}
+}
+
+static void ack(struct ingest *in, struct batch *b, const redisReply *rep)
+{
+	for (size_t i = 0; i < rep->elements && i < b->n_posts; i++) {
+		const redisReply *x = rep->element[i];
+		long long v = x->type == REDIS_REPLY_INTEGER ? x->integer : 0;
+		if (v >= 0 && v < INGEST_N_RESULTS)
+			in->st.result[v]++;
+	}
+	in->st.acked += b->n_posts;
+	in->st.batches++;
+}
+
+/* Read the reply of the oldest batch in flight. On an error reply that
+ * can be waited out (OOM, LOADING, BUSY, NOSCRIPT), read the rest of the
+ * flight (acking what succeeded), wait or reload, and send the failed
+ * batches again. */
+static rp_err read_one(struct ingest *in)
+{
+	int64_t wait_start = 0;
+	int64_t wait = 20;
+	for (;;) {
+		redisReply *rep;
+		if (redis_get_reply(in->r, &rep) != RP_OK) {
+			rp_err e = recover(in);
+			if (e)
+				return e;
+			continue;
+		}
+		struct batch *b = in->fl[0];
+		if (rep->type == REDIS_REPLY_ARRAY) {
+			ack(in, b, rep);
+			freeReplyObject(rep);
+			memmove(in->fl, in->fl + 1, (in->n_fl - 1) * sizeof *in->fl);
+			in->n_fl--;
+			if (in->oom_noted) {
+				in->oom_noted = false;
+				note(in, "memory available again; ingest resumed");
+			}
+			return RP_OK;
+		}
+		/* An error reply for b. */
+		bool oom = redis_reply_is_oom(rep), noscript = redis_reply_is_noscript(rep);
+		bool waitable = oom || noscript || redis_reply_is_loading(rep) || redis_reply_is_busy(rep);
+		char text[256];
+		snprintf(text, sizeof text, "%.*s", (int)(rep->type == REDIS_REPLY_ERROR ? rep->len : 0),
+		         rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply type");
+		freeReplyObject(rep);
+		if (!waitable) {
+			set_err(in, "ingest script: %s", text);
+			/* Drain the rest so the connection stays in step. */
+			for (size_t i = 1; i < in->n_fl; i++)
+				if (redis_get_reply(in->r, &rep) == RP_OK)
+					freeReplyObject(rep);
+			in->n_fl = 0;
+			return RP_ERR_REDIS;
+		}
+		b->failed = true;
+		/* Read the others in flight; keep only the failed ones. */
+		size_t keep = 1;
+		for (size_t i = 1; i < in->n_fl; i++) {
+			struct batch *o = in->fl[i];
+			if (redis_get_reply(in->r, &rep) != RP_OK) {
+				/* Everything from here on is unacknowledged. */
+				for (size_t j = i; j < in->n_fl; j++)
+					in->fl[keep++] = in->fl[j];
+				in->n_fl = keep;
+				rp_err e = recover(in);
+				if (e)
+					return e;
+				goto again;
+			}
+			if (rep->type == REDIS_REPLY_ARRAY)
+				ack(in, o, rep);
+			else
+				in->fl[keep++] = o;
+			freeReplyObject(rep);
+		}
+		in->n_fl = keep;
+		if (oom && !in->oom_noted) {
+			in->oom_noted = true;
+			in->st.oom_pauses++;
+			note(in, "Redis is out of memory (maxmemory reached: %s); ingest paused with "
+			     "%zu posts acknowledged, retrying", text, in->st.acked);
+		}
+		if (!wait_start)
+			wait_start = clock_mono_ns();
+		if ((clock_mono_ns() - wait_start) / 1000000 > in->o.retry_ms) {
+			set_err(in, "gave up after %lld ms: %s", (long long)in->o.retry_ms, text);
+			return RP_ERR_REDIS;
+		}
+		if (noscript) {
+			if (load_script(in) != RP_OK) {
+				rp_err e = recover(in);
+				if (e)
+					return e;
+				goto again;
+			}
+		} else {
+			sleep_ms(wait);
+			wait = wait * 2 > 500 ? 500 : wait * 2;
+		}
+		for (size_t i = 0; i < in->n_fl; i++) {
+			if (send_batch(in, in->fl[i]) != RP_OK) {
+				rp_err e = recover(in);
+				if (e)
+					return e;
+				break;
+			}
+		}
+		in->st.resent += in->n_fl;
+again:
+		if (in->n_fl == 0)
+			return RP_OK;
+	}
+}
+
+static rp_err push_cur(struct ingest *in)
+{
+	struct batch *b = in->cur;
+	if (!b || b->n_posts == 0)
+		return RP_OK;
+	in->cur = NULL;
+	in->fl[in->n_fl++] = b;
+	if (send_batch(in, b) != RP_OK) {
+		rp_err e = recover(in);   /* sends every batch in flight, b included */
+		if (e)
+			return e;
+	}
+	while (in->n_fl >= in->o.window) {
+		rp_err e = read_one(in);
+		if (e)
+			return e;
+	}
+	return RP_OK;
+}
+
+static void hex16(uint64_t v, char out[STORE_PID_HEX_BUF])
+{
+	snprintf(out, STORE_PID_HEX_BUF, "%016llx", (unsigned long long)v);
+}
+
+static uint64_t pid_value(const char *hex)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < STORE_PID_HEX && hex[i]; i++) {
+		char c = hex[i];
+		v = v << 4 | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	return v;
+}
+
+/* The PID of the post named id: from the map when this ingest added it,
+ * else a stable stand-in derived from the id. */
+static void id_pid(const struct ingest *in, const char *id, char out[STORE_PID_HEX_BUF])
+{
+	uint64_t v;
+	if (!idmap_get(&in->ids, hash64_str(id), &v))
+		v = hash64_str(id);
+	hex16(v, out);
+}
+
+static void add_join(struct redis_cmd *c, const struct strv *sv)
+{
+	struct buf b;
+	buf_init(&b);
+	for (size_t i = 0; i < sv->n; i++) {
+		if (strchr(sv->v[i], ','))
+			continue;   /* ontology ids never carry one; refuse to split */
+		if (b.len)
+			buf_addc(&b, ',');
+		buf_adds(&b, sv->v[i]);
+	}
+	redis_cmd_add(c, b.data ? b.data : "", b.len);
+	buf_done(&b);
+}
+
+static void add_key16(struct redis_cmd *c, const char *hex)
+{
+	redis_cmd_add(c, hex, strnlen(hex, STORE_PID_HEX));
+}
+
+rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_assign *as)
+{
+	if (!p->id) {
+		set_err(in, "a post without an id");
+		return RP_ERR_INPUT;
+	}
+	if (!in->cur) {
+		in->cur = free_batch(in);
+		batch_start(in, in->cur);
+	}
+	struct redis_cmd *c = &in->cur->cmd;
+	char pid[STORE_PID_HEX_BUF], d[STORE_PID_HEX_BUF], s[STORE_PID_HEX_BUF];
+	ingest_pid(as->keys.identity, pid);
+	idmap_put(&in->ids, hash64_str(p->id), pid_value(pid));
+	id_pid(in, as->dup ? as->dup : p->id, d);
+	id_pid(in, as->story ? as->story : p->id, s);
+
+	int64_t t = p->published ? p->published : clock_now();
+	/* How the engine grouped it, in keys.h's `m` numbering. */
+	int how = 0;
+	switch (as->match) {
+	case CLUSTER_MATCH_IDENTITY: how = 1; break;
+	case CLUSTER_MATCH_URL:      how = 2; break;
+	case CLUSTER_MATCH_TEXT:     how = 3; break;
+	case CLUSTER_MATCH_NEAR:     how = 4; break;
+	default:                     how = 0; break;
+	}
+	/* Content hash: what an edit changes. */
+	struct buf h;
+	buf_init(&h);
+	buf_adds(&h, p->title ? p->title : "");
+	buf_addc(&h, '\x1f');
+	buf_adds(&h, p->text ? p->text : "");
+	buf_addc(&h, '\x1f');
+	buf_adds(&h, p->url ? p->url : "");
+	char hh[STORE_PID_HEX_BUF], ak[STORE_PID_HEX_BUF], rk[STORE_PID_HEX_BUF];
+	hex16(hash64(h.data, h.len), hh);
+	buf_done(&h);
+	ak[0] = rk[0] = '\0';
+	if (p->author) {
+		hex16(hash64_str(p->author), ak);
+		ak[8] = '\0';
+	}
+	if (p->source) {
+		hex16(hash64_str(p->source), rk);
+		rk[8] = '\0';
+	}
+
+	redis_cmd_adds(c, pid);                       /* pid */
+	add_key16(c, as->keys.original);              /* orig */
+	add_key16(c, as->keys.url);                   /* ku */
+	add_key16(c, as->keys.text);                  /* kt */
+	redis_cmd_adds(c, d);                         /* d */
+	redis_cmd_adds(c, s);                         /* s */
+	redis_cmd_adds(c, as->story ? as->story : p->id); /* sname */
+	redis_cmd_addi(c, how);                       /* how */
+	redis_cmd_addi(c, t);                         /* t */
+	if (p->updated)
+		redis_cmd_addi(c, p->updated);            /* up */
+	else
+		redis_cmd_adds(c, "");
+	redis_cmd_adds(c, hh);                        /* h */
+	add_join(c, &p->themes);                      /* th */
+	add_join(c, &p->sessions);                    /* se */
+	redis_cmd_adds(c, ak);                        /* ak */
+	redis_cmd_adds(c, rk);                        /* rk */
+	redis_cmd_adds(c, p->id);                     /* id */
+	redis_cmd_adds(c, p->source);                 /* src */
+	redis_cmd_adds(c, p->url);                    /* u */
+	redis_cmd_adds(c, p->author);                 /* a */
+	redis_cmd_adds(c, p->title);                  /* ti */
+	/* An exact copy (repost, same text) keeps no second text. */
+	redis_cmd_adds(c, how == 1 || how == 3 ? "" : p->text); /* tx */
+	redis_cmd_adds(c, p->lang);                   /* la */
+	in->cur->n_posts++;
+	in->st.queued++;
+	if (in->cur->n_posts >= in->o.batch)
+		return push_cur(in);
+	return RP_OK;
+}
+
+rp_err ingest_flush(struct ingest *in)
+{
+	rp_err e = push_cur(in);
+	if (e)
+		return e;
+	while (in->n_fl > 0) {
+		e = read_one(in);
+		if (e)
+			return e;
+	}
+	return RP_OK;
+}
+
+void ingest_get_stats(const struct ingest *in, struct ingest_stats *ret)
+{
+	*ret = in->st;
+}
+
+const char *ingest_errstr(const struct ingest *in)
+{
+	return in->errstr;
+}

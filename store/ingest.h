@@ -1,0 +1,111 @@
+/* store/ingest.h - posts into Redis: atomic per post, pipelined across posts.
+ *
+ * The caller runs the dedupe/story engine (store/cluster.h) on each post
+ * and hands the post with the engine's decision to ingest_add. Posts are
+ * packed into batches; each batch is one EVALSHA of the ingest script
+ * (loaded once with SCRIPT LOAD, loaded again on NOSCRIPT), and up to
+ * `window` batches are in flight at once. The script writes each post
+ * completely or not at all (a batch is one script call, so it is atomic
+ * as a whole), enforces identity, repost, canonical-URL and text dedupe
+ * inside Redis (two importers of one file store each post once), keeps the
+ * story and its indexes, and XADDs every change to the event stream. Key
+ * layout: store/keys.h.
+ *
+ * A post is acknowledged when the reply to its batch has been read; only
+ * then is it counted in ingest_stats. On a lost connection every batch in
+ * flight is sent again on a new connection (rebuilt with backoff, and the
+ * managed server restarted when it is ours and has died); the script is
+ * idempotent, so a batch that did commit before the loss changes nothing
+ * the second time. An -OOM reply (maxmemory reached) is reported through
+ * the note callback, and ingest pauses and retries until memory is free;
+ * -LOADING and -BUSY wait the same way. Nothing is half written: Redis
+ * refuses a script that may write under OOM before it runs.
+ *
+ * The caller owns the struct ingest (ingest_open / ingest_close); the
+ * struct redis and struct server it is given stay the caller's and must
+ * outlive it. Not thread-safe. */
+#ifndef RP_STORE_INGEST_H
+#define RP_STORE_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/post.h"
+#include "store/cluster.h"
+#include "store/keys.h"
+#include "store/redis.h"
+#include "store/server.h"
+
+#define INGEST_BATCH_DEFAULT   32       /* posts per EVALSHA */
+#define INGEST_BATCH_MAX       512
+#define INGEST_WINDOW_DEFAULT  8        /* batches in flight */
+#define INGEST_WINDOW_MAX      64
+#define INGEST_RETRY_MS_DEFAULT 60000   /* give up when Redis is gone (or full) this long */
+
+/* What the script did with one post. */
+enum ingest_result {
+	INGEST_NEW = 0,    /* stored: first of its dup group, or joined by the engine's decision */
+	INGEST_COPY,       /* stored as an exact copy Redis found (repost, same URL, same text) */
+	INGEST_SAME,       /* known post, same content: nothing changed */
+	INGEST_EDIT,       /* known post, content changed: updated in place */
+	INGEST_TOMBSTONE,  /* known post, deleted or hidden: left as it is */
+	INGEST_SEEN,       /* known post seen on a new source: the story counts it */
+	INGEST_N_RESULTS
+};
+
+struct ingest_opts {
+	size_t batch;          /* posts per script call; 0: INGEST_BATCH_DEFAULT */
+	size_t window;         /* batches in flight; 0: INGEST_WINDOW_DEFAULT */
+	int64_t retry_ms;      /* outage/OOM budget; 0: INGEST_RETRY_MS_DEFAULT */
+	struct server *server; /* the managed server to restart when it dies; may be NULL */
+	/* Called with one line of news (connection lost, reconnected, out of
+	 * memory, resumed); may be NULL. msg is lent for the call. */
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
+};
+
+struct ingest_stats {
+	size_t queued;                    /* posts given to ingest_add */
+	size_t acked;                     /* posts whose batch reply was read */
+	size_t result[INGEST_N_RESULTS];  /* acked posts by result */
+	size_t batches;                   /* script calls acknowledged */
+	size_t resent;                    /* batches sent again after a loss or an error reply */
+	unsigned reconnects;              /* connections rebuilt */
+	unsigned oom_pauses;              /* times ingest paused on -OOM */
+};
+
+struct ingest;
+
+/* Prepare ingest of event (store_event_valid) over r: load the script.
+ * RP_ERR_USAGE for a bad event id, RP_ERR_REDIS when the script cannot be
+ * loaded; reason appended to *err. opts may be NULL. */
+RP_MUST_CHECK rp_err ingest_open(struct redis *r, const char *event,
+                                 const struct ingest_opts *opts, struct ingest **ret,
+                                 struct buf *err);
+/* Frees in; posts not yet acknowledged are dropped (call ingest_flush
+ * first). NULL is a no-op. */
+void ingest_close(struct ingest *in);
+
+/* Queue p with the engine's decision as (both only read; copied). Sends a
+ * batch when it is full and reads replies to keep at most `window`
+ * batches in flight. RP_ERR_REDIS when Redis stayed unreachable or full
+ * past retry_ms, or replied with an error the ingest cannot wait out
+ * (errstr says which). */
+RP_MUST_CHECK rp_err ingest_add(struct ingest *in, const struct post *p,
+                                const struct cluster_assign *as);
+/* Send what is queued and wait until every post is acknowledged. */
+RP_MUST_CHECK rp_err ingest_flush(struct ingest *in);
+
+void ingest_get_stats(const struct ingest *in, struct ingest_stats *ret);
+const char *ingest_errstr(const struct ingest *in);   /* "" when none; lent */
+/* The stable name of a result ("new", "copy", ...). */
+const char *ingest_result_str(enum ingest_result r);
+
+/* The PID (store/keys.h) of a post with identity key identity_hex (32
+ * hex, cluster_keys.identity): its first 16 digits. out gets 17 bytes. */
+void ingest_pid(const char *identity_hex, char out[STORE_PID_HEX_BUF]);
+
+#endif

@@ -1,0 +1,143 @@
+/* store/keys.h - THE key layout of rapporteur in Redis, and nowhere else.
+ *
+ * Every key of one event starts with `rap:{EVENT}:` (P below). The braces
+ * are a Redis Cluster hash tag: the whole event is one hash slot, so the
+ * multi-key ingest script stays atomic on a cluster while different events
+ * spread over its shards. EVENT is the ontology's event id (tags.yaml
+ * `event.id`), [A-Za-z0-9_.-] only. Code builds keys with the macros and
+ * helpers here; the ingest Lua script (store/ingest.c) spells the same
+ * suffixes and says so beside each one.
+ *
+ * Names used below:
+ *   PID   16 lowercase hex digits: the first 64 bits of the post's identity
+ *         key (store/cluster.h cluster_keys.identity: the URI form of its
+ *         id, else source + id). One post = one PID = one `p:` hash.
+ *   SID   a story: the PID of the story's first post.
+ *   GID   a dup group (reposts, cross-posts, copies, near-copies): the PID
+ *         of the group's first post.
+ *   t     UTC seconds since the epoch (the post's published time, or the
+ *         time of ingest when the source gave none).
+ *
+ * ## Posts
+ *   P p:PID              hash, one per post (every sighting with its own
+ *                        identity is a post; a re-fetch is not):
+ *       i   id as the source gave it      src source        u   url
+ *       a   author                        ti  title         la  lang
+ *       tx  text; absent on exact copies (repost/boost, same text): the
+ *           group's first post has it
+ *       t   published t                   up  updated t (absent when none)
+ *       h   16 hex of the content (title, text, url): an edit changes it
+ *       d   GID                           s   SID
+ *       m   how d was decided: 0 first of its group, 1 identity/repost,
+ *           2 same canonical URL, 3 same normalised text, 4 near-copy
+ *           (cluster.h enum cluster_match order, minus "same")
+ *       th  theme ids, comma-separated    se  session ids, comma-separated
+ *       x   tombstone: "deleted" or "hidden". A later fetch never clears
+ *           it nor rewrites the post (issue 4).
+ *   P posts              zset: score t, member PID. Every post; its ZCARD
+ *                        is the number of posts of the event.
+ *
+ * ## Deduplication indexes (exact keys; near-copies are the engine's)
+ * The 64-bit key K (first 16 hex of cluster_keys.url / .text) is split
+ * into a bucket (its first 3 hex digits: 4096 buckets) and a field (the
+ * other 13), so each bucket stays a small listpack-encoded hash: about
+ * 30 bytes an entry instead of about 100 for a key or a hashtable entry.
+ *   P ku:BBB             hash: field = 13 hex of the canonical-URL key,
+ *                        value = PID of the first post with that URL
+ *   P kt:BBB             hash: the same for the normalised-text key
+ * Identity needs no index: it is the post key itself (EXISTS P p:PID);
+ * a repost looks up `P p:` + the first 16 hex of cluster_keys.original.
+ *
+ * ## Stories
+ *   P s:SID              hash, one per story:
+ *       id  the story's first post's id (the engine's story name)
+ *       n   posts (sightings)    nd  dup groups    na  distinct authors
+ *       nr  distinct sources     f   first t        l   last t
+ *       rep GID of the representative: the largest dup group (the most
+ *           shared), the earliest to reach that size on a tie
+ *       rc  size of that group
+ *       T   the index keys the story is in ("th:ID,se:ID", see below)
+ *       m:PID    t of each member
+ *       g:GID    members in each dup group
+ *       a:AK     1 per distinct author (AK: 8 hex of the author's hash)
+ *       r:RK     source name per distinct source (RK: 8 hex of its hash)
+ *
+ * ## Per theme and per session (ids from tags.yaml)
+ *   P th:THEME:p         zset: score t, member PID (posts by time)
+ *   P th:THEME:s         zset: score STORY_SCORE, member SID (stories by score)
+ *   P se:SESSION:p       zset, as th:THEME:p
+ *   P se:SESSION:s       zset, as th:THEME:s
+ * STORY_SCORE = log2(W) + l / H, with W = ln(1 + na) + 1.5 ln(1 + nr)
+ * + 0.5 ln(1 + nd) + 0.25 ln(1 + n): independent voices (distinct authors
+ * and sources) count most, repeats little, all log-damped, the weight of
+ * store/cluster.c's cluster_story_score; H = STORE_SCORE_HALF_LIFE_S, the
+ * engine's default half-life. Ranking by it at any time `now` is ranking
+ * by W * 2^-((now - l) / H): the highlight weight decayed by half every H
+ * after the story's last post, without
+ * rewriting scores as the clock moves. store_story_weight_now turns a
+ * stored score back into that decayed weight.
+ *
+ * ## The event stream
+ *   P x                  stream, capped with XADD MAXLEN ~ STORE_STREAM_MAXLEN.
+ *                        One entry per change: e = new | copy | edit | seen,
+ *                        p = PID, s = SID. The web turns entries into
+ *                        Server-Sent Events whose ids are the stream ids.
+ *
+ * (The tagger engineers add the curation keys in their own marked section
+ * below; nothing above this line is theirs, nothing in it is ours.)
+ */
+#ifndef RP_STORE_KEYS_H
+#define RP_STORE_KEYS_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+#define STORE_KEY_PREFIX        "rap:{"      /* + EVENT + "}:" */
+#define STORE_EVENT_MAX_BYTES   64           /* longest event id accepted */
+#define STORE_PID_HEX           16           /* hex digits of a PID, SID or GID */
+#define STORE_PID_HEX_BUF       17           /* with its NUL */
+#define STORE_BUCKET_HEX        3            /* hex digits of a ku:/kt: bucket */
+#define STORE_STREAM_MAXLEN     100000       /* entries kept (approximately) in P x */
+#define STORE_SCORE_HALF_LIFE_S 21600.0      /* H: 6 hours */
+
+/* Suffixes after P; the Lua script in store/ingest.c uses the same. */
+#define STORE_K_POST      "p:"      /* + PID */
+#define STORE_K_POSTS     "posts"
+#define STORE_K_URL       "ku:"     /* + bucket */
+#define STORE_K_TEXT      "kt:"     /* + bucket */
+#define STORE_K_STORY     "s:"      /* + SID */
+#define STORE_K_THEME     "th:"     /* + THEME + ":p" or ":s" */
+#define STORE_K_SESSION   "se:"     /* + SESSION + ":p" or ":s" */
+#define STORE_K_STREAM    "x"
+
+/* True when event is a usable event id: 1..STORE_EVENT_MAX_BYTES of
+ * [A-Za-z0-9_.-]. */
+static inline bool store_event_valid(const char *event)
+{
+	size_t n = event ? strlen(event) : 0;
+	if (n == 0 || n > STORE_EVENT_MAX_BYTES)
+		return false;
+	return strspn(event, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                     "0123456789_.-") == n;
+}
+
+/* Append P, "rap:{EVENT}:", to out. event must be store_event_valid. */
+static inline void store_prefix(struct buf *out, const char *event)
+{
+	buf_printf(out, STORE_KEY_PREFIX "%s}:", event);
+}
+
+/* The decayed highlight weight of a story whose stored STORY_SCORE is
+ * score, at time now (UTC seconds). */
+static inline double store_story_weight_now(double score, double now, double half_life_s)
+{
+	return exp2(score - now / half_life_s);
+}
+
+/* ---- curation (tagger engineers) ------------------------------------
+ * (reserved: the tagger engineers document their keys here) */
+
+#endif

@@ -1,0 +1,200 @@
+/* store/simhash.c - simhash fingerprints and their band index. */
+#include "store/simhash.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/hash.h"
+
+/* byte_votes[b] has, in byte j, bit j of b: adding it to a packed
+ * accumulator counts, per bit, the shingles that set it. */
+static uint64_t byte_votes[256];
+static int votes_ready;
+
+static void votes_init(void)
+{
+	for (unsigned b = 0; b < 256; b++) {
+		uint64_t v = 0;
+		for (unsigned j = 0; j < 8; j++)
+			if (b & (1u << j))
+				v |= (uint64_t)1 << (8 * j);
+		byte_votes[b] = v;
+	}
+	votes_ready = 1;
+}
+
+struct votes {
+	uint64_t packed[8];   /* packed[i] byte j: shingles with bit 8i+j set, since the last flush */
+	uint32_t count[64];   /* per bit, flushed totals */
+	uint32_t pending;     /* additions since the last flush; a byte holds at most 255 */
+	uint32_t total;
+};
+
+static void votes_flush(struct votes *v)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		uint64_t p = v->packed[i];
+		for (unsigned j = 0; j < 8; j++)
+			v->count[8 * i + j] += (uint32_t)((p >> (8 * j)) & 0xff);
+		v->packed[i] = 0;
+	}
+	v->pending = 0;
+}
+
+static inline void votes_add(struct votes *v, uint64_t h)
+{
+	for (unsigned i = 0; i < 8; i++)
+		v->packed[i] += byte_votes[(h >> (8 * i)) & 0xff];
+	v->total++;
+	if (++v->pending == 255)
+		votes_flush(v);
+}
+
+static uint64_t votes_result(struct votes *v)
+{
+	votes_flush(v);
+	uint64_t fp = 0;
+	for (unsigned b = 0; b < 64; b++)
+		if (2 * v->count[b] > v->total)
+			fp |= (uint64_t)1 << b;
+	return fp;
+}
+
+uint64_t simhash_features(const uint64_t *h, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (!votes_ready)
+		votes_init();
+	struct votes v;
+	memset(&v, 0, sizeof v);
+	for (size_t i = 0; i < n; i++)
+		votes_add(&v, h[i]);
+	return votes_result(&v);
+}
+
+uint64_t simhash_tokens(const uint64_t *tok, size_t n, size_t k)
+{
+	if (n == 0)
+		return 0;
+	if (!votes_ready)
+		votes_init();
+	if (k == 0)
+		k = 1;
+	struct votes v;
+	memset(&v, 0, sizeof v);
+	size_t m = n < k ? 1 : n - k + 1;
+	size_t w = n < k ? n : k;
+	for (size_t i = 0; i < m; i++)
+		votes_add(&v, hash64(tok + i, w * sizeof *tok));
+	return votes_result(&v);
+}
+
+/* The band index: for each band, an open hash of 2^BAND_BITS buckets
+ * addressed by the band's bits directly (they are already uniform). */
+#define BAND_BITS (64 / SIMHASH_BANDS)
+#define BAND_BUCKETS ((size_t)1 << BAND_BITS)
+
+struct entry {
+	uint64_t fp;
+	uint32_t value;
+};
+
+struct bucket {
+	struct entry *e;
+	uint32_t n;
+	uint32_t cap;
+};
+
+struct simhash_index {
+	struct bucket *band[SIMHASH_BANDS];   /* BAND_BUCKETS each */
+	size_t size;
+};
+
+static inline size_t band_of(uint64_t fp, unsigned b)
+{
+	return (size_t)((fp >> (b * BAND_BITS)) & (BAND_BUCKETS - 1));
+}
+
+struct simhash_index *simhash_index_new(void)
+{
+	struct simhash_index *ix = rp_calloc(1, sizeof *ix);
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++)
+		ix->band[b] = rp_calloc(BAND_BUCKETS, sizeof *ix->band[b]);
+	return ix;
+}
+
+void simhash_index_free(struct simhash_index *ix)
+{
+	if (!ix)
+		return;
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
+		for (size_t i = 0; i < BAND_BUCKETS; i++)
+			rp_free(ix->band[b][i].e);
+		rp_free(ix->band[b]);
+	}
+	rp_free(ix);
+}
+
+void simhash_index_add(struct simhash_index *ix, uint64_t fp, uint32_t value)
+{
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
+		struct bucket *k = &ix->band[b][band_of(fp, b)];
+		if (k->n == k->cap) {
+			k->cap = k->cap ? 2 * k->cap : 2;
+			k->e = rp_realloc(k->e, k->cap * sizeof *k->e);
+		}
+		k->e[k->n++] = (struct entry){ fp, value };
+	}
+	ix->size++;
+}
+
+void simhash_index_remove(struct simhash_index *ix, uint64_t fp, uint32_t value)
+{
+	int found = 0;
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
+		struct bucket *k = &ix->band[b][band_of(fp, b)];
+		for (uint32_t i = 0; i < k->n; i++) {
+			if (k->e[i].fp == fp && k->e[i].value == value) {
+				k->e[i] = k->e[--k->n];
+				found = 1;
+				break;
+			}
+		}
+		if (k->n == 0 && k->cap > 0) {
+			rp_free(k->e);
+			k->e = NULL;
+			k->cap = 0;
+		}
+	}
+	if (found)
+		ix->size--;
+}
+
+size_t simhash_index_query(const struct simhash_index *ix, uint64_t fp, unsigned max_dist,
+                           uint32_t *out, size_t max)
+{
+	size_t n = 0;
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
+		const struct bucket *k = &ix->band[b][band_of(fp, b)];
+		for (uint32_t i = 0; i < k->n && n < max; i++) {
+			if (simhash_distance(fp, k->e[i].fp) > max_dist)
+				continue;
+			/* A value found through an earlier band is a duplicate. */
+			int seen = 0;
+			for (size_t j = 0; j < n; j++)
+				if (out[j] == k->e[i].value) {
+					seen = 1;
+					break;
+				}
+			if (!seen)
+				out[n++] = k->e[i].value;
+		}
+	}
+	return n;
+}
+
+size_t simhash_index_size(const struct simhash_index *ix)
+{
+	return ix->size;
+}

@@ -1,0 +1,193 @@
+/* store/textnorm.c - the dedupe normal form of text (see textnorm.h). */
+#include "store/textnorm.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/hash.h"
+#include "core/utf8.h"
+
+void textnorm_init(struct textnorm *t)
+{
+	memset(t, 0, sizeof *t);
+	buf_init(&t->norm);
+	buf_init(&t->fold);
+	strv_init(&t->urls);
+}
+
+void textnorm_done(struct textnorm *t)
+{
+	buf_done(&t->norm);
+	buf_done(&t->fold);
+	strv_done(&t->urls);
+	rp_free(t->tok);
+	textnorm_init(t);
+}
+
+void textnorm_reset(struct textnorm *t)
+{
+	buf_reset(&t->norm);
+	t->n_tok = 0;
+	strv_done(&t->urls);
+	strv_init(&t->urls);
+}
+
+/* Scripts written without spaces between words: one token per pair of
+ * neighbouring characters. */
+static bool is_unspaced(int32_t cp)
+{
+	return (cp >= 0x3040 && cp <= 0x30FF) ||   /* hiragana, katakana */
+	       (cp >= 0x3400 && cp <= 0x4DBF) ||   /* CJK extension A */
+	       (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK unified ideographs */
+	       (cp >= 0xF900 && cp <= 0xFAFF) ||   /* CJK compatibility ideographs */
+	       (cp >= 0x20000 && cp <= 0x2FA1F) || /* CJK extensions B.. */
+	       (cp >= 0x0E00 && cp <= 0x0EFF) ||   /* Thai, Lao */
+	       (cp >= 0x1000 && cp <= 0x109F) ||   /* Myanmar */
+	       (cp >= 0x1780 && cp <= 0x17FF);     /* Khmer */
+}
+
+static bool is_word(int32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
+		       (cp >= 'A' && cp <= 'Z');
+	return utf8_is_letter(cp) || utf8_is_digit(cp);
+}
+
+static void push_tok(struct textnorm *t, const char *s, size_t n, uint32_t flags)
+{
+	if (t->n_tok >= TEXTNORM_MAX_TOKENS || n == 0)
+		return;
+	t->tok = rp_grow(t->tok, sizeof *t->tok, t->n_tok + 1, &t->cap_tok);
+	if (t->norm.len)
+		buf_addc(&t->norm, ' ');
+	struct textnorm_tok *k = &t->tok[t->n_tok++];
+	k->hash = hash64(s, n);
+	k->off = (uint32_t)t->norm.len;
+	k->len = (uint32_t)n;
+	k->flags = flags;
+	buf_add(&t->norm, s, n);
+}
+
+static bool starts_url(const char *p, const char *end)
+{
+	size_t n = (size_t)(end - p);
+	return (n > 7 && memcmp(p, "http://", 7) == 0) ||
+	       (n > 8 && memcmp(p, "https://", 8) == 0) ||
+	       (n > 4 && memcmp(p, "www.", 4) == 0);
+}
+
+/* Bytes of a URL run starting at p: up to white space or a character
+ * never part of a URL written in prose; trailing punctuation is left out. */
+static size_t url_len(const char *p, const char *end)
+{
+	const char *q = p;
+	while (q < end && (unsigned char)*q > ' ' && *q != '"' && *q != '<' && *q != '>')
+		q++;
+	while (q > p && strchr(".,;:!?)]}'", q[-1]))
+		q--;
+	return (size_t)(q - p);
+}
+
+void textnorm_add(struct textnorm *t, const char *s, size_t n)
+{
+	if (!s || n == 0)
+		return;
+	/* Find URLs in the text as written: folding would lowercase their paths. */
+	for (const char *p = s, *end = s + n; p < end; p++) {
+		if ((p == s || (unsigned char)p[-1] <= ' ' || p[-1] == '(' || p[-1] == '<') &&
+		    (*p == 'h' || *p == 'H' || *p == 'w' || *p == 'W') && starts_url(p, end)) {
+			size_t ul = url_len(p, end);
+			char *u = rp_strndup(p, ul);
+			strv_take(&t->urls, u);
+			p += ul ? ul - 1 : 0;
+		}
+	}
+
+	buf_reset(&t->fold);
+	utf8_fold(&t->fold, s, n);
+	const char *p = t->fold.data, *end = t->fold.data + t->fold.len;
+	size_t first_tok = t->n_tok;
+	bool tag = false;        /* the word being read follows a '#' */
+	while (p < end) {
+		const char *at = p;
+		if (starts_url(p, end) && (p == t->fold.data || !is_word((unsigned char)p[-1]))) {
+			p += url_len(p, end);
+			if (p == at)
+				p++;
+			continue;
+		}
+		int32_t cp = utf8_decode(&p, end);
+		if (cp == '@') {
+			/* A mention (@user, @user@host, @handle.bsky.social): drop it,
+			 * and a lone "rt" before the first one. */
+			while (p < end) {
+				const char *q = p;
+				int32_t c = utf8_decode(&q, end);
+				if (!(is_word(c) || c == '_' || c == '.' || c == '@' || c == '-'))
+					break;
+				p = q;
+			}
+			if (t->n_tok == first_tok + 1 && t->tok[first_tok].len == 2 &&
+			    memcmp(t->norm.data + t->tok[first_tok].off, "rt", 2) == 0) {
+				t->n_tok = first_tok;
+				t->norm.len = first_tok ? t->tok[first_tok].off - 1 : 0;
+				t->norm.data[t->norm.len] = '\0';
+			}
+			tag = false;
+			continue;
+		}
+		if (cp == '#' || cp == 0xFF03) {
+			tag = true;
+			continue;
+		}
+		if (is_unspaced(cp)) {
+			/* Overlapping bigrams over the run of unspaced characters. */
+			const char *prev = at;
+			const char *q = p;
+			bool any = false;
+			while (q < end) {
+				const char *r = q;
+				int32_t c = utf8_decode(&r, end);
+				if (!is_unspaced(c))
+					break;
+				push_tok(t, prev, (size_t)(r - prev), tag ? TEXTNORM_TAG : 0);
+				any = true;
+				prev = q;
+				q = r;
+			}
+			if (!any)
+				push_tok(t, at, (size_t)(q - at), tag ? TEXTNORM_TAG : 0);
+			p = q;
+			tag = false;
+			continue;
+		}
+		if (is_word(cp)) {
+			const char *q = p;
+			while (q < end) {
+				const char *r = q;
+				int32_t c = utf8_decode(&r, end);
+				if (!is_word(c) || is_unspaced(c))
+					break;
+				q = r;
+			}
+			push_tok(t, at, (size_t)(q - at), tag ? TEXTNORM_TAG : 0);
+			p = q;
+			tag = false;
+			continue;
+		}
+		tag = false;
+	}
+}
+
+void textnorm_drop_tail_tags(struct textnorm *t)
+{
+	size_t k = t->n_tok;
+	while (k > 0 && (t->tok[k - 1].flags & TEXTNORM_TAG))
+		k--;
+	if (k == 0 || k == t->n_tok)
+		return;
+	t->norm.len = t->tok[k - 1].off + t->tok[k - 1].len;
+	t->norm.data[t->norm.len] = '\0';
+	t->n_tok = k;
+}

@@ -1,0 +1,112 @@
+/* tagger/hashtag.c - hashtag extraction (see hashtag.h). */
+#include "tagger/hashtag.h"
+
+#include <string.h>
+
+#include "core/limits.h"
+#include "core/utf8.h"
+
+/* ASCII classes: 1 letter/underscore, 2 digit, 0 other. */
+static const unsigned char ascii_class[128] = {
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2,
+	['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+	['_'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+/* 0 not a word character, 1 letter/mark/underscore, 2 digit. */
+static int cp_class(int32_t cp)
+{
+	if (cp < 0)
+		return 0;
+	if (cp < 128)
+		return ascii_class[cp];
+	if (utf8_is_digit(cp))
+		return 2;
+	return utf8_is_letter(cp) ? 1 : 0;
+}
+
+bool hashtag_is_word_cp(int32_t cp)
+{
+	return cp_class(cp) != 0;
+}
+
+static bool starts_url(const char *p, const char *end)
+{
+	size_t left = (size_t)(end - p);
+	return (left >= 7 && strncasecmp(p, "http://", 7) == 0) ||
+	       (left >= 8 && strncasecmp(p, "https://", 8) == 0) ||
+	       (left >= 4 && strncasecmp(p, "www.", 4) == 0);
+}
+
+/* Scan a tag body starting at p; returns its end, and sets *letters when
+ * a non-digit word character was seen. */
+static const char *scan_body(const char *p, const char *end, bool *letters)
+{
+	*letters = false;
+	while (p < end) {
+		const char *q = p;
+		int c = cp_class(utf8_decode(&q, end));
+		if (!c)
+			break;
+		if (c == 1)
+			*letters = true;
+		p = q;
+	}
+	return p;
+}
+
+size_t hashtag_extract(const char *s, size_t n, struct hashtag_span *out, size_t max)
+{
+	const char *p = s, *end = s + n;
+	size_t got = 0;
+	int32_t prev = ' ';   /* the character before p; start of text acts as a space */
+
+	while (p < end && got < max) {
+		unsigned char b = (unsigned char)*p;
+		/* Skip whole URLs (to the next space) when one starts a word. */
+		if ((b == 'h' || b == 'H' || b == 'w' || b == 'W') && !hashtag_is_word_cp(prev) &&
+		    starts_url(p, end)) {
+			while (p < end && !(*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+				p++;
+			prev = ' ';
+			continue;
+		}
+		int32_t cp = utf8_decode(&p, end);
+		if ((cp == '#' || cp == 0xFF03) && !hashtag_is_word_cp(prev) && prev != '/' &&
+		    prev != ')') {
+			bool letters;
+			const char *body_end = scan_body(p, end, &letters);
+			size_t len = (size_t)(body_end - p);
+			if (len > 0 && letters && len <= RP_TAG_MAX_BYTES) {
+				out[got].off = (size_t)(p - s);
+				out[got].len = len;
+				got++;
+			}
+			if (len > 0) {
+				p = body_end;
+				/* the last character of the body is a word character */
+				prev = 'a';
+				continue;
+			}
+		}
+		prev = cp;
+	}
+	return got;
+}
+
+bool hashtag_is_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > RP_TAG_MAX_BYTES)
+		return false;
+	bool letters;
+	const char *end = scan_body(s, s + n, &letters);
+	return end == s + n && letters;
+}

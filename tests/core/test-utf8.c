@@ -1,0 +1,450 @@
+/* tests/core/test-utf8.c - core/utf8.c: decoding, repair, cuts, folding.
+ *
+ * One table per function; each loop prints the failing rows with their
+ * input (bytes in \x form) and fails once at the end. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/utf8.h"
+
+/* The bytes of s as C escapes, for failure messages (static buffer). */
+static const char *show(const char *s, size_t n)
+{
+	static char out[1024];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 5 < sizeof out; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7F && c != '\\')
+			out[k++] = (char)c;
+		else
+			k += (size_t)snprintf(out + k, sizeof out - k, "\\x%02X", c);
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static void test_decode(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t n;
+		int32_t cp;     /* -1: invalid */
+		size_t advance;
+	} rows[] = {
+		{"A", 1, 0x41, 1},
+		{"\x7F", 1, 0x7F, 1},
+		{"\xC2\x80", 2, 0x80, 2},
+		{"\xC2\xA9", 2, 0xA9, 2},
+		{"\xDF\xBF", 2, 0x7FF, 2},
+		{"\xE0\xA0\x80", 3, 0x800, 3},
+		{"\xE2\x82\xAC", 3, 0x20AC, 3},
+		{"\xED\x9F\xBF", 3, 0xD7FF, 3},          /* last before the surrogates */
+		{"\xEE\x80\x80", 3, 0xE000, 3},          /* first after them */
+		{"\xEF\xBF\xBD", 3, 0xFFFD, 3},
+		{"\xEF\xBF\xBF", 3, 0xFFFF, 3},          /* a noncharacter, but valid UTF-8 */
+		{"\xF0\x90\x80\x80", 4, 0x10000, 4},
+		{"\xF0\x9F\x98\x80", 4, 0x1F600, 4},
+		{"\xF4\x8F\xBF\xBF", 4, 0x10FFFF, 4},
+		/* overlongs */
+		{"\xC0\x80", 2, -1, 1},
+		{"\xC1\xBF", 2, -1, 1},
+		{"\xE0\x80\x80", 3, -1, 1},
+		{"\xE0\x9F\xBF", 3, -1, 1},
+		{"\xF0\x80\x80\x80", 4, -1, 1},
+		{"\xF0\x8F\xBF\xBF", 4, -1, 1},
+		/* surrogates */
+		{"\xED\xA0\x80", 3, -1, 1},
+		{"\xED\xBF\xBF", 3, -1, 1},
+		/* past U+10FFFF */
+		{"\xF4\x90\x80\x80", 4, -1, 1},
+		{"\xF5\x80\x80\x80", 4, -1, 1},
+		{"\xF7\xBF\xBF\xBF", 4, -1, 1},
+		{"\xF8\x88\x80\x80\x80", 5, -1, 1},
+		{"\xFE", 1, -1, 1},
+		{"\xFF", 1, -1, 1},
+		/* lone continuation bytes and truncated sequences */
+		{"\x80", 1, -1, 1},
+		{"\xBF", 1, -1, 1},
+		{"\xC2", 1, -1, 1},
+		{"\xC2" "A", 2, -1, 1},
+		{"\xE2\x82", 2, -1, 1},
+		{"\xE2\x82" "A", 3, -1, 1},
+		{"\xF0\x9F\x98", 3, -1, 1},
+		{"\xF0\x9F\x98" "A", 4, -1, 1},
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const char *p = rows[i].in;
+		int32_t cp = utf8_decode(&p, rows[i].in + rows[i].n);
+		size_t adv = (size_t)(p - rows[i].in);
+		if (cp != rows[i].cp || adv != rows[i].advance) {
+			print_error("row %zu: utf8_decode(\"%s\") = %d advancing %zu, want %d advancing %zu\n",
+			            i, show(rows[i].in, rows[i].n), cp, adv, rows[i].cp, rows[i].advance);
+			failures++;
+		}
+		bool valid = utf8_is_valid(rows[i].in, rows[i].advance);
+		if (valid != (rows[i].cp >= 0)) {
+			print_error("row %zu: utf8_is_valid(\"%s\") = %d\n", i,
+			            show(rows[i].in, rows[i].advance), valid);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+static void test_encode(void **state)
+{
+	(void)state;
+	static const struct {
+		int32_t cp;
+		const char *out;
+		size_t n;        /* 0: not encodable */
+	} rows[] = {
+		{0x00, "\0", 1},
+		{0x41, "A", 1},
+		{0x7F, "\x7F", 1},
+		{0x80, "\xC2\x80", 2},
+		{0x7FF, "\xDF\xBF", 2},
+		{0x800, "\xE0\xA0\x80", 3},
+		{0xFFFD, "\xEF\xBF\xBD", 3},
+		{0x10000, "\xF0\x90\x80\x80", 4},
+		{0x10FFFF, "\xF4\x8F\xBF\xBF", 4},
+		{0xD800, "", 0},
+		{0xDFFF, "", 0},
+		{0x110000, "", 0},
+		{-1, "", 0},
+		{INT32_MAX, "", 0},
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char out[4] = {0};
+		size_t n = utf8_encode(rows[i].cp, out);
+		if (n != rows[i].n || memcmp(out, rows[i].out, n) != 0) {
+			print_error("row %zu: utf8_encode(U+%04X) = \"%s\" (%zu bytes), want %zu bytes\n",
+			            i, (unsigned)rows[i].cp, show(out, n), n, rows[i].n);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+static void test_is_valid(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t n;
+		bool valid;
+	} rows[] = {
+		{"", 0, true},
+		{"plain ascii, long enough for the 8-byte loop", 45, true},
+		{"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", 14, true},
+		{"nul \0 inside", 12, true},                     /* valid UTF-8; only repair refuses NUL */
+		{"01234567\xFF", 9, false},                      /* after a full 8-byte word */
+		{"0123456\xC3\xA9" "89abcdef", 17, true},        /* a character across the word edge */
+		{"0123456\xC3", 8, false},
+		{"\xED\xA0\x80\xED\xB0\x80", 6, false},          /* CESU-8 surrogate pair */
+		{"\xC0\xAF", 2, false},                          /* overlong '/' */
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		if (utf8_is_valid(rows[i].in, rows[i].n) != rows[i].valid) {
+			print_error("row %zu: utf8_is_valid(\"%s\") != %d\n", i,
+			            show(rows[i].in, rows[i].n), rows[i].valid);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+static void test_repair(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+		size_t fixes;
+	} rows[] = {
+		{"", 0, "", 0},
+		{"abc", 3, "abc", 0},
+		{"caf\xC3\xA9", 5, "caf\xC3\xA9", 0},
+		{"a\xFF" "b", 3, "a" FFFD "b", 1},
+		{"\xC0\x80", 2, FFFD FFFD, 2},                   /* each byte of an overlong */
+		{"\xED\xA0\x80", 3, FFFD FFFD FFFD, 3},          /* each byte of a surrogate */
+		{"\xE2\x82", 2, FFFD FFFD, 2},                   /* truncated at the end */
+		{"\xE2\x82" "A", 3, FFFD FFFD "A", 2},
+		{"\xF4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD, 4},
+		{"a\0b", 3, "a" FFFD "b", 1},                    /* NUL cannot live in a C string */
+		{"\x80\x80\x80", 3, FFFD FFFD FFFD, 3},
+		{"caf\xE9 latin-1", 12, "caf" FFFD " latin-1", 1},
+		{"\xEF\xBB\xBF" "bom", 6, "\xEF\xBB\xBF" "bom", 0}, /* a BOM is valid; it stays */
+		{"01234567\xFF" "9abcdef\xC3\xA9", 18, "01234567" FFFD "9abcdef\xC3\xA9", 1},
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct buf b = {0};
+		buf_adds(&b, "[");
+		size_t fixes = utf8_repair(&b, rows[i].in, rows[i].n);
+		size_t want_len = strlen(rows[i].out);
+		if (fixes != rows[i].fixes || b.len != want_len + 1 ||
+		    memcmp(b.data + 1, rows[i].out, want_len) != 0 || !utf8_is_valid(b.data, b.len)) {
+			print_error("row %zu: utf8_repair(\"%s\") = \"%s\" with %zu fixes, want %zu fixes\n",
+			            i, show(rows[i].in, rows[i].n), show(b.data + 1, b.len - 1), fixes,
+			            rows[i].fixes);
+			failures++;
+		}
+		buf_done(&b);
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* utf8_truncate at every byte of strings with 1- to 4-byte characters:
+ * the result is at most max, on a character boundary, and the longest
+ * such prefix. Boundaries are found here without the decoder. */
+static void test_truncate(void **state)
+{
+	(void)state;
+	static const char *const rows[] = {
+		"",
+		"ascii",
+		"caf\xC3\xA9",
+		"\xE2\x82\xAC\xE2\x82\xAC",
+		"\xF0\x9F\x98\x80",
+		"a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z",
+		"\xD8\xA7\xD9\x84\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A\xD8\xA9",   /* Arabic */
+		"\xE6\x9D\xB1\xE4\xBA\xAC",                                   /* CJK */
+		"e\xCC\x81",                                                  /* e + combining acute */
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const char *s = rows[i];
+		size_t n = strlen(s);
+		for (size_t max = 0; max <= n + 2; max++) {
+			size_t want = max >= n ? n : max;
+			while (want > 0 && want < n && ((unsigned char)s[want] & 0xC0) == 0x80)
+				want--;
+			size_t got = utf8_truncate(s, n, max);
+			if (got != want || !utf8_is_valid(s, got)) {
+				print_error("row %zu: utf8_truncate(\"%s\", max %zu) = %zu, want %zu\n", i,
+				            show(s, n), max, got, want);
+				failures++;
+			}
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+static void test_fold(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		const char *out;
+		const char *why;
+	} rows[] = {
+		{"#IGF2012", "#igf2012", "ASCII fast path"},
+		{"#igf2012", "#igf2012", "already folded"},
+		{"\xEF\xBC\x83\xEF\xBC\xA9\xEF\xBC\xA7\xEF\xBC\xA6\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92",
+		 "#igf2012", "full-width #IGF2012 (NFKC)"},
+		{"Stra\xC3\x9F" "e", "strasse", "German sharp s folds to ss"},
+		{"STRASSE", "strasse", "and matches the capital form"},
+		{"\xE1\xBA\x9E", "ss", "capital sharp s U+1E9E"},
+		{"\xC4\xB0stanbul", "i\xCC\x87stanbul", "Turkish dotted capital I: i + U+0307 (no locale)"},
+		{"ISTANBUL", "istanbul", "plain I folds to i, not dotless"},
+		{"\xC4\xB1", "\xC4\xB1", "dotless i stays"},
+		{"\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3", "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83", "Greek capitals"},
+		{"\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82", "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83", "Greek final sigma = sigma"},
+		{"\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "Arabic unchanged"},
+		{"\xEF\xBB\xA3\xEF\xBA\xAE\xEF\xBA\xA3\xEF\xBA\x92\xEF\xBA\x8E",
+		 "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7", "Arabic presentation forms (NFKC)"},
+		{"\xE6\x9D\xB1\xE4\xBA\xAC", "\xE6\x9D\xB1\xE4\xBA\xAC", "CJK unchanged"},
+		{"\xEF\xBD\xB6\xEF\xBE\x80\xEF\xBD\xB6\xEF\xBE\x85", "\xE3\x82\xAB\xE3\x82\xBF\xE3\x82\xAB\xE3\x83\x8A",
+		 "half-width katakana (NFKC)"},
+		{"\xEF\xAC\x81le", "file", "fi ligature"},
+		{"\xE2\x85\xAB", "xii", "Roman numeral twelve"},
+		{"\xE2\x91\xA0", "1", "circled one"},
+		{"\xE2\x84\xAA", "k", "Kelvin sign"},
+		{"\xC7\x85", "d\xC5\xBE", "titlecase dz: NFKC splits it, then folds"},
+		{"e\xCC\x81", "\xC3\xA9", "combining acute composes"},
+		{"\xC3\x89T\xC3\x89", "\xC3\xA9t\xC3\xA9", "precomposed capitals"},
+		{"ab\xC2\xAD" "c", "abc", "soft hyphen is default-ignorable"},
+		{"a\xE2\x80\x8B" "b", "ab", "zero-width space is default-ignorable"},
+		{"a\xE2\x81\xA0" "b", "ab", "word joiner is default-ignorable"},
+		{"\xEF\xBB\xBF" "x", "x", "BOM / ZWNBSP is default-ignorable"},
+		{"a\xFF" "b", "a" FFFD "b", "invalid byte repaired"},
+		{"", "", "empty"},
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct buf b = {0};
+		utf8_fold(&b, rows[i].in, strlen(rows[i].in));
+		if (strcmp(buf_str(&b), rows[i].out) != 0) {
+			print_error("row %zu (%s): utf8_fold(\"%s\")", i, rows[i].why,
+			            show(rows[i].in, strlen(rows[i].in)));
+			print_error(" = \"%s\"\n", show(buf_str(&b), b.len));
+			failures++;
+		}
+		buf_done(&b);
+	}
+	/* Folding appends. */
+	struct buf b = {0};
+	buf_adds(&b, "x:");
+	utf8_fold(&b, "AB", 2);
+	utf8_fold(&b, "\xC3\x89", 2);
+	assert_string_equal(buf_str(&b), "x:ab\xC3\xA9");
+	buf_done(&b);
+	assert_int_equal(failures, 0);
+}
+
+/* The ASCII fast path gives what utf8proc gives for every ASCII byte: fold
+ * each byte alone (fast path) and after a non-ASCII letter (utf8proc). */
+static void test_fold_fast_path_agrees(void **state)
+{
+	(void)state;
+	int failures = 0;
+	for (int c = 1; c < 0x80; c++) {
+		char in[3] = {'\xC3', '\xA9', (char)c};
+		struct buf fast = {0}, slow = {0};
+		utf8_fold(&fast, in + 2, 1);
+		utf8_fold(&slow, in, 3);
+		if (slow.len < 2 || strcmp(fast.data, slow.data + 2) != 0) {
+			print_error("byte 0x%02X: fast \"%s\"", c, show(fast.data, fast.len));
+			print_error(" utf8proc \"%s\"\n", show(slow.data, slow.len));
+			failures++;
+		}
+		buf_done(&fast);
+		buf_done(&slow);
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* A long non-ASCII text is folded past the stack buffer of utf8_fold. */
+static void test_fold_long(void **state)
+{
+	(void)state;
+	struct buf in = {0}, want = {0}, got = {0};
+	for (int i = 0; i < 3000; i++) {
+		buf_adds(&in, "\xC3\x89" "A");
+		buf_adds(&want, "\xC3\xA9" "a");
+	}
+	utf8_fold(&got, in.data, in.len);
+	assert_int_equal(got.len, want.len);
+	assert_memory_equal(got.data, want.data, want.len);
+	buf_done(&in);
+	buf_done(&want);
+	buf_done(&got);
+}
+
+static void test_classes(void **state)
+{
+	(void)state;
+	static const struct {
+		int32_t cp;
+		bool letter, digit, space, forbidden;
+	} rows[] = {
+		{'a', 1, 0, 0, 0},
+		{'Z', 1, 0, 0, 0},
+		{0xE9, 1, 0, 0, 0},      /* é */
+		{0x0301, 1, 0, 0, 0},    /* combining acute: marks join words */
+		{0x0639, 1, 0, 0, 0},    /* Arabic ain */
+		{0x4E2D, 1, 0, 0, 0},    /* CJK */
+		{0x0915, 1, 0, 0, 0},    /* Devanagari ka */
+		{0x093F, 1, 0, 0, 0},    /* Devanagari vowel sign (Mc) */
+		{'5', 0, 1, 0, 0},
+		{0x0663, 0, 1, 0, 0},    /* Arabic-Indic three */
+		{0xFF15, 0, 1, 0, 0},    /* full-width five */
+		{0x2163, 0, 0, 0, 0},    /* Roman numeral four is Nl, not Nd */
+		{'_', 0, 0, 0, 0},
+		{'#', 0, 0, 0, 0},
+		{' ', 0, 0, 1, 0},
+		{'\t', 0, 0, 1, 1},
+		{'\n', 0, 0, 1, 1},
+		{0xA0, 0, 0, 1, 0},      /* no-break space */
+		{0x3000, 0, 0, 1, 0},    /* ideographic space */
+		{0x2028, 0, 0, 1, 0},    /* line separator */
+		{0x2029, 0, 0, 1, 0},
+		{0x200B, 0, 0, 0, 1},    /* zero-width space: Cf, not a space */
+		{0x200D, 0, 0, 0, 1},    /* zero-width joiner */
+		{0x200E, 0, 0, 0, 1},    /* left-to-right mark */
+		{0x2060, 0, 0, 0, 1},
+		{0xFEFF, 0, 0, 0, 1},
+		{0x202A, 0, 0, 0, 1},
+		{0x202E, 0, 0, 0, 1},    /* right-to-left override */
+		{0x2066, 0, 0, 0, 1},
+		{0x2069, 0, 0, 0, 1},
+		{0x00, 0, 0, 0, 1},
+		{0x7F, 0, 0, 0, 1},
+		{0x85, 0, 0, 0, 1},      /* C1 */
+		{0x9F, 0, 0, 0, 1},
+		{0x1F600, 0, 0, 0, 0},   /* emoji: allowed, not a letter */
+		{-1, 0, 0, 0, 1},        /* an invalid byte */
+		{0xD800, 0, 0, 0, 1},
+		{0x110000, 0, 0, 0, 1},
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		int32_t cp = rows[i].cp;
+		bool l = utf8_is_letter(cp), d = utf8_is_digit(cp), s = utf8_is_space(cp);
+		bool f = utf8_is_forbidden_in_tag(cp);
+		if (l != rows[i].letter || d != rows[i].digit || s != rows[i].space || f != rows[i].forbidden) {
+			print_error("row %zu: U+%04X letter %d digit %d space %d forbidden %d, want %d %d %d %d\n",
+			            i, (unsigned)cp, l, d, s, f, rows[i].letter, rows[i].digit,
+			            rows[i].space, rows[i].forbidden);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+static void test_space_len(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t want;
+	} rows[] = {
+		{" ", 1}, {"\t", 1}, {"\r", 1}, {"\x1C", 1}, {"\x1F", 1}, {"x", 0}, {"", 0},
+		{"\xC2\xA0", 2}, {"\xC2\x85", 2}, {"\xC2\xA9", 0},
+		{"\xE1\x9A\x80", 3}, {"\xE2\x80\x80", 3}, {"\xE2\x80\x8A", 3}, {"\xE2\x80\x8B", 0},
+		{"\xE2\x80\xA8", 3}, {"\xE2\x80\xAF", 3}, {"\xE2\x81\x9F", 3}, {"\xE3\x80\x80", 3},
+		{"\xE3\x80", 0},
+	};
+	int failures = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		size_t n = strlen(rows[i].in);
+		size_t got = utf8_space_len(rows[i].in, rows[i].in + n);
+		if (got != rows[i].want) {
+			print_error("row %zu: utf8_space_len(\"%s\") = %zu, want %zu\n", i,
+			            show(rows[i].in, n), got, rows[i].want);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_is_valid),
+		cmocka_unit_test(test_repair),
+		cmocka_unit_test(test_truncate),
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_fold_fast_path_agrees),
+		cmocka_unit_test(test_fold_long),
+		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_space_len),
+	};
+	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
+}
