@@ -34,6 +34,7 @@ static const char usage_text[] =
 	"  --story-cosine X      TF-IDF cosine to join a story (default %.2f)\n"
 	"  --near-jaccard X      shingle Jaccard for a near-duplicate (default %.2f)\n"
 	"  --story-window HOURS  how long a quiet story takes new posts (default %.0f)\n"
+	"  --story-time-scale HOURS  cosine divided by 1 + gap/scale (default %.1f; 0 off)\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 ok, 1 failure, 2 bad usage or bad input lines (reported\n"
@@ -44,7 +45,7 @@ static void usage(FILE *f)
 	struct cluster_params d;
 	cluster_params_default(&d);
 	fprintf(f, usage_text, d.story_min_cosine, d.near_min_jaccard,
-	        (double)d.story_window_s / 3600.0);
+	        (double)d.story_window_s / 3600.0, (double)d.story_time_scale_s / 3600.0);
 }
 
 static int parse_double(const char *s, double lo, double hi, double *ret)
@@ -102,6 +103,10 @@ int cmd_cluster(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--near-jaccard") == 0 && v && parse_double(v, 0, 1, &d) == 0) {
 			par.near_min_jaccard = d;
+			i++;
+		} else if (strcmp(a, "--story-time-scale") == 0 && v &&
+		           parse_double(v, 0, 24.0 * 365, &d) == 0) {
+			par.story_time_scale_s = (int64_t)(d * 3600);
 			i++;
 		} else if (strcmp(a, "--story-window") == 0 && v &&
 		           parse_double(v, 0, 24.0 * 365, &d) == 0) {

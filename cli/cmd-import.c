@@ -29,6 +29,8 @@
 #include "store/keys.h"
 #include "store/redis.h"
 #include "store/server.h"
+#include "fetchers/feed.h"
+#include "tagger/match.h"
 #include "tagger/ontology.h"
 
 #define IMPORT_DEFAULT_EVENT  "default"   /* event id when no ontology is given */
@@ -71,13 +73,15 @@ static void on_signal(int sig)
 
 struct import {
 	struct ontology *onto;
+	struct matcher *matcher;  /* NULL without an ontology: every post is kept, untagged */
 	struct cluster_engine *engine;
 	struct ingest *ingest;
 	bool tty, quiet;
 	int64_t start_ns, last_report_ns;
 	uint64_t bytes_total, bytes_done;
-	size_t read, bad;
+	size_t read, bad, outside;  /* posts read, refused, not about the event */
 	const char *file;        /* being read */
+	rp_err feed_err;         /* first error inside a feed callback */
 };
 
 static void note(void *ctx, const char *msg)
@@ -122,8 +126,16 @@ static void report(struct import *im, bool force)
 /* One post: tag, engine, ingest. Errors from Redis end the run. */
 static rp_err take_post(struct import *im, struct post *p)
 {
-	/* The tagger's result: filled when the matcher is linked (see
-	 * tagger/match.h); until then, posts carry no themes or sessions. */
+	/* The tagger's result. With an ontology, a post that is not about the
+	 * event (no event, theme or session tag or keyword, not from a
+	 * trusted source) is not stored under it. */
+	if (im->matcher) {
+		matcher_match(im->matcher, p, NULL);
+		if (!p->in_event) {
+			im->outside++;
+			return RP_OK;
+		}
+	}
 	struct cluster_assign as;
 	rp_err e = cluster_engine_add(im->engine, p, &as);
 	if (e) {
@@ -131,7 +143,9 @@ static rp_err take_post(struct import *im, struct post *p)
 		im->bad++;
 		return RP_OK;
 	}
-	e = ingest_add(im->ingest, p, &as);
+	struct cluster_story cs;
+	bool have = cluster_engine_story(im->engine, as.story, &cs) == RP_OK;
+	e = ingest_add(im->ingest, p, &as, have ? &cs : NULL);
 	if (e == RP_ERR_INPUT) {
 		im->bad++;
 		return RP_OK;
@@ -202,13 +216,81 @@ static rp_err import_jsonl(struct import *im, const char *path)
 	return e;
 }
 
+static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
+{
+	struct import *im = ctx;
+	if (im->feed_err || stop_requested)
+		return;
+	struct post p;
+	struct buf err;
+	buf_init(&err);
+	/* The source is the feed's own link when it gave one before this
+	 * entry, else the file. */
+	const char *source = f->link ? f->link : im->file;
+	if (feed_entry_to_post(f, e, source, &p, &err) != RP_OK) {
+		log_warn(im->file, "entry %s: %s; skipped", e->id ? e->id : e->link ? e->link : "?",
+		         buf_str(&err));
+		im->bad++;
+		buf_done(&err);
+		return;
+	}
+	buf_done(&err);
+	im->read++;
+	im->feed_err = take_post(im, &p);
+	post_done(&p);
+	report(im, false);
+}
+
+/* A feed file: read whole (at most RP_FEED_MAX_BYTES), entries streamed
+ * through the parser to take_post. */
 static rp_err import_feed(struct import *im, const char *path)
 {
-	/* Feed files are read by fetchers/feed.h once its parser is linked
-	 * into the binary; until then they are refused by name. */
-	log_error(path, "feed files are not supported yet; convert to posts.jsonl "
-	          "(one `rapporteur parse` entry per line)");
-	return RP_ERR_USAGE;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		log_error(path, "%s", strerror(errno));
+		return RP_ERR_IO;
+	}
+	struct buf doc, err;
+	buf_init(&doc);
+	buf_init(&err);
+	rp_err e = RP_OK;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (doc.len + n > RP_FEED_MAX_BYTES) {
+			log_error(path, "larger than %u bytes", RP_FEED_MAX_BYTES);
+			e = RP_ERR_LIMIT;
+			break;
+		}
+		buf_add(&doc, chunk, n);
+	}
+	if (!e && ferror(f)) {
+		log_error(path, "read error: %s", strerror(errno));
+		e = RP_ERR_IO;
+	}
+	fclose(f);
+	if (!e) {
+		struct feed feed;
+		im->feed_err = RP_OK;
+		e = feed_parse_stream(doc.data ? doc.data : "", doc.len, &feed, on_entry, im, &err);
+		if (e) {
+			log_error(path, "%s", buf_str(&err));
+		} else {
+			if (feed.format == FEED_FORMAT_NONE) {
+				log_error(path, "not a feed (RSS, RDF, Atom or JSON Feed)");
+				e = RP_ERR_INPUT;
+			} else if (feed.bozo && feed.bozo_reason) {
+				log_warn(path, "%s (what could be read was kept)", feed.bozo_reason);
+			}
+			feed_done(&feed);
+			if (!e)
+				e = im->feed_err;
+		}
+		im->bytes_done += doc.len;
+	}
+	buf_done(&doc);
+	buf_done(&err);
+	return e;
 }
 
 static bool parse_size(const char *s, size_t lo, size_t hi, size_t *ret)
@@ -311,6 +393,7 @@ int cmd_import(int argc, char **argv)
 			goto done;
 		}
 		event = ontology_event_id(im.onto);
+		im.matcher = matcher_new(im.onto);
 	}
 	if (!event)
 		event = IMPORT_DEFAULT_EVENT;
@@ -378,12 +461,11 @@ int cmd_import(int argc, char **argv)
 	struct ingest_stats st;
 	ingest_get_stats(im.ingest, &st);
 	double secs = (double)(clock_mono_ns() - im.start_ns) / 1e9;
-	log_info(NULL, "event %s: %zu posts read, %zu stored (%zu new, %zu copies, %zu unchanged, "
-	         "%zu edited, %zu tombstoned, %zu seen again), %zu bad, %u reconnects, %u OOM pauses, "
+	log_info(NULL, "event %s: %zu posts read, %zu not about the event, %zu stored (%zu new, %zu copies, %zu unchanged, "
+	         "%zu edited, %zu tombstoned), %zu bad, %u reconnects, %u OOM pauses, "
 	         "%.2f s, %.0f posts/s",
-	         event, im.read, st.acked, st.result[INGEST_NEW], st.result[INGEST_COPY],
-	         st.result[INGEST_SAME], st.result[INGEST_EDIT], st.result[INGEST_TOMBSTONE],
-	         st.result[INGEST_SEEN], im.bad, st.reconnects, st.oom_pauses, secs,
+	         event, im.read, im.outside, st.acked, st.result[INGEST_NEW], st.result[INGEST_COPY],
+	         st.result[INGEST_SAME], st.result[INGEST_EDIT], st.result[INGEST_TOMBSTONE], im.bad, st.reconnects, st.oom_pauses, secs,
 	         secs > 0 ? (double)st.acked / secs : 0.0);
 	if (stop_requested && !status) {
 		log_error(NULL, "interrupted; run the same import again to finish it");
@@ -394,6 +476,7 @@ int cmd_import(int argc, char **argv)
 done:
 	ingest_close(im.ingest);
 	cluster_engine_free(im.engine);
+	matcher_free(im.matcher);
 	redis_close(r);
 	buf_reset(&err);
 	if (server_stop(srv, &err) != RP_OK)

@@ -1,9 +1,137 @@
-/* cli/cmd-parse.c - scaffolding only: replaced by the real verb in this session. */
+/* cli/cmd-parse.c - `rapporteur parse FILE|-`: one feed document as the
+ * JSON of FEED_SCHEMA.md, on stdout.
+ *
+ * A pure filter: the file (or stdin) is read whole, up to
+ * RP_FEED_MAX_BYTES, and parsed with no network. Entries are written as
+ * they are parsed; the feed-level keys come last (key order is free).
+ * Broken input is not a failure: exit 0 with "bozo": true. Exit 1 when
+ * FILE cannot be read, 2 on bad usage or a document over the limit. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+
 #include "cli/cmd.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "fetchers/feed.h"
+
+static const char usage_text[] =
+	"usage: rapporteur parse FILE|-\n"
+	"\n"
+	"Parse one feed document (RSS 0.9x/2.0, RDF, Atom 0.3/1.0, JSON Feed\n"
+	"1.0/1.1) from FILE, or stdin for -, and print it as one JSON object\n"
+	"(FEED_SCHEMA.md): format, title, link, bozo, entries. No network.\n"
+	"Broken input still gives exit 0, with \"bozo\": true.\n";
+
+struct out {
+	struct buf b;
+	bool first;
+};
+
+static void flush_out(struct out *o, bool all)
+{
+	if (o->b.len >= 65536 || (all && o->b.len)) {
+		fwrite(o->b.data, 1, o->b.len, stdout);
+		buf_reset(&o->b);
+	}
+}
+
+static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
+{
+	struct out *o = ctx;
+	(void)f;
+	feed_json_entry(&o->b, e, o->first);
+	o->first = false;
+	flush_out(o, false);
+}
+
+/* Read all of fp into b, at most max + 1 bytes (so "too big" shows). */
+static int read_all(FILE *fp, struct buf *b, size_t max)
+{
+	for (;;) {
+		buf_reserve(b, 65536);
+		size_t room = b->cap - b->len - 1;
+		if (b->len + room > max + 1)
+			room = max + 1 - b->len;
+		size_t got = fread(b->data + b->len, 1, room, fp);
+		b->len += got;
+		b->data[b->len] = 0;
+		if (b->len > max)
+			return 0;
+		if (got < room) {
+			if (ferror(fp))
+				return errno ? errno : EIO;
+			return 0;
+		}
+	}
+}
+
 int cmd_parse(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fputs("rapporteur parse: not built yet\n", stderr);
-	return 1;
+	const char *path = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
+			log_error(NULL, "unknown option %s", argv[i]);
+			fputs(usage_text, stderr);
+			return 2;
+		}
+		if (!strcmp(argv[i], "--") && i + 1 < argc) {
+			path = argv[i + 1];
+			i++;
+			continue;
+		}
+		if (path) {
+			fputs(usage_text, stderr);
+			return 2;
+		}
+		path = argv[i];
+	}
+	if (!path) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+
+	struct buf in = { 0 };
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!fp) {
+		log_error(path, "%s", strerror(errno));
+		return 1;
+	}
+	int e = read_all(fp, &in, RP_FEED_MAX_BYTES);
+	if (fp != stdin)
+		fclose(fp);
+	if (e) {
+		log_error(path, "%s", strerror(e));
+		buf_done(&in);
+		return 1;
+	}
+
+	struct out o = { { 0 }, true };
+	struct buf err = { 0 };
+	struct feed f;
+	feed_json_begin(&o.b);
+	rp_err r = feed_parse_stream(in.data ? in.data : "", in.len, &f, on_entry, &o, &err);
+	buf_done(&in);
+	if (r != RP_OK) {
+		log_error(path, "%s", buf_str(&err));
+		buf_done(&err);
+		buf_done(&o.b);
+		return rp_err_exit_status(r);
+	}
+	feed_json_end(&o.b, &f);
+	flush_out(&o, true);
+	feed_done(&f);
+	buf_done(&o.b);
+	buf_done(&err);
+	if (fflush(stdout) != 0) {
+		log_error(path, "writing output: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
 }

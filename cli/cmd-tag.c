@@ -1,9 +1,127 @@
-/* cli/cmd-tag.c - scaffolding only: replaced by the real verb in this session. */
+/* cli/cmd-tag.c - `rapporteur tag --in posts.jsonl [--tags FILE]`.
+ *
+ * A pure filter: reads posts.jsonl, matches every post against the
+ * ontology and prints one JSON line per post ({"id","event","themes",
+ * "sessions","tags","why"}, tagger/match.h). A bad line is reported as
+ * `rapporteur tag: FILE:LINE: why` and skipped; the exit status is then 2
+ * once every other line is printed. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cmd.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/post.h"
+#include "tagger/match.h"
+#include "tagger/ontology.h"
+
+static void tag_usage(FILE *f)
+{
+	fputs("usage: rapporteur tag --in posts.jsonl|- [--tags FILE]\n"
+	      "\n"
+	      "Match each post to the event, its themes and sessions (tags.yaml) and\n"
+	      "print one JSON line per post: {\"id\",\"event\",\"themes\",\"sessions\",\n"
+	      "\"tags\",\"why\"}. --tags defaults to ./tags.yaml.\n", f);
+}
+
 int cmd_tag(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fputs("rapporteur tag: not built yet\n", stderr);
-	return 1;
+	const char *in = NULL, *tags = "tags.yaml";
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			tag_usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--in") == 0 && i + 1 < argc) {
+			in = argv[++i];
+		} else if (strcmp(argv[i], "--tags") == 0 && i + 1 < argc) {
+			tags = argv[++i];
+		} else {
+			log_error(NULL, "unknown argument \"%s\"", argv[i]);
+			tag_usage(stderr);
+			return 2;
+		}
+	}
+	if (!in) {
+		log_error(NULL, "--in posts.jsonl is required");
+		tag_usage(stderr);
+		return 2;
+	}
+
+	int status = 0;
+	struct buf err = {0}, out = {0};
+	struct ontology *o = NULL;
+	struct matcher *m = NULL;
+	struct match_why why;
+	match_why_init(&why);
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = NULL;
+
+	rp_err e = ontology_load(tags, &o, &err);
+	if (e) {
+		fputs(buf_str(&err), stderr);
+		log_error(tags, "cannot load the ontology (%s)", rp_err_str(e));
+		status = rp_err_exit_status(e);
+		goto done;
+	}
+	f = strcmp(in, "-") == 0 ? stdin : fopen(in, "rb");
+	if (!f) {
+		log_error(in, "%s", strerror(errno));
+		status = 1;
+		goto done;
+	}
+	m = matcher_new(o);
+	size_t lineno = 0;
+	ssize_t got;
+	while ((got = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		size_t len = (size_t)got;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		size_t sp = 0;
+		while (sp < len && (line[sp] == ' ' || line[sp] == '\t'))
+			sp++;
+		if (sp == len)
+			continue; /* blank lines separate nothing; skip them */
+		struct post p;
+		buf_reset(&err);
+		e = post_parse_line(line, len, &p, &err);
+		if (e) {
+			char where[4096];
+			snprintf(where, sizeof where, "%s:%zu", in, lineno);
+			log_error(where, "%s", buf_str(&err));
+			status = 2;
+			continue;
+		}
+		matcher_match(m, &p, &why);
+		match_write_json(o, &p, &why, &out);
+		buf_addc(&out, '\n');
+		post_done(&p);
+		if (out.len >= 1 << 16) {
+			fwrite(out.data, 1, out.len, stdout);
+			buf_reset(&out);
+		}
+	}
+	if (ferror(f)) {
+		log_error(in, "%s", strerror(errno));
+		status = 1;
+	}
+	if (out.len)
+		fwrite(out.data, 1, out.len, stdout);
+	if (fflush(stdout) != 0) {
+		log_error(NULL, "writing the output: %s", strerror(errno));
+		status = 1;
+	}
+done:
+	if (f && f != stdin)
+		fclose(f);
+	free(line);
+	match_why_done(&why);
+	matcher_free(m);
+	ontology_free(o);
+	buf_done(&err);
+	buf_done(&out);
+	return status;
 }

@@ -116,12 +116,15 @@ static rp_err take_strv(const json_t *obj, const char *key, struct strv *dst, si
 			buf_printf(err, "\"%s\"[%zu] must be a string", key, i);
 			return RP_ERR_INPUT;
 		}
+		/* Empty strings and repeats are dropped, so they do not count
+		 * against the limit. */
+		if (json_string_length(e) == 0 || strv_contains(dst, json_string_value(e)))
+			continue;
 		if (dst->n >= max) {
 			buf_printf(err, "\"%s\" has more than %zu items", key, max);
 			return RP_ERR_LIMIT;
 		}
-		if (json_string_length(e) > 0)
-			strv_push_unique(dst, json_string_value(e));
+		strv_push(dst, json_string_value(e));
 	}
 	return RP_OK;
 }

@@ -26,6 +26,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/limits.h"
+#include "core/utf8.h"
 
 static bool is_alpha(unsigned char c)
 {
@@ -431,10 +432,23 @@ rp_err url_canonical(const char *url, char **ret)
 		}
 		buf_addc(&out, '@');
 	}
-	for (char *c = host; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c + 32);
-	normalise_percent(&out, host, strlen(host));
+	/* curl hands the host over percent-decoded. A '%' left in it, a
+	 * control or space, or bytes that are not UTF-8 cannot name a host and
+	 * would not read back the same, so such URLs have no key. Non-ASCII
+	 * (IDN) hosts stay as UTF-8; ASCII letters are lowercased. */
+	size_t hn = strlen(host);
+	if (!utf8_is_valid(host, hn))
+		goto done;
+	for (char *c = host; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u <= 0x20 || u == 0x7F || u == '%')
+			goto done;
+		if (u == 0xC2 && ((unsigned char)c[1] == 0xA0 || (unsigned char)c[1] == 0x85))
+			goto done; /* no-break space, next line */
+		if (u >= 'A' && u <= 'Z')
+			*c = (char)(u + 32);
+	}
+	buf_add(&out, host, hn);
 	if (port) {
 		buf_addc(&out, ':');
 		buf_adds(&out, port);

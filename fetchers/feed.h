@@ -74,6 +74,7 @@ struct feed {
 	char *bozo_reason;  /* first problem seen, for diagnostics; may be NULL */
 	struct feed_entry *entries; /* n_entries, owned (empty when a callback took them) */
 	size_t n_entries, cap_entries;
+	size_t n_streamed;  /* entries handed to a feed_entry_fn instead */
 };
 
 /* Called once per finished entry, in document order. The entry is lent:

@@ -28,7 +28,6 @@
 #include "core/url.h"
 #include "core/utf8.h"
 #include "fetchers/feed_xml.h"
-#include "fetchers/feed_int.h"
 
 enum { FR_NORMAL, FR_SERIAL, FR_SKIPDIV };
 
@@ -47,7 +46,7 @@ struct fx_priv {
 	const char *cur_base;      /* the oracle's self.baseuri; never NULL */
 };
 
-static struct fx_priv *priv_of(const struct fx *fx) { return (struct fx_priv *)fx->bases; }
+static struct fx_priv *priv_of(const struct fx *fx) { return fx->priv; }
 
 void fx_bozo(struct fx *fx, const char *why)
 {
@@ -286,7 +285,7 @@ bool fx_pop(struct fx *fx, struct buf *out, bool *was_content)
 	}
 	if (c->keep)
 		repair_text(fx, out);
-	if (c->content) {
+	if (c->content && fx->incontent > 0) {
 		fx->incontent--;
 		fx->cp.type[0] = 0;
 		fx->cp.base64 = false;
@@ -425,6 +424,43 @@ static bool name_ieq(const xmlChar *a, const char *b)
 	return a && strcasecmp((const char *)a, b) == 0;
 }
 
+/* Without entity substitution libxml2 leaves `&#38;` for an escaped `&`
+ * and `&name;` for a declared entity in attribute values: undo both. */
+static void attr_decode(struct fx *fx, struct buf *out, const char *s, size_t n, int level)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '&') {
+			const char *amp = memchr(s + i, '&', n - i);
+			size_t k = amp ? (size_t)(amp - (s + i)) : n - i;
+			buf_add(out, s + i, k);
+			i += k - 1;
+			continue;
+		}
+		if (i + 5 <= n && !memcmp(s + i, "&#38;", 5)) {
+			buf_addc(out, '&');
+			i += 4;
+			continue;
+		}
+		const char *semi = memchr(s + i, ';', n - i);
+		if (semi && level < 4 && fx->ctxt && fx->ctxt->myDoc && semi - (s + i) < 64) {
+			char name[64];
+			size_t len = (size_t)(semi - (s + i)) - 1;
+			memcpy(name, s + i + 1, len);
+			name[len] = 0;
+			xmlEntityPtr ent = xmlGetDocEntity(fx->ctxt->myDoc, (const xmlChar *)name);
+			if (ent && ent->etype == XML_INTERNAL_GENERAL_ENTITY && ent->content) {
+				fx->entity_bytes += (size_t)ent->length + 32;
+				if (fx->entity_bytes <= fx->entity_budget)
+					attr_decode(fx, out, (const char *)ent->content,
+					            (size_t)ent->length, level + 1);
+				i = (size_t)(semi - s);
+				continue;
+			}
+		}
+		buf_addc(out, '&');
+	}
+}
+
 char *attr_get(const struct attrs *at, const char *name, bool any_ns)
 {
 	for (int i = 0; i < at->n; i++) {
@@ -433,7 +469,17 @@ char *attr_get(const struct attrs *at, const char *name, bool any_ns)
 			continue;
 		if (a[2] && !any_ns)
 			continue;
-		return rp_strndup((const char *)a[3], (size_t)(a[4] - a[3]));
+		const char *v = (const char *)a[3];
+		size_t n = (size_t)(a[4] - a[3]);
+		if (!memchr(v, '&', n))
+			return rp_strndup(v, n);
+		struct buf b = { 0 };
+		attr_decode(at->fx, &b, v, n, 0);
+		if (!b.len) {
+			buf_done(&b);
+			return rp_strdup("");
+		}
+		return buf_detach(&b);
 	}
 	return NULL;
 }
@@ -453,8 +499,10 @@ static char *attr_xml(const struct attrs *at, const char *name)
 	/* xml:NAME, else an unprefixed NAME (the oracle reads both) */
 	for (int i = 0; i < at->n; i++) {
 		const xmlChar **a = at->a + 5 * i;
-		if (name_ieq(a[0], name) && a[2] && !strcmp((const char *)a[2], XML_NS))
-			return rp_strndup((const char *)a[3], (size_t)(a[4] - a[3]));
+		if (name_ieq(a[0], name) && a[2] && !strcmp((const char *)a[2], XML_NS)) {
+			struct attrs one = { 1, a, at->fx };
+			return attr_get(&one, name, true);
+		}
 	}
 	return attr_get(at, name, false);
 }
@@ -473,19 +521,23 @@ static const char *const default_ns[] = {
 	"http://www.w3.org/2005/atom", "http://purl.org/rss/1.0/modules/rss091#",
 };
 
+/* An unknown (or undeclared) namespace goes by the document's prefix,
+ * as in the oracle: dc: bound to a misspelt URI still means dc. */
+static enum ns ns_of_prefix(const char *prefix)
+{
+	if (!prefix) return NS_DEFAULT;
+	if (!strcasecmp(prefix, "dc")) return NS_DC;
+	if (!strcasecmp(prefix, "dcterms")) return NS_DCTERMS;
+	if (!strcasecmp(prefix, "content")) return NS_CONTENT;
+	if (!strcasecmp(prefix, "xhtml")) return NS_XHTML;
+	if (!strcasecmp(prefix, "media")) return NS_MEDIA;
+	return NS_OTHER_KNOWN;
+}
+
 static enum ns ns_of_uri(const char *uri, const char *prefix)
 {
-	if (!uri) {
-		/* undeclared prefix: the oracle's lenient parser goes by the prefix */
-		if (!prefix) return NS_DEFAULT;
-		if (!strcmp(prefix, "dc")) return NS_DC;
-		if (!strcmp(prefix, "dcterms")) return NS_DCTERMS;
-		if (!strcmp(prefix, "content")) return NS_CONTENT;
-		if (!strcmp(prefix, "xhtml")) return NS_XHTML;
-		if (!strcmp(prefix, "media")) return NS_MEDIA;
-		if (!strcmp(prefix, "atom")) return NS_DEFAULT;
-		return NS_OTHER_KNOWN;
-	}
+	if (!uri)
+		return ns_of_prefix(prefix);
 	if (strcasestr(uri, "backend.userland.com/rss"))
 		return NS_DEFAULT;
 	for (size_t i = 0; i < sizeof default_ns / sizeof default_ns[0]; i++)
@@ -498,7 +550,7 @@ static enum ns ns_of_uri(const char *uri, const char *prefix)
 	if (!strcasecmp(uri, "http://search.yahoo.com/mrss") ||
 	    !strcasecmp(uri, "http://search.yahoo.com/mrss/")) return NS_MEDIA;
 	/* an unknown namespace as the default one: matched by local name */
-	return prefix ? NS_UNKNOWN : NS_DEFAULT;
+	return ns_of_prefix(prefix);
 }
 
 struct name_el { const char *name; enum el el; };
@@ -589,6 +641,13 @@ static enum el classify(struct fx *fx, const xmlChar *local, const xmlChar *pref
 	return el;
 }
 
+static enum el classify_end(struct fx *fx, const xmlChar *local, const xmlChar *prefix,
+                           const xmlChar *uri)
+{
+	bool prefixed;
+	return classify(fx, local, prefix, uri, &prefixed);
+}
+
 /* ---- entries ----------------------------------------------------------- */
 
 static void free_leaked(struct fx_priv *p)
@@ -597,9 +656,6 @@ static void free_leaked(struct fx_priv *p)
 		rp_free(p->leaked[i]);
 	p->n_leaked = 0;
 }
-
-void fx_entry_begin(struct fx *fx);
-void fx_entry_end(struct fx *fx);
 
 void fx_entry_begin(struct fx *fx)
 {
@@ -788,13 +844,13 @@ void fx_entry_end(struct fx *fx)
 	struct feed *f = fx->feed;
 	if (fx->version == V_NONE) {
 		feed_entry_done(e);
-	} else if (f->n_entries + (fx->fn ? 0 : 0) >= RP_FEED_MAX_ENTRIES) {
+	} else if (f->n_entries + f->n_streamed >= RP_FEED_MAX_ENTRIES) {
 		fx_bozo(fx, "too many entries");
 		feed_entry_done(e);
 		xmlStopParser(fx->ctxt);
 		fx->stopped = true;
 	} else if (fx->fn) {
-		f->n_entries++; /* counted, not kept */
+		f->n_streamed++;
 		fx->fn(fx->fn_ctx, f, e);
 		feed_entry_done(e);
 	} else {
@@ -901,12 +957,25 @@ static void track_namespaces(struct fx *fx, int nb_ns, const xmlChar **ns)
 	}
 }
 
+/* After its first error libxml2 drops every entity reference (even
+ * &amp;) in recovery mode; the oracle's lenient parser keeps them. So the
+ * error is noted as bozo (sax_error) and the flag is cleared at the next
+ * callback, before the next reference is read. */
+static void keep_recovering(struct fx *fx)
+{
+	if (fx->ctxt && !fx->ctxt->wellFormed) {
+		fx_bozo(fx, "not well-formed");
+		fx->ctxt->wellFormed = 1;
+	}
+}
+
 static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
                       int nb_ns, const xmlChar **ns, int nb_attr, int nb_def,
                       const xmlChar **attrs)
 {
 	struct fx *fx = ctx;
 	(void)nb_def;
+	keep_recovering(fx);
 	if (fx->stopped)
 		return;
 	fx->depth++;
@@ -998,14 +1067,25 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
 static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
 	struct fx *fx = ctx;
-	(void)prefix;
-	(void)uri;
+	keep_recovering(fx);
 	if (fx->stopped || fx->depth <= 0)
 		return;
 	struct fx_priv *p = priv_of(fx);
 	struct frame_ext *fe = &p->fr[fx->depth];
 	enum el el = fx->frames[fx->depth].el;
 
+	if (fe->mode == FR_SERIAL) {
+		/* the oracle still runs the end rule of a known element inside
+		 * markup: a text construct's end closes the content mode */
+		enum el k = classify_end(fx, local, prefix, uri);
+		if ((k == EL_TITLE || k == EL_DESCRIPTION || k == EL_SUMMARY || k == EL_ABSTRACT ||
+		     k == EL_CONTENT || k == EL_CONTENT_ENCODED || k == EL_BODY ||
+		     k == EL_TEXTCONSTRUCT) && fx->incontent > 0) {
+			fx->incontent--;
+			fx->cp.type[0] = 0;
+			fx->cp.base64 = false;
+		}
+	}
 	if (fe->mode == FR_NORMAL) {
 		if (el == EL_UNKNOWN || el == EL_PREFIXED || el == EL_DIV) {
 			struct buf *t = &fx->scratch;
@@ -1049,7 +1129,7 @@ scope:
 	}
 	/* captures opened deeper than this (unbalanced rules) are dropped */
 	while (fx->n_caps && fx->caps[fx->n_caps - 1].depth >= fx->depth) {
-		if (fx->caps[fx->n_caps - 1].content) {
+		if (fx->caps[fx->n_caps - 1].content && fx->incontent > 0) {
 			fx->incontent--;
 			fx->cp.type[0] = 0;
 		}
@@ -1061,6 +1141,7 @@ scope:
 static void sax_characters(void *ctx, const xmlChar *ch, int len)
 {
 	struct fx *fx = ctx;
+	keep_recovering(fx);
 	if (fx->stopped || !fx->n_caps || len <= 0)
 		return;
 	struct capture *c = &fx->caps[fx->n_caps - 1];
@@ -1100,6 +1181,7 @@ static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
 	xmlEntityPtr ent = xmlGetPredefinedEntity(name);
 	if (ent)
 		return ent;
+	keep_recovering(fx);
 	if (fx->stopped)
 		return NULL;
 	if (ctxt->myDoc)
@@ -1122,11 +1204,21 @@ static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
 		return NULL;
 	fx_bozo(fx, "undefined entity");
 	/* HTML entities: the oracle's lenient parser decodes them */
-	int32_t cp = text_entity_lookup((const char *)name, strlen((const char *)name));
-	if (cp < 0)
-		return NULL;
+	size_t nl = strlen((const char *)name);
+	int32_t cp = text_entity_lookup((const char *)name, nl);
 	memset(&fx->fake, 0, sizeof fx->fake);
-	size_t k = utf8_encode(cp, fx->fake_content);
+	size_t k;
+	if (cp >= 0) {
+		k = utf8_encode(cp, fx->fake_content);
+	} else {
+		/* unknown names stay as written, as in the oracle */
+		if (nl + 3 > sizeof fx->fake_content)
+			return NULL;
+		fx->fake_content[0] = '&';
+		memcpy(fx->fake_content + 1, name, nl);
+		fx->fake_content[nl + 1] = ';';
+		k = nl + 2;
+	}
 	fx->fake_content[k] = 0;
 	fx->fake.type = XML_ENTITY_DECL;
 	fx->fake.name = name;
@@ -1198,6 +1290,134 @@ static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserC
 	return NULL;
 }
 
+/* ---- bare ampersands ---------------------------------------------------- */
+
+static bool name_start(unsigned char c) { return isalpha(c) || c == '_' || c == ':' || c >= 0x80; }
+static bool name_char(unsigned char c) { return name_start(c) || isdigit(c) || c == '-' || c == '.'; }
+
+/* Length of a well-formed reference at s (s[0] == '&'), 0 when bare. */
+static size_t ref_len(const char *s, size_t n)
+{
+	size_t i = 1;
+	if (i < n && s[i] == '#') {
+		i++;
+		bool hex = i < n && s[i] == 'x';
+		if (hex)
+			i++;
+		size_t d = i;
+		while (i < n && (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i])))
+			i++;
+		return i > d && i < n && s[i] == ';' ? i + 1 : 0;
+	}
+	if (i >= n || !name_start((unsigned char)s[i]))
+		return 0;
+	while (i < n && name_char((unsigned char)s[i]))
+		i++;
+	return i < n && s[i] == ';' ? i + 1 : 0;
+}
+
+/* A bare `&` is a fatal error for libxml2, which then drops it; the
+ * oracle's lenient parser keeps it as text, and reads `&copy 2025` as an
+ * HTML entity. Rewrite the document the same way (outside CDATA sections,
+ * comments, processing instructions and the DOCTYPE), and say so: the
+ * document is bozo. Returns NULL when nothing needed fixing. */
+static char *fix_ampersands(const char *s, size_t n, size_t *ret_n)
+{
+	/* fast path: every & starts a reference */
+	bool bare = false;
+	for (const char *p = memchr(s, '&', n); p; p = memchr(p + 1, '&', n - (size_t)(p + 1 - s))) {
+		if (!ref_len(p, n - (size_t)(p - s))) {
+			bare = true;
+			break;
+		}
+		if (p + 1 >= s + n)
+			break;
+	}
+	if (!bare)
+		return NULL;
+	struct buf out = { 0 };
+	size_t run = 0;
+	bool changed = false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '<') {
+			const char *end = NULL;
+			size_t skip = 0;
+			if (i + 9 <= n && !memcmp(s + i, "<![CDATA[", 9)) {
+				end = memmem(s + i, n - i, "]]>", 3);
+				skip = 3;
+			} else if (i + 4 <= n && !memcmp(s + i, "<!--", 4)) {
+				end = memmem(s + i + 4, n - i - 4, "-->", 3);
+				skip = 3;
+			} else if (i + 2 <= n && s[i + 1] == '?') {
+				end = memmem(s + i, n - i, "?>", 2);
+				skip = 2;
+			} else if (i + 9 <= n && !memcmp(s + i, "<!DOCTYPE", 9)) {
+				int br = 0;
+				char q = 0;
+				size_t j = i;
+				for (; j < n; j++) {
+					if (q) { if (s[j] == q) q = 0; continue; }
+					if (s[j] == '"' || s[j] == '\'') q = s[j];
+					else if (s[j] == '[') br++;
+					else if (s[j] == ']') br--;
+					else if (s[j] == '>' && br <= 0) break;
+				}
+				end = j < n ? s + j : NULL;
+				skip = 1;
+			}
+			if (skip) {
+				i = end ? (size_t)(end - s) + skip - 1 : n;
+				continue;
+			}
+			continue;
+		}
+		if (s[i] != '&' || ref_len(s + i, n - i))
+			continue;
+		buf_add(&out, s + run, i - run);
+		size_t j = i + 1;
+		if (j + 1 < n && s[j] == '#' && s[j + 1] == 'X') {
+			/* &#X41; : the lenient parser reads it as &#x41; */
+			size_t k = j + 2;
+			while (k < n && isxdigit((unsigned char)s[k]))
+				k++;
+			if (k > j + 2 && k < n && s[k] == ';') {
+				buf_adds(&out, "&#x");
+				run = j + 2;
+				i = j + 1;
+				changed = true;
+				continue;
+			}
+		}
+		if (j < n && isalpha((unsigned char)s[j])) {
+			while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == '.'))
+				j++;
+			if (j < n) {
+				/* `&name` then any other character: an HTML entity is
+				 * decoded, another name is kept as `&name;` (the
+				 * lenient parser adds the semicolon) */
+				bool known = text_entity_lookup(s + i + 1, j - i - 1) >= 0;
+				buf_adds(&out, known ? "&" : "&amp;");
+				buf_add(&out, s + i + 1, j - i - 1);
+				buf_addc(&out, ';');
+				run = j;
+				i = j - 1;
+				changed = true;
+				continue;
+			}
+		}
+		buf_adds(&out, "&amp;");
+		run = i + 1;
+		changed = true;
+	}
+	if (!changed) {
+		buf_done(&out);
+		return NULL;
+	}
+	buf_add(&out, s + run, n - run);
+	*ret_n = out.len;
+	return buf_detach(&out);
+}
+
 /* ---- the parse --------------------------------------------------------- */
 
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
@@ -1214,7 +1434,7 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	memset(&fx, 0, sizeof fx);
 	memset(&p, 0, sizeof p);
 	p.cur_base = "";
-	fx.bases = (char **)(void *)&p;
+	fx.priv = &p;
 	fx.feed = f;
 	fx.fn = fn;
 	fx.fn_ctx = fn_ctx;
@@ -1226,10 +1446,6 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	fx.depth = 0;
 	ensure_frames(&fx);
 
-	if (n > INT_MAX) {
-		fx_bozo(&fx, "document too large");
-		return;
-	}
 	xmlSAXHandler sax;
 	memset(&sax, 0, sizeof sax);
 	sax.initialized = XML_SAX2_MAGIC;
@@ -1245,7 +1461,14 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	sax.cdataBlock = sax_characters;
 	sax.serror = sax_error;
 
-	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(utf8, (int)n);
+	size_t fixed_n = 0;
+	char *fixed = fix_ampersands(utf8, n, &fixed_n);
+	if (fixed) {
+		fx_bozo(&fx, "bare & in text");
+		utf8 = fixed;
+		n = fixed_n;
+	}
+	xmlParserCtxtPtr ctxt = n <= INT_MAX ? xmlCreateMemoryParserCtxt(utf8, (int)n) : NULL;
 	if (!ctxt) {
 		fx_bozo(&fx, "cannot create XML parser");
 		goto out;
@@ -1261,7 +1484,7 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	                        XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
 	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
 	xmlParseDocument(ctxt);
-	if (!ctxt->wellFormed)
+	if (!ctxt->wellFormed && !fx.stopped)
 		fx_bozo(&fx, "not well-formed");
 	if (fx.entry)
 		fx_entry_end(&fx);
@@ -1293,6 +1516,7 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 		f->n_entries = 0;
 	}
 out:
+	rp_free(fixed);
 	if (fx.entry) {
 		feed_entry_done(fx.entry);
 		rp_free(fx.entry);

@@ -125,10 +125,7 @@ struct fx {
 	struct frame *frames; size_t cap_frames;
 	struct capture *caps; size_t n_caps, cap_caps;
 
-	/* xml:base values; bases[0] is "" */
-	char **bases; size_t n_bases, cap_bases;
-	int cur_base;        /* index of the base in scope (the oracle's self.baseuri) */
-	char **langs; size_t n_langs, cap_langs;
+	void *priv;          /* feed_xml.c: base/lang scopes */
 
 	struct raw ent;      /* the entry being read */
 	struct raw top;      /* feed level */
@@ -137,7 +134,7 @@ struct fx {
 	/* entity expansion budget */
 	size_t entity_bytes, entity_budget;
 	xmlEntity fake;      /* returned for undeclared HTML entities */
-	char fake_content[8];
+	char fake_content[80];
 
 	struct buf scratch, scratch2;
 };
@@ -178,12 +175,23 @@ bool attr_has(const struct attrs *at, const char *name);
 void rss_start(struct fx *fx, enum el el, const struct attrs *at);
 void rss_end(struct fx *fx, enum el el);
 void atom_start_link(struct fx *fx, const struct attrs *at);
-void atom_author_text(struct author_rec *a, const char *text);
 /* The entry/feed link for Atom documents: the oracle's link rule. */
 const char *atom_pick_link(const struct raw *r);
 /* Normalise an Atom text construct value by its type into out; false
  * when the type is out of scope (value null). */
 bool atom_text(struct buf *out, const char *s, size_t n, const char *type);
 void rss_author_split(const char *text, struct buf *name, struct buf *email);
+
+/* feed_xml.c */
+void fx_entry_begin(struct fx *fx);
+void fx_entry_end(struct fx *fx);
+/* Copy of s[0..n) trimmed of FEED_SCHEMA whitespace; NULL when empty. */
+char *fx_trim_dup(const char *s, size_t n);
+/* Parse an XML document already in UTF-8 into f (format, title, link,
+ * entries, bozo). utf8_doc: the bytes were read as UTF-8 (not transcoded). */
+void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
+                    feed_entry_fn fn, void *fn_ctx);
+/* jsonfeed.c: a JSON document (after BOM) into f. */
+void jsonfeed_parse(struct feed *f, const char *s, size_t n, feed_entry_fn fn, void *fn_ctx);
 
 #endif

@@ -46,6 +46,8 @@ struct cluster_params {
 	int64_t story_window_s;   /* a story takes new members while its newest post is at most this old (s) */
 	int64_t dup_window_s;     /* near-duplicate lookup reaches this far back (s); exact keys never expire */
 	double story_min_cosine;  /* TF-IDF cosine of post to story centroid needed to join, 0..1 */
+	int64_t story_time_scale_s; /* cosine is divided by 1 + gap/scale, gap = time from the
+	                               story's newest post (s); 0: no time penalty */
 	double near_min_jaccard;  /* shingle Jaccard needed to call a post a near-duplicate, 0..1 */
 	unsigned near_max_hamming; /* simhash distance for a near-duplicate candidate, 0..64 */
 	size_t text_key_min_tokens; /* shorter normalised texts get no text key ("+1", "great talk") */

@@ -1,1 +1,353 @@
-/* store/digest.c - reads of stories for digests (see digest.h). */
+/* store/digest.c - reads for digests (see digest.h). Three pipelined
+ * rounds: the index, the stories, then their posts. */
+#include "store/digest.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/utf8.h"
+#include "store/keys.h"
+
+const char *digest_kind_name(enum digest_kind kind)
+{
+	return kind == DIGEST_SESSION ? "session" : "theme";
+}
+
+static void post_free(struct digest_post *p)
+{
+	rp_free(p->pid);
+	rp_free(p->id);
+	rp_free(p->source);
+	rp_free(p->url);
+	rp_free(p->author);
+	rp_free(p->title);
+	rp_free(p->text);
+	rp_free(p->lang);
+	memset(p, 0, sizeof *p);
+}
+
+void digest_done(struct digest *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct digest_story *s = &d->stories[i];
+		rp_free(s->sid);
+		rp_free(s->id);
+		post_free(&s->rep);
+		strv_done(&s->sources);
+	}
+	rp_free(d->stories);
+	rp_free(d->id);
+	memset(d, 0, sizeof *d);
+}
+
+static char *rep_str(const redisReply *r)
+{
+	if (!r || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_STATUS) || r->len == 0)
+		return NULL;
+	return rp_strndup(r->str, r->len);
+}
+
+static int64_t rep_int(const redisReply *r)
+{
+	if (!r)
+		return 0;
+	if (r->type == REDIS_REPLY_INTEGER)
+		return r->integer;
+	if (r->type == REDIS_REPLY_STRING)
+		return strtoll(r->str, NULL, 10);
+	return 0;
+}
+
+/* Send cmd (words), without waiting. */
+static rp_err send(struct redis *r, struct redis_cmd *c)
+{
+	return redis_append(r, (int)c->n, redis_cmd_argv(c), c->len);
+}
+
+/* Read one reply; error replies become RP_ERR_REDIS with their text. */
+static rp_err recv(struct redis *r, redisReply **ret, struct buf *err)
+{
+	redisReply *rep;
+	if (redis_get_reply(r, &rep) != RP_OK) {
+		buf_adds(err, redis_errstr(r));
+		return RP_ERR_REDIS;
+	}
+	if (rep->type == REDIS_REPLY_ERROR) {
+		buf_printf(err, "%.*s", (int)rep->len, rep->str);
+		freeReplyObject(rep);
+		return RP_ERR_REDIS;
+	}
+	*ret = rep;
+	return RP_OK;
+}
+
+/* Read and drop n replies (to keep the connection in step after an
+ * error). */
+static void drain(struct redis *r, size_t n)
+{
+	redisReply *rep;
+	for (size_t i = 0; i < n && redis_connected(r); i++)
+		if (redis_get_reply(r, &rep) == RP_OK)
+			freeReplyObject(rep);
+}
+
+rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, const char *id,
+                   size_t limit, int64_t now, struct digest *ret, struct buf *err)
+{
+	if (!store_event_valid(event)) {
+		buf_printf(err, "\"%s\": not an event id", event ? event : "");
+		return RP_ERR_USAGE;
+	}
+	if (limit == 0)
+		limit = DIGEST_LIMIT_DEFAULT;
+	if (limit > DIGEST_LIMIT_MAX)
+		limit = DIGEST_LIMIT_MAX;
+	struct digest d = { 0 };
+	d.kind = kind;
+	d.id = rp_strdup(id);
+	d.now = now;
+	rp_err e = RP_OK;
+	struct buf P, k;
+	buf_init(&P);
+	buf_init(&k);
+	store_prefix(&P, event);
+	const char *ix = kind == DIGEST_SESSION ? STORE_K_SESSION : STORE_K_THEME;
+	struct redis_cmd c;
+	redis_cmd_init(&c);
+	redisReply *rep = NULL, *top = NULL;
+	/* Round 1: the index. */
+	buf_printf(&k, "%s%s%s:s", buf_str(&P), ix, id);
+	redis_cmd_adds(&c, "ZREVRANGE");
+	redis_cmd_adds(&c, buf_str(&k));
+	redis_cmd_adds(&c, "0");
+	redis_cmd_addi(&c, (int64_t)limit - 1);
+	redis_cmd_adds(&c, "WITHSCORES");
+	e = send(r, &c);
+	redis_cmd_reset(&c);
+	redis_cmd_adds(&c, "ZCARD");
+	redis_cmd_adds(&c, buf_str(&k));
+	if (!e)
+		e = send(r, &c);
+	buf_reset(&k);
+	buf_printf(&k, "%s%s%s:p", buf_str(&P), ix, id);
+	redis_cmd_reset(&c);
+	redis_cmd_adds(&c, "ZCARD");
+	redis_cmd_adds(&c, buf_str(&k));
+	if (!e)
+		e = send(r, &c);
+	if (e) {
+		buf_adds(err, redis_errstr(r));
+		goto done;
+	}
+	if ((e = recv(r, &top, err))) {
+		drain(r, 2);
+		goto done;
+	}
+	if ((e = recv(r, &rep, err))) {
+		drain(r, 1);
+		goto done;
+	}
+	d.total = (size_t)rep_int(rep);
+	freeReplyObject(rep);
+	if ((e = recv(r, &rep, err)))
+		goto done;
+	d.posts = (size_t)rep_int(rep);
+	freeReplyObject(rep);
+	rep = NULL;
+	if (top->type != REDIS_REPLY_ARRAY) {
+		buf_adds(err, "ZREVRANGE: not an array");
+		e = RP_ERR_REDIS;
+		goto done;
+	}
+	d.n = top->elements / 2;
+	d.stories = rp_calloc(d.n ? d.n : 1, sizeof *d.stories);
+	for (size_t i = 0; i < d.n; i++) {
+		d.stories[i].sid = rep_str(top->element[2 * i]);
+		d.stories[i].score = strtod(top->element[2 * i + 1]->str, NULL);
+		d.stories[i].weight = store_story_weight_now(d.stories[i].score, (double)now,
+		                                             STORE_SCORE_HALF_LIFE_S);
+		strv_init(&d.stories[i].sources);
+	}
+
+	/* Round 2: each story's summary and members. */
+	size_t sent = 0;
+	for (size_t i = 0; i < d.n && !e; i++) {
+		buf_reset(&k);
+		buf_printf(&k, "%s" STORE_K_STORY "%s", buf_str(&P), d.stories[i].sid);
+		redis_cmd_reset(&c);
+		const char *f[] = { "HMGET", buf_str(&k), "id", "n", "nd", "na", "nr", "f", "l", "rep" };
+		for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
+			redis_cmd_adds(&c, f[j]);
+		if ((e = send(r, &c)))
+			break;
+		sent++;
+		buf_adds(&k, ":m");
+		redis_cmd_reset(&c);
+		redis_cmd_adds(&c, "ZRANGE");
+		redis_cmd_adds(&c, buf_str(&k));
+		redis_cmd_adds(&c, "0");
+		redis_cmd_addi(&c, DIGEST_MEMBERS_MAX - 1);
+		if ((e = send(r, &c)))
+			break;
+		sent++;
+	}
+	if (e) {
+		buf_adds(err, redis_errstr(r));
+		goto done;
+	}
+	redisReply **members = rp_calloc(d.n ? d.n : 1, sizeof *members);
+	for (size_t i = 0; i < d.n; i++) {
+		struct digest_story *s = &d.stories[i];
+		if ((e = recv(r, &rep, err))) {
+			drain(r, sent - 2 * i - 1);
+			break;
+		}
+		if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 8) {
+			s->id = rep_str(rep->element[0]);
+			s->n_posts = (size_t)rep_int(rep->element[1]);
+			s->n_dups = (size_t)rep_int(rep->element[2]);
+			s->n_authors = (size_t)rep_int(rep->element[3]);
+			s->n_sources = (size_t)rep_int(rep->element[4]);
+			s->first = rep_int(rep->element[5]);
+			s->last = rep_int(rep->element[6]);
+			s->rep.pid = rep_str(rep->element[7]);
+		}
+		freeReplyObject(rep);
+		if ((e = recv(r, &members[i], err))) {
+			drain(r, sent - 2 * i - 2);
+			break;
+		}
+		if (!s->rep.pid && members[i]->type == REDIS_REPLY_ARRAY && members[i]->elements)
+			s->rep.pid = rep_str(members[i]->element[0]);
+		if (!s->rep.pid)
+			s->rep.pid = rp_strdup(s->sid);
+	}
+
+	/* Round 3: the representative posts and the members' sources. */
+	sent = 0;
+	for (size_t i = 0; i < d.n && !e; i++) {
+		buf_reset(&k);
+		buf_printf(&k, "%s" STORE_K_POST "%s", buf_str(&P), d.stories[i].rep.pid);
+		redis_cmd_reset(&c);
+		const char *f[] = { "HMGET", buf_str(&k), "i", "src", "u", "a", "ti", "tx", "la", "t" };
+		for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
+			redis_cmd_adds(&c, f[j]);
+		if ((e = send(r, &c)))
+			break;
+		sent++;
+		const redisReply *m = members[i];
+		for (size_t j = 0; m && m->type == REDIS_REPLY_ARRAY && j < m->elements && !e; j++) {
+			buf_reset(&k);
+			buf_printf(&k, "%s" STORE_K_POST "%.*s", buf_str(&P), (int)m->element[j]->len,
+			           m->element[j]->str);
+			redis_cmd_reset(&c);
+			redis_cmd_adds(&c, "HGET");
+			redis_cmd_adds(&c, buf_str(&k));
+			redis_cmd_adds(&c, "src");
+			e = send(r, &c);
+			sent++;
+		}
+	}
+	if (e && !err->len)
+		buf_adds(err, redis_errstr(r));
+	size_t got = 0;
+	for (size_t i = 0; i < d.n && !e; i++) {
+		struct digest_story *s = &d.stories[i];
+		if ((e = recv(r, &rep, err)))
+			break;
+		got++;
+		if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 8) {
+			s->rep.id = rep_str(rep->element[0]);
+			s->rep.source = rep_str(rep->element[1]);
+			s->rep.url = rep_str(rep->element[2]);
+			s->rep.author = rep_str(rep->element[3]);
+			s->rep.title = rep_str(rep->element[4]);
+			s->rep.text = rep_str(rep->element[5]);
+			s->rep.lang = rep_str(rep->element[6]);
+			s->rep.published = rep_int(rep->element[7]);
+		}
+		freeReplyObject(rep);
+		const redisReply *m = members[i];
+		for (size_t j = 0; m && m->type == REDIS_REPLY_ARRAY && j < m->elements; j++) {
+			if ((e = recv(r, &rep, err)))
+				break;
+			got++;
+			char *src = rep_str(rep);
+			if (src && !strv_contains(&s->sources, src))
+				strv_take(&s->sources, src);
+			else
+				rp_free(src);
+			freeReplyObject(rep);
+		}
+	}
+	if (e && got < sent)
+		drain(r, sent - got - 1);
+	for (size_t i = 0; i < d.n; i++)
+		if (members[i])
+			freeReplyObject(members[i]);
+	rp_free(members);
+done:
+	if (top)
+		freeReplyObject(top);
+	redis_cmd_done(&c);
+	buf_done(&P);
+	buf_done(&k);
+	if (e) {
+		digest_done(&d);
+		return e;
+	}
+	*ret = d;
+	return RP_OK;
+}
+
+/* The bytes of a sentence end at s[i]: '.', '!', '?', or U+3002, U+FF01,
+ * U+FF1F; 0 when none. */
+static size_t sentence_end(const char *s, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c == '.' || c == '!' || c == '?')
+		return 1;
+	if (c == 0xE3 && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x82)
+		return 3;
+	if (c == 0xEF && (unsigned char)s[i + 1] == 0xBC &&
+	    ((unsigned char)s[i + 2] == 0x81 || (unsigned char)s[i + 2] == 0x9F))
+		return 3;
+	return 0;
+}
+
+void digest_excerpt(struct buf *out, const char *text)
+{
+	if (!text)
+		return;
+	size_t n = strlen(text);
+	size_t cut = n, sentences = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t e = sentence_end(text, i);
+		if (!e)
+			continue;
+		size_t after = i + e;
+		/* Runs like "..." or "?!" end one sentence. */
+		while (after < n && sentence_end(text, after))
+			after += sentence_end(text, after);
+		bool wide = e == 3;
+		if (after == n || text[after] == ' ' || text[after] == '\n' || wide) {
+			if (++sentences == DIGEST_EXCERPT_SENTENCES) {
+				cut = after;
+				break;
+			}
+		}
+		i = after - 1;
+	}
+	bool cut_short = false;
+	if (cut > DIGEST_EXCERPT_MAX_BYTES) {
+		cut = utf8_truncate(text, cut, DIGEST_EXCERPT_MAX_BYTES - 3);
+		cut_short = true;
+	}
+	while (cut > 0 && text[cut - 1] == ' ')
+		cut--;
+	buf_add(out, text, cut);
+	if (cut_short)
+		buf_adds(out, "\xe2\x80\xa6");
+}

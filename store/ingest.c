@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,83 +24,41 @@
 #pragma GCC diagnostic ignored "-Woverlength-strings"
 static const char ingest_lua[] =
 "#!lua\n"
-"-- rapporteur ingest (store/ingest.c). KEYS[1] = P..'posts'.\n"
-"-- ARGV: P, stream maxlen, score half-life, then 22 values per post.\n"
+"-- rapporteur ingest (store/ingest.c; keys: store/keys.h). KEYS[1] = P..'posts'.\n"
+"-- ARGV: P, stream maxlen, score half-life, then 27 values per post.\n"
 "local P = ARGV[1]\n"
 "local MAXLEN = ARGV[2]\n"
 "local HALF = tonumber(ARGV[3])\n"
 "local LN2 = math.log(2)\n"
-"local function log2(x) return math.log(x) / LN2 end\n"
 "local out = {}\n"
 "\n"
-"local function has(list, item)\n"
-"  return string.find(','..list..',', ','..item..',', 1, true) ~= nil\n"
-"end\n"
-"\n"
-"-- Story bookkeeping (keys.h 'P s:SID'); idx = index names the post is in.\n"
-"local function story(sid, sname, pid, d, t, ak, rk, src, idx, member)\n"
-"  local sk = P..'s:'..sid\n"
-"  local f = redis.call('HMGET', sk, 'n', 'nd', 'na', 'nr', 'f', 'l', 'rep', 'rc', 'T',\n"
-"                       'g:'..d, 'a:'..ak, 'r:'..rk)\n"
-"  local n, nd = tonumber(f[1]) or 0, tonumber(f[2]) or 0\n"
-"  local na, nr = tonumber(f[3]) or 0, tonumber(f[4]) or 0\n"
-"  local first, last = tonumber(f[5]) or t, tonumber(f[6]) or t\n"
-"  local rep, rc, T = f[7] or d, tonumber(f[8]) or 0, f[9] or ''\n"
-"  local set = {}\n"
-"  if n == 0 then set[#set+1] = 'id'; set[#set+1] = sname end\n"
-"  if member then\n"
-"    local gc = tonumber(f[10]) or 0\n"
-"    n = n + 1\n"
-"    if gc == 0 then nd = nd + 1 end\n"
-"    gc = gc + 1\n"
-"    set[#set+1] = 'g:'..d; set[#set+1] = gc\n"
-"    set[#set+1] = 'm:'..pid; set[#set+1] = t\n"
-"    if gc > rc then rep = d; rc = gc end\n"
-"    if t < first then first = t end\n"
-"    if t > last then last = t end\n"
-"  end\n"
-"  if ak ~= '' and not f[11] then na = na + 1; set[#set+1] = 'a:'..ak; set[#set+1] = 1 end\n"
-"  if rk ~= '' and not f[12] then nr = nr + 1; set[#set+1] = 'r:'..rk; set[#set+1] = src end\n"
-"  for k in string.gmatch(idx, '[^,]+') do\n"
-"    if not has(T, k) then if T == '' then T = k else T = T..','..k end end\n"
-"  end\n"
-"  set[#set+1] = 'n'; set[#set+1] = n\n"
-"  set[#set+1] = 'nd'; set[#set+1] = nd\n"
-"  set[#set+1] = 'na'; set[#set+1] = na\n"
-"  set[#set+1] = 'nr'; set[#set+1] = nr\n"
-"  set[#set+1] = 'f'; set[#set+1] = first\n"
-"  set[#set+1] = 'l'; set[#set+1] = last\n"
-"  set[#set+1] = 'rep'; set[#set+1] = rep\n"
-"  set[#set+1] = 'rc'; set[#set+1] = rc\n"
-"  set[#set+1] = 'T'; set[#set+1] = T\n"
-"  redis.call('HSET', sk, unpack(set))\n"
-"  -- keys.h STORY_SCORE\n"
-"  local w = math.log(1 + na) + 1.5 * math.log(1 + nr) + 0.5 * math.log(1 + nd)\n"
-"            + 0.25 * math.log(1 + n)\n"
-"  local score = string.format('%.6f', log2(w) + last / HALF)\n"
-"  for k in string.gmatch(T, '[^,]+') do\n"
-"    redis.call('ZADD', P..k..':s', score, sid)   -- P th:ID:s / se:ID:s\n"
-"  end\n"
-"end\n"
-"\n"
 "local function xadd(e, pid, sid)\n"
-"  redis.call('XADD', P..'x', 'MAXLEN', '~', MAXLEN, '*', 'e', e, 'p', pid, 's', sid)\n"
+"  redis.call('XADD', P..'x', 'MAXLEN', '~', MAXLEN, '*', 'e', e, 'p', pid, 's', sid)  -- P x\n"
 "end\n"
 "\n"
-"local function lookup(kind, k)   -- P ku:BBB / kt:BBB; returns the post found\n"
+"-- An exact-dedupe key (P ku:BBB / P kt:BBB): claim it for pid, or find\n"
+"-- the post that holds it. Returns that post's {d, s} when it is another.\n"
+"local function claim(kind, k, pid)\n"
 "  if k == '' then return nil end\n"
 "  local b, f = P..kind..string.sub(k, 1, 3), string.sub(k, 4)\n"
-"  return redis.call('HGET', b, f), b, f\n"
+"  if redis.call('HSETNX', b, f, pid) == 1 then return nil end\n"
+"  local q = redis.call('HGET', b, f)\n"
+"  if not q or q == pid then return nil end\n"
+"  local r = redis.call('HMGET', P..'p:'..q, 'd', 's')\n"
+"  if r[1] then return r end\n"
+"  return nil\n"
 "end\n"
 "\n"
 "local i = 4\n"
-"while i + 21 <= #ARGV do\n"
-"  local pid, orig, ku, kt, d, s, sname, how, t, up, h, th, se, ak, rk,\n"
-"        id, src, u, a, ti, tx, la = unpack(ARGV, i, i + 21)\n"
-"  i = i + 22\n"
-"  local pk = P..'p:'..pid                                  -- P p:PID\n"
-"  local cur = redis.call('HMGET', pk, 'h', 'x', 's', 'd', 'th', 'se')\n"
-"  if cur[1] then\n"
+"while i + 26 <= #ARGV do\n"
+"  local pid, orig, ku, kt, d, s, sname, how, t, up, h, th, se,\n"
+"        id, src, u, a, ti, tx, la,\n"
+"        n, nd, na, nr, f, l, rep = unpack(ARGV, i, i + 26)\n"
+"  i = i + 27\n"
+"  local pk = P..'p:'..pid                                   -- P p:PID\n"
+"  if redis.call('HSETNX', pk, 'h', h) == 0 then\n"
+"    -- A post we hold: a re-fetch, an edit, or a tombstone.\n"
+"    local cur = redis.call('HMGET', pk, 'h', 'x', 's')\n"
 "    if cur[2] then\n"
 "      out[#out+1] = 4\n"
 "    elseif cur[1] ~= h then\n"
@@ -109,58 +68,70 @@ static const char ingest_lua[] =
 "      end\n"
 "      redis.call('HSET', pk, unpack(set))\n"
 "      if #del > 0 then redis.call('HDEL', pk, unpack(del)) end\n"
-"      xadd('edit', pid, cur[3])\n"
+"      xadd('edit', pid, cur[3] or '')\n"
 "      out[#out+1] = 3\n"
-"    elseif rk ~= '' and cur[3] and redis.call('HEXISTS', P..'s:'..cur[3], 'r:'..rk) == 0 then\n"
-"      story(cur[3], '', pid, cur[4], t, '', rk, src, '', false)\n"
-"      xadd('seen', pid, cur[3])\n"
-"      out[#out+1] = 5\n"
 "    else\n"
 "      out[#out+1] = 2\n"
 "    end\n"
 "  else\n"
-"    -- Exact dedupe, in issue 4's order: repost/identity, URL, text.\n"
+"    -- A new post. Exact dedupe in issue 4's order: repost, URL, text;\n"
+"    -- every key is claimed even when an earlier one matched.\n"
 "    local found, m = nil, 0\n"
 "    if orig ~= '' and orig ~= pid then\n"
 "      local q = redis.call('HMGET', P..'p:'..orig, 'd', 's')\n"
 "      if q[1] then found = q; m = 1 end\n"
 "    end\n"
-"    for _, kk in ipairs({{'ku:', ku, 2}, {'kt:', kt, 3}}) do\n"
-"      local q, b, f = lookup(kk[1], kk[2])\n"
-"      if q then\n"
-"        if not found and q ~= pid then\n"
-"          local r = redis.call('HMGET', P..'p:'..q, 'd', 's')\n"
-"          if r[1] then found = r; m = kk[3] end\n"
-"        end\n"
-"      elseif b then\n"
-"        redis.call('HSET', b, f, pid)\n"
-"      end\n"
-"    end\n"
+"    local q = claim('ku:', ku, pid)\n"
+"    if q and not found then found = q; m = 2 end\n"
+"    q = claim('kt:', kt, pid)\n"
+"    if q and not found then found = q; m = 3 end\n"
 "    local res = 0\n"
-"    if found then\n"
-"      if found[1] ~= d or found[2] ~= s then res = 1 end\n"
-"      d, s = found[1], found[2]\n"
-"      how = tostring(m)\n"
+"    if found and (found[1] ~= d or found[2] ~= s) then\n"
+"      -- Another process decided first: Redis's record wins.\n"
+"      res = 1\n"
+"      d, s, how = found[1], found[2], tostring(m)\n"
 "      if m ~= 2 then tx = '' end   -- an exact copy keeps no second text\n"
 "    end\n"
-"    local set = {'t', t, 'h', h, 'd', d, 's', s, 'm', how}\n"
+"    local set = {'t', t, 'd', d, 's', s, 'm', how}\n"
 "    for _, kv in ipairs({{'i', id}, {'src', src}, {'u', u}, {'a', a}, {'ti', ti},\n"
 "                         {'tx', tx}, {'la', la}, {'up', up}, {'th', th}, {'se', se}}) do\n"
 "      if kv[2] ~= '' then set[#set+1] = kv[1]; set[#set+1] = kv[2] end\n"
 "    end\n"
 "    redis.call('HSET', pk, unpack(set))\n"
-"    redis.call('ZADD', KEYS[1], t, pid)                     -- P posts\n"
-"    local idx = ''\n"
+"    redis.call('ZADD', KEYS[1], t, pid)                        -- P posts\n"
+"    -- The story: the engine's summary, the member, the indexes.\n"
+"    local sk = P..'s:'..s                                      -- P s:SID\n"
+"    local T = redis.call('HGET', sk, 'T') or ''\n"
+"    local T0 = T\n"
 "    for x in string.gmatch(th, '[^,]+') do\n"
-"      redis.call('ZADD', P..'th:'..x..':p', t, pid)          -- P th:THEME:p\n"
-"      idx = idx..',th:'..x\n"
+"      redis.call('ZADD', P..'th:'..x..':p', t, pid)           -- P th:THEME:p\n"
+"      if not string.find(','..T..',', ',th:'..x..',', 1, true) then\n"
+"        T = (T == '' and '' or T..',')..'th:'..x\n"
+"      end\n"
 "    end\n"
 "    for x in string.gmatch(se, '[^,]+') do\n"
-"      redis.call('ZADD', P..'se:'..x..':p', t, pid)          -- P se:SESSION:p\n"
-"      idx = idx..',se:'..x\n"
+"      redis.call('ZADD', P..'se:'..x..':p', t, pid)           -- P se:SESSION:p\n"
+"      if not string.find(','..T..',', ',se:'..x..',', 1, true) then\n"
+"        T = (T == '' and '' or T..',')..'se:'..x\n"
+"      end\n"
 "    end\n"
-"    story(s, sname, pid, d, tonumber(t), ak, rk, src, idx, true)\n"
-"    if res == 1 then xadd('copy', pid, s) else xadd('new', pid, s) end\n"
+"    redis.call('ZADD', sk..':m', t, pid)                       -- P s:SID:m\n"
+"    if res == 0 then\n"
+"      redis.call('HSET', sk, 'id', sname, 'n', n, 'nd', nd, 'na', na, 'nr', nr,\n"
+"                 'f', f, 'l', l, 'rep', rep, 'T', T)\n"
+"      -- keys.h STORY_SCORE, from the engine's weight\n"
+"      local w = math.log(1 + na) + 1.5 * math.log(1 + nr) + 0.5 * math.log(1 + nd)\n"
+"                + 0.25 * math.log(1 + n)\n"
+"      local score = string.format('%.6f', math.log(w) / LN2 + tonumber(l) / HALF)\n"
+"      for k in string.gmatch(T, '[^,]+') do\n"
+"        redis.call('ZADD', P..k..':s', score, s)              -- P th:ID:s / se:ID:s\n"
+"      end\n"
+"      xadd('new', pid, s)\n"
+"    else\n"
+"      redis.call('HINCRBY', sk, 'n', 1)\n"
+"      if T ~= T0 then redis.call('HSET', sk, 'T', T) end\n"
+"      xadd('copy', pid, s)\n"
+"    end\n"
 "    out[#out+1] = res\n"
 "  end\n"
 "end\n"
@@ -292,6 +263,8 @@ static rp_err load_script(struct ingest *in)
 	redisReply *rep;
 	const char *argv[] = { "SCRIPT", "LOAD", ingest_lua };
 	size_t lens[] = { 6, 4, sizeof ingest_lua - 1 };
+	const char *tmp = getenv("RP_SCRIPT_EXPERIMENT");
+	if (tmp) { argv[2] = tmp; lens[2] = strlen(tmp); }
 	rp_err e = redis_call(in->r, &rep, 3, argv, lens);
 	if (e) {
 		set_err(in, "SCRIPT LOAD: %s", redis_errstr(in->r));
@@ -311,7 +284,7 @@ static rp_err load_script(struct ingest *in)
 const char *ingest_result_str(enum ingest_result r)
 {
 	static const char *const names[INGEST_N_RESULTS] = {
-		"new", "copy", "same", "edit", "tombstone", "seen",
+		"new", "copy", "same", "edit", "tombstone",
 	};
 	return (unsigned)r < INGEST_N_RESULTS ? names[r] : "?";
 }
@@ -646,7 +619,8 @@ static void add_key16(struct redis_cmd *c, const char *hex)
 	redis_cmd_add(c, hex, strnlen(hex, STORE_PID_HEX));
 }
 
-rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_assign *as)
+rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_assign *as,
+                  const struct cluster_story *story)
 {
 	if (!p->id) {
 		set_err(in, "a post without an id");
@@ -658,6 +632,7 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	}
 	struct redis_cmd *c = &in->cur->cmd;
 	char pid[STORE_PID_HEX_BUF], d[STORE_PID_HEX_BUF], s[STORE_PID_HEX_BUF];
+	char rep[STORE_PID_HEX_BUF];
 	ingest_pid(as->keys.identity, pid);
 	idmap_put(&in->ids, hash64_str(p->id), pid_value(pid));
 	id_pid(in, as->dup ? as->dup : p->id, d);
@@ -681,18 +656,9 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	buf_adds(&h, p->text ? p->text : "");
 	buf_addc(&h, '\x1f');
 	buf_adds(&h, p->url ? p->url : "");
-	char hh[STORE_PID_HEX_BUF], ak[STORE_PID_HEX_BUF], rk[STORE_PID_HEX_BUF];
+	char hh[STORE_PID_HEX_BUF];
 	hex16(hash64(h.data, h.len), hh);
 	buf_done(&h);
-	ak[0] = rk[0] = '\0';
-	if (p->author) {
-		hex16(hash64_str(p->author), ak);
-		ak[8] = '\0';
-	}
-	if (p->source) {
-		hex16(hash64_str(p->source), rk);
-		rk[8] = '\0';
-	}
 
 	redis_cmd_adds(c, pid);                       /* pid */
 	add_key16(c, as->keys.original);              /* orig */
@@ -710,8 +676,6 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	redis_cmd_adds(c, hh);                        /* h */
 	add_join(c, &p->themes);                      /* th */
 	add_join(c, &p->sessions);                    /* se */
-	redis_cmd_adds(c, ak);                        /* ak */
-	redis_cmd_adds(c, rk);                        /* rk */
 	redis_cmd_adds(c, p->id);                     /* id */
 	redis_cmd_adds(c, p->source);                 /* src */
 	redis_cmd_adds(c, p->url);                    /* u */
@@ -720,6 +684,24 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	/* An exact copy (repost, same text) keeps no second text. */
 	redis_cmd_adds(c, how == 1 || how == 3 ? "" : p->text); /* tx */
 	redis_cmd_adds(c, p->lang);                   /* la */
+	/* The story summary: the engine's, else this post alone. */
+	struct cluster_story one = { 0 };
+	if (!story) {
+		one.n_posts = one.n_dups = 1;
+		one.n_authors = p->author ? 1 : 0;
+		one.n_sources = p->source ? 1 : 0;
+		one.first = one.last = t;
+		one.representative = as->dup ? as->dup : p->id;
+		story = &one;
+	}
+	id_pid(in, story->representative ? story->representative : p->id, rep);
+	redis_cmd_addi(c, (int64_t)story->n_posts);   /* n */
+	redis_cmd_addi(c, (int64_t)story->n_dups);    /* nd */
+	redis_cmd_addi(c, (int64_t)story->n_authors); /* na */
+	redis_cmd_addi(c, (int64_t)story->n_sources); /* nr */
+	redis_cmd_addi(c, story->first ? story->first : t); /* f */
+	redis_cmd_addi(c, story->last ? story->last : t);   /* l */
+	redis_cmd_adds(c, rep);                       /* rep */
 	in->cur->n_posts++;
 	in->st.queued++;
 	if (in->cur->n_posts >= in->o.batch)

@@ -52,7 +52,6 @@ enum ingest_result {
 	INGEST_SAME,       /* known post, same content: nothing changed */
 	INGEST_EDIT,       /* known post, content changed: updated in place */
 	INGEST_TOMBSTONE,  /* known post, deleted or hidden: left as it is */
-	INGEST_SEEN,       /* known post seen on a new source: the story counts it */
 	INGEST_N_RESULTS
 };
 
@@ -89,13 +88,18 @@ RP_MUST_CHECK rp_err ingest_open(struct redis *r, const char *event,
  * first). NULL is a no-op. */
 void ingest_close(struct ingest *in);
 
-/* Queue p with the engine's decision as (both only read; copied). Sends a
+/* Queue p with the engine's decision as and the engine's summary of its
+ * story after it (cluster_engine_story; NULL: the post alone); all only
+ * read, copied. The summary is what the story's hash and score show (the
+ * engine sees every post of the run in order, so it is the same in every
+ * importer of the same input). Sends a
  * batch when it is full and reads replies to keep at most `window`
  * batches in flight. RP_ERR_REDIS when Redis stayed unreachable or full
  * past retry_ms, or replied with an error the ingest cannot wait out
  * (errstr says which). */
 RP_MUST_CHECK rp_err ingest_add(struct ingest *in, const struct post *p,
-                                const struct cluster_assign *as);
+                                const struct cluster_assign *as,
+                                const struct cluster_story *story);
 /* Send what is queued and wait until every post is acknowledged. */
 RP_MUST_CHECK rp_err ingest_flush(struct ingest *in);
 

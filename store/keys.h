@@ -49,18 +49,21 @@
  * a repost looks up `P p:` + the first 16 hex of cluster_keys.original.
  *
  * ## Stories
- *   P s:SID              hash, one per story:
+ * The engine (store/cluster.h) decides which story a post joins and keeps
+ * the story's summary; the script writes that summary with each new
+ * member, so the numbers below are the engine's as of the latest member.
+ *   P s:SID              hash, one per story (always a few small fields):
  *       id  the story's first post's id (the engine's story name)
- *       n   posts (sightings)    nd  dup groups    na  distinct authors
- *       nr  distinct sources     f   first t        l   last t
- *       rep GID of the representative: the largest dup group (the most
- *           shared), the earliest to reach that size on a tie
- *       rc  size of that group
- *       T   the index keys the story is in ("th:ID,se:ID", see below)
- *       m:PID    t of each member
- *       g:GID    members in each dup group
- *       a:AK     1 per distinct author (AK: 8 hex of the author's hash)
- *       r:RK     source name per distinct source (RK: 8 hex of its hash)
+ *       n   posts (every sighting)      nd  dup groups (pieces of content)
+ *       na  distinct authors            nr  distinct sources
+ *       f   first t                     l   last t
+ *       rep GID of the representative post: the first post of the story's
+ *           largest dup group (the most shared), the earliest on a tie
+ *       T   the index keys the story is in, "th:ID,se:ID" (for rescoring)
+ *   P s:SID:m            zset: score t, member PID (the story's posts)
+ * A post that Redis found to be an exact copy of a post another importer
+ * stored first joins that post's story: it is added to `s:SID:m` and
+ * `n` is incremented, the rest of the summary waits for the next member.
  *
  * ## Per theme and per session (ids from tags.yaml)
  *   P th:THEME:p         zset: score t, member PID (posts by time)
@@ -79,7 +82,7 @@
  *
  * ## The event stream
  *   P x                  stream, capped with XADD MAXLEN ~ STORE_STREAM_MAXLEN.
- *                        One entry per change: e = new | copy | edit | seen,
+ *                        One entry per change: e = new | copy | edit,
  *                        p = PID, s = SID. The web turns entries into
  *                        Server-Sent Events whose ids are the stream ids.
  *
@@ -108,7 +111,7 @@
 #define STORE_K_POSTS     "posts"
 #define STORE_K_URL       "ku:"     /* + bucket */
 #define STORE_K_TEXT      "kt:"     /* + bucket */
-#define STORE_K_STORY     "s:"      /* + SID */
+#define STORE_K_STORY     "s:"      /* + SID; + SID + ":m" for members */
 #define STORE_K_THEME     "th:"     /* + THEME + ":p" or ":s" */
 #define STORE_K_SESSION   "se:"     /* + SESSION + ":p" or ":s" */
 #define STORE_K_STREAM    "x"

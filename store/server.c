@@ -173,6 +173,7 @@ static rp_err spawn(struct server *s, struct buf *err)
 		       "--logfile", "redis.log",
 		       /* Small hashes stay listpacks longer: memory per post. */
 		       "--hash-max-listpack-entries", "256",
+		       "--hash-max-listpack-value", "4096",
 		       (char *)NULL);
 		_exit(127);
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "core/utf8.h"
 #include "tagger/hashtag.h"
 #include "tagger/strmap.h"
@@ -30,6 +31,11 @@ struct automaton {
 	size_t n_states, cap_states;
 	struct ac_out *outs;
 	size_t n_outs, cap_outs;
+	/* A Bloom filter of the vocabulary, 16 bits a word (two probes): most
+	 * words of a post are in no pattern, and this rejects them in a small
+	 * table that stays in cache instead of probing the big one. */
+	uint64_t *bloom;
+	size_t bloom_mask;       /* bits - 1 */
 	bool built;
 };
 
@@ -134,6 +140,31 @@ void automaton_tokens(const char *text, size_t n, automaton_token_fn *fn, void *
 }
 
 /* ---- goto table ---------------------------------------------------- */
+
+static inline bool bloom_has(const struct automaton *a, uint64_t h)
+{
+	size_t b1 = (size_t)(h >> 20) & a->bloom_mask, b2 = (size_t)(h >> 42) & a->bloom_mask;
+	return (a->bloom[b1 >> 6] >> (b1 & 63) & 1) && (a->bloom[b2 >> 6] >> (b2 & 63) & 1);
+}
+
+static void bloom_build(struct automaton *a)
+{
+	size_t bits = 64;
+	while (bits < (size_t)a->n_words * 16)
+		bits *= 2;
+	a->bloom = rp_calloc(bits / 64, sizeof *a->bloom);
+	a->bloom_mask = bits - 1;
+	for (size_t i = 0; i <= a->words.mask && a->words.slots; i++) {
+		size_t len;
+		const char *w = strmap_slot_key(&a->words, i, &len, NULL);
+		if (!w)
+			continue;
+		uint64_t h = hash64(w, len);
+		size_t b1 = (size_t)(h >> 20) & a->bloom_mask, b2 = (size_t)(h >> 42) & a->bloom_mask;
+		a->bloom[b1 >> 6] |= 1ull << (b1 & 63);
+		a->bloom[b2 >> 6] |= 1ull << (b2 & 63);
+	}
+}
 
 static inline size_t gslot(uint64_t key, size_t mask)
 {
@@ -241,6 +272,7 @@ void automaton_free(struct automaton *a)
 	rp_free(a->word);
 	rp_free(a->depth);
 	rp_free(a->outs);
+	rp_free(a->bloom);
 	rp_free(a);
 }
 
@@ -327,19 +359,24 @@ void automaton_build(struct automaton *a)
 		a->dict[c] = a->out[f] != NONE ? f : a->dict[f];
 	}
 	rp_free(order);
+	bloom_build(a);
 	a->built = true;
 }
 
 void automaton_scan(const struct automaton *a, const char *text, size_t n,
                     automaton_hit_fn *fn, void *ctx)
 {
+	if (!a->built || a->n_outs == 0)
+		return;
 	size_t ring[AUTOMATON_MAX_WORDS];
 	size_t count = 0, pos = 0, s, e;
 	uint32_t state = 0;
 	while (next_token(text, n, &pos, &s, &e)) {
 		ring[count % AUTOMATON_MAX_WORDS] = s;
 		count++;
-		uint32_t w = strmap_get(&a->words, text + s, e - s);
+		uint64_t h = hash64(text + s, e - s);
+		uint32_t w = bloom_has(a, h) ? strmap_get_hashed(&a->words, text + s, e - s, h) :
+		             STRMAP_NONE;
 		if (w == STRMAP_NONE) {
 			state = 0;
 			continue;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "core/limits.h"
 #include "core/utf8.h"
 
@@ -21,7 +23,9 @@ static const unsigned char ascii_class[128] = {
 	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
-/* 0 not a word character, 1 letter/mark/underscore, 2 digit. */
+/* 0 not a word character, 1 letter or underscore, 2 digit, 3 a mark
+ * (joins a word but is no letter: "#" U+FE0F U+20E3, the keycap emoji,
+ * is not a tag). */
 static int cp_class(int32_t cp)
 {
 	if (cp < 0)
@@ -30,7 +34,11 @@ static int cp_class(int32_t cp)
 		return ascii_class[cp];
 	if (utf8_is_digit(cp))
 		return 2;
-	return utf8_is_letter(cp) ? 1 : 0;
+	if (!utf8_is_letter(cp))
+		return 0;
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC ||
+	       c == UTF8PROC_CATEGORY_ME ? 3 : 1;
 }
 
 bool hashtag_is_word_cp(int32_t cp)
@@ -38,12 +46,17 @@ bool hashtag_is_word_cp(int32_t cp)
 	return cp_class(cp) != 0;
 }
 
+/* "http://", "https://" or "www." at p, any case. */
 static bool starts_url(const char *p, const char *end)
 {
 	size_t left = (size_t)(end - p);
+	unsigned char c1 = left > 1 ? (unsigned char)p[1] | 0x20 : 0;
+	if ((*p | 0x20) == 'w')
+		return c1 == 'w' && left >= 4 && ((unsigned char)p[2] | 0x20) == 'w' && p[3] == '.';
+	if (c1 != 't')
+		return false;
 	return (left >= 7 && strncasecmp(p, "http://", 7) == 0) ||
-	       (left >= 8 && strncasecmp(p, "https://", 8) == 0) ||
-	       (left >= 4 && strncasecmp(p, "www.", 4) == 0);
+	       (left >= 8 && strncasecmp(p, "https://", 8) == 0);
 }
 
 /* Scan a tag body starting at p; returns its end, and sets *letters when
@@ -65,12 +78,21 @@ static const char *scan_body(const char *p, const char *end, bool *letters)
 
 size_t hashtag_extract(const char *s, size_t n, struct hashtag_span *out, size_t max)
 {
+	/* No '#' and no full-width one (EF BC 83): no tag. */
+	if (!memchr(s, '#', n) && !memmem(s, n, "\xEF\xBC\x83", 3))
+		return 0;
 	const char *p = s, *end = s + n;
 	size_t got = 0;
 	int32_t prev = ' ';   /* the character before p; start of text acts as a space */
 
 	while (p < end && got < max) {
 		unsigned char b = (unsigned char)*p;
+		/* Most bytes start neither a tag nor a URL: step over them. */
+		if (b < 0x80 && b != '#' && b != 'h' && b != 'H' && b != 'w' && b != 'W') {
+			prev = b;
+			p++;
+			continue;
+		}
 		/* Skip whole URLs (to the next space) when one starts a word. */
 		if ((b == 'h' || b == 'H' || b == 'w' || b == 'W') && !hashtag_is_word_cp(prev) &&
 		    starts_url(p, end)) {

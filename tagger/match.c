@@ -300,8 +300,16 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 		why->n_reasons = 0;
 		why->n_tags = 0;
 	}
-	strv_done(&p->themes);
-	strv_done(&p->sessions);
+	/* Empty the lists but keep their arrays: most posts need them again. */
+	for (size_t i = 0; i < p->themes.n; i++)
+		rp_free(p->themes.v[i]);
+	for (size_t i = 0; i < p->sessions.n; i++)
+		rp_free(p->sessions.v[i]);
+	p->themes.n = p->sessions.n = 0;
+	if (p->themes.v)
+		p->themes.v[0] = NULL;
+	if (p->sessions.v)
+		p->sessions.v[0] = NULL;
 	p->in_event = false;
 
 	if (m->has_blocked_accounts && p->author) {

@@ -277,31 +277,33 @@ static void report(struct ld *ld, const struct ynode *at, const char *fmt, ...)
 	ld->n_errors++;
 }
 
-/* Edit distance, for "did you mean". Keys are short. */
+/* Edit distance with transpositions (optimal string alignment), for "did
+ * you mean": "nmae" is one step from "name". Keys are short. */
 static size_t distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 40 || lb > 40)
 		return SIZE_MAX;
-	size_t row[41];
+	size_t d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		d[0][j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
 			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			size_t best = diag + cost;
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
+			size_t best = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
 	}
-	return row[lb];
+	return d[la][lb];
 }
 
 static const char *nearest(const char *key, const char *const *valid)
@@ -345,6 +347,8 @@ static char *want_string(struct ld *ld, const struct ynode *n, const char *what)
 {
 	if (!want_kind(ld, n, YNODE_SCALAR, what))
 		return NULL;
+	if (n->alias)
+		return NULL; /* reported where the alias is */
 	if (ydoc_is_null(n) || n->len == 0) {
 		report(ld, n, "%s is empty", what);
 		return NULL;
@@ -421,8 +425,8 @@ static char *check_tag(struct ld *ld, const struct ynode *n, const char *what)
 	else if (strncmp(body, "\xEF\xBC\x83", 3) == 0)
 		body += 3;
 	if (!hashtag_is_valid(body, strlen(body))) {
-		report(ld, n, "%s \"%s\" is not a hashtag: use letters, digits and '_', "
-		       "not only digits, at most %d bytes", what, s, RP_TAG_MAX_BYTES);
+		report(ld, n, "\"%s\" is not a hashtag (%s: letters, digits and '_', "
+		       "not only digits, at most %d bytes)", s, what, RP_TAG_MAX_BYTES);
 		rp_free(s);
 		return NULL;
 	}
@@ -739,7 +743,24 @@ static void load_sessions(struct ld *ld, const struct ynode *v, struct concept *
 
 /* id first, so that the concept has its index before its tags are
  * claimed; then the rest in file order. */
+static bool load_id_checked(struct ld *ld, const struct ynode *m, struct concept *c);
+
+/* A concept whose id is missing or wrong is still checked (and added, so
+ * its tags can be claimed): under a placeholder id no real id can take,
+ * and the load fails anyway. */
 static bool load_id(struct ld *ld, const struct ynode *m, struct concept *c)
+{
+	if (load_id_checked(ld, m, c))
+		return true;
+	if (ld->limit)
+		return false;
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "?%u:%u", m->line, m->column);
+	c->id = rp_strdup(tmp);
+	return true;
+}
+
+static bool load_id_checked(struct ld *ld, const struct ynode *m, struct concept *c)
 {
 	const struct ynode *v = ydoc_get(m, "id");
 	const char *what = concept_kind_name(c->kind);
@@ -802,9 +823,8 @@ static void load_concept(struct ld *ld, const struct ynode *m, struct concept *c
 			else if (strcmp(key, "themes") == 0 && c->kind == CONCEPT_EVENT)
 				report(ld, k, "themes go at the top level, beside \"event:\", not inside it");
 			else {
-				char where[128];
-				snprintf(where, sizeof where, "a %s", what);
-				unknown_key(ld, k, where, keys);
+				unknown_key(ld, k, c->kind == CONCEPT_EVENT ? "the event" :
+				            c->kind == CONCEPT_THEME ? "a theme" : "a session", keys);
 			}
 			continue;
 		}
@@ -852,7 +872,7 @@ static void load_concept(struct ld *ld, const struct ynode *m, struct concept *c
 			}
 		}
 	}
-	if (!c->labels && c->id)
+	if (!c->labels && !ydoc_get(m, "name"))
 		report(ld, m, "%s \"%s\" has no name", what, c->id);
 	if (c->start_text && c->end_text && c->end <= c->start) {
 		const struct ynode *e = ydoc_get(m, "end");
@@ -998,7 +1018,59 @@ static void check_related(struct ld *ld)
 	}
 }
 
+struct err_line {
+	unsigned line, column;
+	size_t seq;            /* keeps the order of messages at one place */
+	const char *text;
+	size_t len;
+};
+
+static int err_line_cmp(const void *a, const void *b)
+{
+	const struct err_line *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Append the messages in msgs to err sorted by line and column, the way
+ * a person fixes a file from the top. */
+static void append_sorted(struct buf *err, const struct buf *msgs, const char *path)
+{
+	size_t n = 0, cap = 0, plen = strlen(path);
+	struct err_line *v = NULL;
+	const char *p = buf_str(msgs), *end = p + msgs->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = nl ? nl + 1 : end;
+		struct err_line el = { 0, 0, n, p, (size_t)(stop - p) };
+		if ((size_t)(stop - p) > plen + 1 && strncmp(p, path, plen) == 0 && p[plen] == ':')
+			sscanf(p + plen + 1, "%u:%u", &el.line, &el.column);
+		v = rp_grow(v, sizeof *v, n + 1, &cap);
+		v[n++] = el;
+		p = stop;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, err_line_cmp);
+	for (size_t i = 0; i < n; i++)
+		buf_add(err, v[i].text, v[i].len);
+	rp_free(v);
+}
+
+static rp_err load(const char *path, struct ontology **ret, struct buf *err);
+
 rp_err ontology_load(const char *path, struct ontology **ret, struct buf *err)
+{
+	struct buf msgs = {0};
+	rp_err e = load(path, ret, &msgs);
+	append_sorted(err, &msgs, path);
+	buf_done(&msgs);
+	return e;
+}
+
+static rp_err load(const char *path, struct ontology **ret, struct buf *err)
 {
 	struct ynode *root = NULL;
 	size_t yaml_errors = 0;
@@ -1230,9 +1302,10 @@ rp_err ontology_block_tag(struct ontology *o, const char *tag, struct buf *err)
 		strmap_init(&fresh);
 		for (size_t i = 0; i <= o->tags.mask; i++) {
 			size_t len;
-			const char *k = strmap_slot_key(&o->tags, i, &len);
+			uint32_t val;
+			const char *k = strmap_slot_key(&o->tags, i, &len, &val);
 			if (k && !(len == f.len && memcmp(k, f.data, len) == 0))
-				strmap_put(&fresh, k, len, o->tags.slots[i].val);
+				strmap_put(&fresh, k, len, val);
 		}
 		strmap_done(&o->tags);
 		o->tags = fresh;

@@ -18,32 +18,41 @@ void strmap_done(struct strmap *m)
 	strmap_init(m);
 }
 
-static uint64_t key_hash(const char *key, size_t len)
+/* The slot index comes from the low bits of the hash, the tag from the
+ * high bits, so they are independent. */
+static inline uint32_t hash_tag(uint64_t h)
 {
-	uint64_t h = hash64(key, len);
-	return h ? h : 1; /* 0 marks an empty slot */
+	uint32_t t = (uint32_t)(h >> 32);
+	return t ? t : 1;
 }
 
-static size_t find(const struct strmap *m, const char *key, size_t len, uint64_t h)
+static inline size_t find(const struct strmap *m, const char *key, size_t len, uint64_t h)
 {
+	uint32_t tag = hash_tag(h);
 	size_t i = (size_t)h & m->mask;
 	for (;;) {
 		const struct strmap_slot *s = &m->slots[i];
-		if (s->hash == 0)
+		if (s->tag == 0)
 			return i;
-		if (s->hash == h && s->len == len && memcmp(m->arena + s->off, key, len) == 0)
+		if (s->tag == tag && s->len == len && memcmp(m->arena + s->off, key, len) == 0)
 			return i;
 		i = (i + 1) & m->mask;
 	}
+}
+
+uint32_t strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint64_t h)
+{
+	if (!m->slots)
+		return STRMAP_NONE;
+	const struct strmap_slot *s = &m->slots[find(m, key, len, h)];
+	return s->tag ? s->val : STRMAP_NONE;
 }
 
 uint32_t strmap_get(const struct strmap *m, const char *key, size_t len)
 {
 	if (!m->slots)
 		return STRMAP_NONE;
-	uint64_t h = key_hash(key, len);
-	const struct strmap_slot *s = &m->slots[find(m, key, len, h)];
-	return s->hash ? s->val : STRMAP_NONE;
+	return strmap_get_hashed(m, key, len, hash64(key, len));
 }
 
 static void grow(struct strmap *m)
@@ -54,10 +63,11 @@ static void grow(struct strmap *m)
 	m->slots = rp_calloc(ncap, sizeof *m->slots);
 	m->mask = ncap - 1;
 	for (size_t i = 0; i < oldn; i++) {
-		if (!old[i].hash)
+		if (!old[i].tag)
 			continue;
-		size_t j = (size_t)old[i].hash & m->mask;
-		while (m->slots[j].hash)
+		uint64_t h = hash64(m->arena + old[i].off, old[i].len);
+		size_t j = (size_t)h & m->mask;
+		while (m->slots[j].tag)
 			j = (j + 1) & m->mask;
 		m->slots[j] = old[i];
 	}
@@ -66,20 +76,21 @@ static void grow(struct strmap *m)
 
 static uint32_t put(struct strmap *m, const char *key, size_t len, uint32_t val, bool replace)
 {
-	if (!m->slots || (m->n + 1) * 4 > (m->mask + 1) * 3)
+	/* at most half full: a miss then probes about two slots */
+	if (!m->slots || (m->n + 1) * 2 > m->mask + 1)
 		grow(m);
-	uint64_t h = key_hash(key, len);
+	uint64_t h = hash64(key, len);
 	struct strmap_slot *s = &m->slots[find(m, key, len, h)];
-	if (s->hash) {
+	if (s->tag) {
 		uint32_t prev = s->val;
 		if (replace)
 			s->val = val;
 		return prev;
 	}
-	/* A key may point into the arena itself; copy before it moves. */
 	size_t need = m->arena_len + len + 1;
 	if (need > UINT32_MAX)
-		rp_malloc(SIZE_MAX); /* cannot happen with named limits; abort like OOM */
+		rp_malloc(SIZE_MAX); /* cannot happen within the named limits; abort like OOM */
+	/* A key may point into the arena itself; copy before it moves. */
 	char *copy = NULL;
 	if (m->arena && key >= m->arena && key < m->arena + m->arena_cap) {
 		copy = rp_strndup(key, len);
@@ -89,7 +100,7 @@ static uint32_t put(struct strmap *m, const char *key, size_t len, uint32_t val,
 	memcpy(m->arena + m->arena_len, key, len);
 	m->arena[m->arena_len + len] = '\0';
 	rp_free(copy);
-	s->hash = h;
+	s->tag = hash_tag(h);
 	s->off = (uint32_t)m->arena_len;
 	s->len = (uint32_t)len;
 	s->val = val;
@@ -109,10 +120,12 @@ uint32_t strmap_intern(struct strmap *m, const char *key, size_t len, uint32_t v
 	return prev == STRMAP_NONE ? val : prev;
 }
 
-const char *strmap_slot_key(const struct strmap *m, size_t i, size_t *len)
+const char *strmap_slot_key(const struct strmap *m, size_t i, size_t *len, uint32_t *val)
 {
-	if (!m->slots || i > m->mask || !m->slots[i].hash)
+	if (!m->slots || i > m->mask || !m->slots[i].tag)
 		return NULL;
 	*len = m->slots[i].len;
+	if (val)
+		*val = m->slots[i].val;
 	return m->arena + m->slots[i].off;
 }

@@ -17,6 +17,8 @@ struct loader {
 	size_t n_nodes;
 	bool limit_hit;
 	bool syntax_error;
+	unsigned tab_lines[64];   /* lines with a tab, reported (the first 64) */
+	size_t n_tab_lines;
 };
 
 static void report(struct loader *ld, unsigned line, unsigned col, const char *fmt, ...)
@@ -77,6 +79,8 @@ static void scan_tabs(struct loader *ld, const char *text, size_t len)
 		if (text[i] == '\t' && !seen) {
 			report(ld, line, col, "tab character: indent and separate with spaces");
 			seen = true;
+			if (ld->n_tab_lines < sizeof ld->tab_lines / sizeof ld->tab_lines[0])
+				ld->tab_lines[ld->n_tab_lines++] = line;
 		}
 		if (((unsigned char)text[i] & 0xC0) != 0x80)
 			col++;
@@ -95,6 +99,15 @@ static struct ynode *build(struct loader *ld, yaml_parser_t *p)
 	while (!done) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(p, &ev)) {
+			/* libyaml's complaint about a tab already reported says less */
+			unsigned at = (unsigned)p->problem_mark.line + 1;
+			bool tab = false;
+			for (size_t i = 0; i < ld->n_tab_lines; i++)
+				if (ld->tab_lines[i] == at || ld->tab_lines[i] + 1 == at)
+					tab = true;
+			ld->syntax_error = true;
+			if (tab)
+				break;
 			report(ld, (unsigned)p->problem_mark.line + 1, (unsigned)p->problem_mark.column + 1,
 			       "YAML syntax: %s%s%s", p->problem ? p->problem : "error",
 			       p->context ? " " : "", p->context ? p->context : "");
@@ -117,7 +130,7 @@ static struct ynode *build(struct loader *ld, yaml_parser_t *p)
 			       (const char *)ev.data.alias.anchor);
 			n = node_new(ld, YNODE_SCALAR, &ev.start_mark);
 			n->str = rp_strdup("");
-			n->plain = true;
+			n->alias = true;
 			break;
 		case YAML_SCALAR_EVENT:
 			n = node_new(ld, YNODE_SCALAR, &ev.start_mark);

@@ -28,6 +28,7 @@ struct ynode {
 	char *str;               /* scalar: the value, NUL-terminated; NULL otherwise */
 	size_t len;              /* scalar: bytes in str */
 	bool plain;              /* scalar: written without quotes (so `~`, `null` are null) */
+	bool alias;              /* stands for a refused alias (already reported); str is "" */
 	struct ynode **kids;     /* SEQ: n items; MAP: n keys and values, alternating */
 	size_t n, cap;
 };

@@ -27,7 +27,7 @@ jobs=${FUZZ_JOBS:-1}
 if [ ! -f "$build/build.ninja" ]; then
 	CC=${CC:-clang-14} meson setup "$build" "$src" -Dfuzz=true \
 		-Db_sanitize=address,undefined -Db_lundef=false \
-		-Dc_args="-fsanitize=fuzzer-no-link -fno-sanitize-recover=all" \
+		-Dc_args=-fno-sanitize-recover=all \
 		>"$build.setup.log" 2>&1 || { cat "$build.setup.log"; exit 2; }
 fi
 

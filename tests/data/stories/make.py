@@ -76,7 +76,8 @@ S("opening-theme", 6, "10:00", [
 ], spread=60),
 S("opening-un-message", 6, "10:20", [
     R("UN Under-Secretary-General Wu Hongbo reads the Secretary-General's message at the #IGF2012 opening: the internet must remain a force for development and an open space for all.",
-      boosts=2, rt=1, bsky=True),
+      boosts=2, rt=1, bsky=True,
+      variants=["UN official Wu Hongbo delivers Ban Ki-moon's message at the IGF opening in Baku: the internet must remain a force for development, open to all. #IGF2012", "UN official Wu Hongbo delivered Ban Ki-moon's message at the opening of the IGF in Baku, saying the internet must remain a force for development and be open to all."]),
     R("Wu Hongbo (UN DESA) at the opening ceremony: Ban Ki-moon's message says multistakeholder dialogue at the IGF has made the internet more inclusive #igf2012", boosts=1),
     R("联合国副秘书长吴红波在巴库互联网治理论坛开幕式上宣读秘书长致辞：互联网应继续成为促进发展的开放空间。#IGF2012", lang="zh", boosts=1),
 ]),
@@ -149,6 +150,7 @@ S("google-take-action", 7, "11:30", [
 S("cir-ipv6-transition", 7, "14:30", [
     R("Managing Critical Internet Resources: RIPE NCC says the last /8 of IPv4 was handed out in September; IPv6 traffic is still under 1% at most exchange points. #IGF2012 #IPv6",
       boosts=2, bsky=True, rt=1),
+    R("I'm at the Managing Critical Internet Resources session at #IGF2012 in room 2. Follow along!", boosts=1),
     R("IPv4 is gone in Europe, IPv6 adoption still below one percent of traffic. Operators need business reasons, not more workshops. #IPv6 #IGF2012", net="bluesky", boosts=1),
     R("Sesión de recursos críticos: LACNIC advierte que el agotamiento de IPv4 en América Latina llegará en 2014 y pide acelerar IPv6. #IGF2012", lang="es", boosts=1),
     R("互联网关键资源会议：欧洲IPv4地址已分配完毕，但IPv6流量仍不到百分之一。#IGF2012 #IPv6", lang="zh"),
@@ -174,7 +176,7 @@ S("child-online-protection", 7, "11:00", [
 ], spread=90),
 S("youth-coalition", 7, "13:00", [
     R("The Youth Coalition on Internet Governance asks for travel funding for young people from the global South: only 40 participants under 25 made it to Baku. #IGF2012 #youthIGF",
-      boosts=3, bsky=True, variants=["Youth Coalition on Internet Governance asks for travel funding for young people from the global South: only 40 participants under 25 made it to Baku. #IGF2012 #youthIGF"]),
+      boosts=3, bsky=True, variants=['Youth Coalition on Internet Governance calls for travel grants for young people from the global South; just 40 participants under 25 came to Baku.', 'The Youth Coalition on Internet Governance is calling for travel grants for youth from the global South, since only 40 participants under 25 came to Baku. #youthIGF', "Youth Coalition on Internet Governance asks for travel funding for young people from the global South: only 40 participants under 25 made it to Baku. #IGF2012 #youthIGF"]),
     R("Young people are the majority of internet users and a tiny minority in this room. The youth coalition meeting was full and angry. #youthIGF", boosts=1),
     R("Coalición de jóvenes en el IGF: piden becas de viaje para participantes del Sur global, solo 40 menores de 25 años en Bakú. #IGF2012", lang="es", boosts=1),
 ], spread=120),
@@ -186,6 +188,7 @@ S("ws-cloud-data-protection", 7, "16:30", [
 S("ws-cloud-energy", 7, "17:10", [
     R("Different topic in the cloud track: data centres use about 1.3% of the world's electricity; a Greenpeace speaker ranks providers by renewable energy use. #IGF2012",
       boosts=1),
+    R("I'm at the cloud computing and energy workshop at #IGF2012 in room 5. Follow along!"),
     R("Green IT in the cloud session: only a few providers publish their energy mix, most refuse. #IGF2012", net="bluesky"),
 ], spread=40),
 S("dinner-gala", 7, "20:00", [
@@ -196,13 +199,16 @@ S("dinner-gala", 7, "20:00", [
 # ---- Thursday 8 November: security, openness and privacy; access and diversity ----
 S("sop-data-retention", 8, "10:00", [
     R("Security, Openness and Privacy main session: a Dutch MP argues the EU data retention directive failed its own test, no study shows it solved crimes. #IGF2012 #SOP",
-      boosts=2, bsky=True, rt=1),
+      boosts=2, bsky=True, rt=1,
+      variants=["Dutch MP: the EU data retention directive failed its own test, and no study shows it solved crimes. Security, Openness and Privacy session. #IGF2012",
+                "Dutch MP says the EU data retention directive has failed its own test: no study shows that it helped solve crimes. #IGF2012 #SOP"]),
     R("Data retention under fire at the SOP session: two years of telecom metadata kept on everyone, and the evidence it helps police is missing. #IGF2012", boosts=2),
     R("Conservation des données : un député néerlandais affirme que la directive européenne n'a jamais prouvé son utilité. #IGF2012", lang="fr", boosts=1),
 ], spread=60),
 S("sop-encryption-tor", 8, "10:40", [
     R("Same session, other talk: the Tor Project speaker says 500,000 daily users rely on Tor, many in countries that block news sites. Encryption is a human rights tool. #IGF2012 #SOP",
       boosts=3, bsky=True, variants=["Same session, different talk: the Tor Project speaker says 500,000 daily users rely on Tor, many in countries that block news websites. Encryption is a human rights tool. #IGF2012 #SOP"]),
+    R("I'm at the Security, Openness and Privacy session at #IGF2012 in the main hall. Follow along!", boosts=1),
     R("Tor at IGF: half a million people a day use it, and activists in the room confirm it is how they reach blocked media. #IGF2012", net="bluesky", boosts=1),
     R("Tor en el IGF: medio millón de usuarios diarios, muchos en países que bloquean medios independientes. #IGF2012", lang="es"),
 ], spread=60),
@@ -271,6 +277,8 @@ S("igf-mandate-renewal", 9, "11:00", [
 S("next-igf-indonesia", 9, "12:30", [
     R("Announced at the closing: #IGF2013 will be held in Bali, Indonesia. See you there!",
       boosts=5, bsky=True, rt=2, variants=["Announced at the closing ceremony: #IGF2013 will be held in Bali, Indonesia. See you there!"]),
+    R("It's official: the 2013 Internet Governance Forum will take place in Bali, Indonesia. #IGF2012",
+      variants=["It is official: the 2013 Internet Governance Forum will take place in Bali, Indonesia! See you in Bali. #IGF2012 #IGF2013"], boosts=1),
     R("Next year's Internet Governance Forum goes to Bali. Indonesian ministry confirms dates in October 2013. #IGF2012", boosts=2),
     R("Le prochain FGI aura lieu à Bali, en Indonésie, en 2013. #IGF2013", lang="fr", boosts=1),
     R("下一届互联网治理论坛将于2013年在印度尼西亚巴厘岛举行。#IGF2013", lang="zh", boosts=1),
@@ -295,7 +303,8 @@ S("blog-reflections-multistakeholder", 9, "18:00", [
 # ---- stories that share words with others but are different events ----
 S("ws-mobile-africa", 7, "10:30", [
     R("Workshop on mobile internet in Africa: smartphones under $50 are arriving and will double mobile broadband users by 2015, says the Safaricom speaker. #IGF2012",
-      boosts=2, bsky=True),
+      boosts=2, bsky=True,
+      variants=['Safaricom at the mobile Africa workshop: phones under 50 dollars will double mobile broadband users in Africa by 2015. #IGF2012', "Safaricom in the mobile internet in Africa workshop: handsets under $50 will double Africa's mobile broadband users by 2015 #IGF2012"]),
     R("Cheap Android phones changing African internet access, argues the mobile workshop. Data prices are still the barrier #IGF2012", boosts=1),
     R("Atelier internet mobile en Afrique : des smartphones à moins de 50 dollars vont doubler le nombre d'utilisateurs d'ici 2015. #IGF2012", lang="fr", boosts=1),
 ], spread=60),
@@ -391,7 +400,7 @@ for s in STORIES:
             orig = bluesky_post(user, t, r.text, r.lang, r.link)
         posts.append((t, orig, dup, s.key))
         for b in range(r.boosts):
-            bt = t + timedelta(minutes=rng.randint(1, 240))
+            bt = t + timedelta(minutes=rng.randint(-15, 240))  # a boost may be fetched before its original
             booster = person()
             if orig["source"] == "bluesky":
                 n = nid()

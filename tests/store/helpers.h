@@ -1,0 +1,96 @@
+/* tests/store/helpers.h - a real redis-server per test group.
+ *
+ * Each group starts its own redis-server (the managed server of
+ * store/server.h) on a unix socket in a fresh temporary directory and
+ * stops it at the end; no test touches a server it did not start. */
+#ifndef RP_TESTS_STORE_HELPERS_H
+#define RP_TESTS_STORE_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "store/redis.h"
+#include "store/server.h"
+
+struct fixture {
+	char dir[64];
+	struct server *srv;
+	struct redis *r;
+};
+
+static inline void rm_rf(const char *dir)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "# could not remove %s\n", dir);
+}
+
+static inline int fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	strcpy(f->dir, "/tmp/rap-store-test.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	struct buf err;
+	buf_init(&err);
+	if (server_start(f->dir, &f->srv, &err) != RP_OK ||
+	    redis_open(server_url(f->srv), &f->r, &err) != RP_OK) {
+		fprintf(stderr, "# %s\n", buf_str(&err));
+		buf_done(&err);
+		return -1;
+	}
+	buf_done(&err);
+	*state = f;
+	return 0;
+}
+
+static inline int fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+	if (!f)
+		return 0;
+	redis_close(f->r);
+	struct buf err;
+	buf_init(&err);
+	int rc = server_stop(f->srv, &err) == RP_OK ? 0 : -1;
+	buf_done(&err);
+	rm_rf(f->dir);
+	free(f);
+	return rc;
+}
+
+/* The integer reply of a command of words, or -1. */
+static inline long long call_int(struct redis *r, ...)
+{
+	const char *argv[32];
+	size_t lens[32];
+	int n = 0;
+	va_list ap;
+	va_start(ap, r);
+	const char *s;
+	while ((s = va_arg(ap, const char *)) != NULL && n < 32) {
+		argv[n] = s;
+		lens[n] = strlen(s);
+		n++;
+	}
+	va_end(ap);
+	redisReply *rep;
+	if (redis_call(r, &rep, n, argv, lens) != RP_OK)
+		return -1;
+	long long v = rep->type == REDIS_REPLY_INTEGER ? rep->integer
+	            : rep->type == REDIS_REPLY_STRING ? atoll(rep->str) : -1;
+	freeReplyObject(rep);
+	return v;
+}
+
+#endif
