@@ -7,8 +7,12 @@
  * Broken input is not a failure: exit 0 with "bozo": true. Exit 1 when
  * FILE cannot be read, 2 on bad usage or a document over the limit. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "core/alloc.h"
@@ -98,25 +102,50 @@ int cmd_parse(int argc, char **argv)
 	}
 
 	struct buf in = { 0 };
+	const char *bytes = NULL;
+	size_t n = 0;
+	void *map = NULL;
+	size_t map_len = 0;
 	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!fp) {
 		log_error(path, "%s", strerror(errno));
 		return 1;
 	}
-	int e = read_all(fp, &in, RP_FEED_MAX_BYTES);
+	/* a regular file is mapped, not copied; anything else is read */
+	struct stat st;
+	if (fp != stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= RP_FEED_MAX_BYTES) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
+		if (map == MAP_FAILED) {
+			map = NULL;
+		} else {
+			map_len = (size_t)st.st_size;
+			bytes = map;
+			n = map_len;
+		}
+	}
+	if (!map) {
+		int e = read_all(fp, &in, RP_FEED_MAX_BYTES);
+		if (e) {
+			log_error(path, "%s", strerror(e));
+			if (fp != stdin)
+				fclose(fp);
+			buf_done(&in);
+			return 1;
+		}
+		bytes = in.data ? in.data : "";
+		n = in.len;
+	}
 	if (fp != stdin)
 		fclose(fp);
-	if (e) {
-		log_error(path, "%s", strerror(e));
-		buf_done(&in);
-		return 1;
-	}
 
 	struct out o = { { 0 }, true };
 	struct buf err = { 0 };
 	struct feed f;
 	feed_json_begin(&o.b);
-	rp_err r = feed_parse_stream(in.data ? in.data : "", in.len, &f, on_entry, &o, &err);
+	rp_err r = feed_parse_stream(bytes, n, &f, on_entry, &o, &err);
+	if (map)
+		munmap(map, map_len);
 	buf_done(&in);
 	if (r != RP_OK) {
 		log_error(path, "%s", buf_str(&err));

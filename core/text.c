@@ -5,9 +5,10 @@
  * against it. This is on the feed parser's hot path, so:
  *  - tag stripping is one forward pass that appends to the caller's buf;
  *  - character references and whitespace are then handled in one second
- *    pass *in place* in that buf (no reference expands: the shortest,
- *    "&lt;" or "&#0;", is 4 bytes and no result is longer than 3 bytes per
- *    4 input bytes), so no scratch buffer and no per-character allocation;
+ *    pass *in place* in that buf (no reference is shorter than its UTF-8:
+ *    4-byte names like "&lt;" give at most 3 bytes, 4-byte characters need
+ *    at least "&#65536;"), so no scratch buffer and no per-character
+ *    allocation;
  *  - text without '<' skips the first pass, text without '&' the reference
  *    decoding.
  * References are decoded after tags are removed, as the oracle does, so

@@ -200,8 +200,8 @@ rp_err url_resolve(const char *base, const char *ref, char **ret)
 
 	struct ref r, b;
 	split_ref(ref, rn, &r);
-	if (r.scheme.set || !base || scheme_len(base, bn) == 0) {
-		/* Absolute already, or nothing absolute to resolve against. */
+	if (r.scheme.set || !base || bn == 0) {
+		/* Absolute already, or nothing to resolve against. */
 		*ret = rp_strndup(ref, rn);
 		return RP_OK;
 	}
@@ -243,9 +243,12 @@ rp_err url_resolve(const char *base, const char *ref, char **ret)
 		}
 	}
 
-	/* 5.3 recomposition */
-	buf_add(&out, b.scheme.p, b.scheme.n);
-	buf_addc(&out, ':');
+	/* 5.3 recomposition; a relative base ("/a/", "a/b/") gives a relative
+	 * result, merged the same way, as Python's urljoin (the oracle) does */
+	if (b.scheme.set) {
+		buf_add(&out, b.scheme.p, b.scheme.n);
+		buf_addc(&out, ':');
+	}
 	if (authority->set) {
 		buf_adds(&out, "//");
 		buf_add(&out, authority->p, authority->n);
@@ -258,6 +261,14 @@ rp_err url_resolve(const char *base, const char *ref, char **ret)
 	add_part(&out, "?", &query);
 	add_part(&out, "#", &r.fragment);
 	buf_done(&path);
+	/* The base's path or query may end in whitespace that its fragment
+	 * hid from the trim ("a:b #f"); results are trimmed like inputs. */
+	const char *o = out.data;
+	size_t on = out.len;
+	trim(&o, &on);
+	memmove(out.data, o, on);
+	out.len = on;
+	out.data[on] = '\0';
 	if (out.len > RP_URL_MAX_BYTES) {
 		buf_done(&out);
 		return RP_ERR_LIMIT;

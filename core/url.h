@@ -17,9 +17,12 @@ bool url_is_absolute(const char *s);
 /* True for an absolute http: or https: URL with a host. */
 bool url_is_http(const char *s);
 
-/* RFC 3986 reference resolution of ref against base. An absolute ref is
- * returned unchanged (trimmed); a NULL or relative base with a relative ref
- * returns ref as written. RP_ERR_INPUT when base+ref cannot form a URL. */
+/* RFC 3986 reference resolution of ref against base, for any scheme. An
+ * absolute ref is returned unchanged (trimmed); a NULL or empty base
+ * returns ref (trimmed). A relative base ("/a/", "a/b/": an xml:base with
+ * no document URL) is merged with the same algorithm and gives a relative
+ * result ("/a/" + "c" = "/a/c"), as the oracle's urljoin does.
+ * RP_ERR_LIMIT when an input or the result passes RP_URL_MAX_BYTES. */
 RP_MUST_CHECK rp_err url_resolve(const char *base, const char *ref, char **ret);
 
 /* The deduplication key of an http(s) URL: scheme and host lowercased,

@@ -106,7 +106,9 @@ void fx_map_type(char dst[64], const char *type)
 
 void fx_set_type(char dst[64], const char *type)
 {
-	snprintf(dst, 64, "%s", type ? type : "");
+	size_t n = type ? strnlen(type, 63) : 0;
+	memcpy(dst, type ? type : "", n);
+	dst[n] = 0;
 }
 
 static bool ends_with(const char *s, const char *suf)
@@ -209,6 +211,11 @@ static void repair_text(struct fx *fx, struct buf *b)
 {
 	if (!b->len)
 		return;
+	size_t i = 0;
+	while (i < b->len && !((unsigned char)b->data[i] & 0x80))
+		i++;
+	if (i == b->len)
+		return; /* ASCII: nothing to repair */
 	const char *s = b->data, *e = s + b->len;
 	bool high = false, latin = true;
 	for (const char *p = s; p < e;) {
@@ -602,13 +609,22 @@ static enum el lookup(const struct name_el *t, const char *local)
 /* A small cache from (interned localname, interned URI) to the kind:
  * libxml2 interns names in its dictionary, so pointers repeat. */
 #define NAME_CACHE 512
-struct name_cache_ent { const xmlChar *local, *uri, *prefix; enum el el; bool prefixed; };
+struct name_cache_ent {
+	const xmlChar *local, *uri, *prefix;
+	enum el el;
+	bool prefixed;
+	uint8_t keeps; /* KEEP_* : names that do not end an image/textinput */
+};
+enum { KEEP_IMAGE = 1, KEEP_TEXTINPUT = 2 };
 static _Thread_local struct name_cache_ent name_cache[NAME_CACHE];
 static _Thread_local const void *name_cache_dict;
 
 static enum el classify(struct fx *fx, const xmlChar *local, const xmlChar *prefix,
-                        const xmlChar *uri, bool *prefixed)
+                        const xmlChar *uri, bool *prefixed, uint8_t *keeps)
 {
+	uint8_t dummy;
+	if (!keeps)
+		keeps = &dummy;
 	if (name_cache_dict != fx->ctxt->dict) {
 		memset(name_cache, 0, sizeof name_cache);
 		name_cache_dict = fx->ctxt->dict;
@@ -617,6 +633,7 @@ static enum el classify(struct fx *fx, const xmlChar *local, const xmlChar *pref
 	struct name_cache_ent *ce = &name_cache[h];
 	if (ce->local == local && ce->uri == uri && ce->prefix == prefix && local) {
 		*prefixed = ce->prefixed;
+		*keeps = ce->keeps;
 		return ce->el;
 	}
 	enum ns ns = ns_of_uri((const char *)uri, (const char *)prefix);
@@ -633,11 +650,21 @@ static enum el classify(struct fx *fx, const xmlChar *local, const xmlChar *pref
 	case NS_OTHER_KNOWN: el = EL_PREFIXED; break;
 	default: el = EL_UNKNOWN; break;
 	}
+	static const char *const keep_image[] = { "title", "link", "description", "url", "href", "width", "height" };
+	static const char *const keep_ti[] = { "title", "link", "description", "name" };
+	*keeps = 0;
+	for (size_t i = 0; i < sizeof keep_image / sizeof keep_image[0]; i++)
+		if (!strcasecmp(l, keep_image[i]))
+			*keeps |= KEEP_IMAGE;
+	for (size_t i = 0; i < sizeof keep_ti / sizeof keep_ti[0]; i++)
+		if (!strcasecmp(l, keep_ti[i]))
+			*keeps |= KEEP_TEXTINPUT;
 	ce->local = local;
 	ce->uri = uri;
 	ce->prefix = prefix;
 	ce->el = el;
 	ce->prefixed = *prefixed;
+	ce->keeps = *keeps;
 	return el;
 }
 
@@ -645,7 +672,7 @@ static enum el classify_end(struct fx *fx, const xmlChar *local, const xmlChar *
                            const xmlChar *uri)
 {
 	bool prefixed;
-	return classify(fx, local, prefix, uri, &prefixed);
+	return classify(fx, local, prefix, uri, &prefixed, NULL);
 }
 
 /* ---- entries ----------------------------------------------------------- */
@@ -729,14 +756,10 @@ static char *norm_text(const struct fx *fx, const struct buf *b, const char *typ
 static void set_date(const char *raw, int64_t *t, bool *has)
 {
 	int64_t v;
-	if (raw && date_parse(raw, &v) == RP_OK) {
-		char iso[DATE_ISO_LEN];
-		date_format(v, iso);
-		/* the oracle keeps years 1..9999 only */
-		if (iso[0] != '-' && strlen(iso) == DATE_ISO_LEN - 1 && strncmp(iso, "0000", 4)) {
-			*t = v;
-			*has = true;
-		}
+	/* the oracle keeps years 1..9999 only */
+	if (raw && date_parse(raw, &v) == RP_OK && v >= -62135596800LL && v <= 253402300799LL) {
+		*t = v;
+		*has = true;
 	}
 }
 
@@ -1028,8 +1051,8 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
 	track_namespaces(fx, nb_ns, ns);
 
 	bool prefixed;
-	enum el el = classify(fx, local, prefix, uri, &prefixed);
-	const char *lname = (const char *)local;
+	uint8_t keeps;
+	enum el el = classify(fx, local, prefix, uri, &prefixed, &keeps);
 
 	/* inline markup inside a text construct */
 	if (fx->incontent && !ends_with(fx->cp.type, "xml")) {
@@ -1045,12 +1068,9 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
 		return;
 	}
 
-	if (!prefixed && strcasecmp(lname, "title") && strcasecmp(lname, "link") &&
-	    strcasecmp(lname, "description") && strcasecmp(lname, "name"))
+	if (!prefixed && !(keeps & KEEP_TEXTINPUT))
 		fx->intextinput = false;
-	if (!prefixed && strcasecmp(lname, "title") && strcasecmp(lname, "link") &&
-	    strcasecmp(lname, "description") && strcasecmp(lname, "url") &&
-	    strcasecmp(lname, "href") && strcasecmp(lname, "width") && strcasecmp(lname, "height"))
+	if (!prefixed && !(keeps & KEEP_IMAGE))
 		fx->inimage = false;
 
 	fx->frames[fx->depth].el = el;
@@ -1174,6 +1194,28 @@ static void sax_characters(void *ctx, const xmlChar *ch, int len)
 	buf_add(&c->text, run, (size_t)(e - run));
 }
 
+/* A stand-in entity whose text is the reference itself, `&name;`: what
+ * the oracle shows for entities it does not expand. Lent until the next
+ * call. */
+static xmlEntityPtr literal_entity(struct fx *fx, const xmlChar *name)
+{
+	size_t nl = strlen((const char *)name);
+	if (nl + 3 > sizeof fx->fake_content)
+		return NULL;
+	memset(&fx->fake, 0, sizeof fx->fake);
+	fx->fake_content[0] = '&';
+	memcpy(fx->fake_content + 1, name, nl);
+	fx->fake_content[nl + 1] = ';';
+	fx->fake_content[nl + 2] = 0;
+	fx->fake.type = XML_ENTITY_DECL;
+	fx->fake.name = name;
+	fx->fake.etype = XML_INTERNAL_PREDEFINED_ENTITY;
+	fx->fake.content = (xmlChar *)fx->fake_content;
+	fx->fake.orig = (xmlChar *)fx->fake_content;
+	fx->fake.length = (int)nl + 2;
+	return &fx->fake;
+}
+
 static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
 {
 	struct fx *fx = ctx;
@@ -1186,17 +1228,27 @@ static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
 		return NULL;
 	if (ctxt->myDoc)
 		ent = xmlGetDocEntity(ctxt->myDoc, name);
+	if (ent && ctxt->inSubset)
+		return ent;
 	if (ent) {
-		if (ent->etype != XML_INTERNAL_GENERAL_ENTITY) {
-			fx_bozo(fx, "external entity refused");
-			return NULL;
+		/* Only "safe" internal entities are expanded, as in the oracle:
+		 * literal text without `&` or `"`, or one character reference.
+		 * External entities, entities built of other entities (billion
+		 * laughs) and anything past the expansion budget (quadratic
+		 * blowup) stay as the literal `&name;` text, with bozo. */
+		const char *v = (const char *)(ent->orig ? ent->orig : ent->content);
+		bool safe = ent->etype == XML_INTERNAL_GENERAL_ENTITY && v &&
+		            ((!strchr(v, '&') && !strchr(v, '"')) ||
+		             (v[0] == '&' && v[1] == '#' && strchr(v, ';') == v + strlen(v) - 1));
+		if (!safe) {
+			fx_bozo(fx, ent->etype == XML_INTERNAL_GENERAL_ENTITY ? "unsafe entity not expanded"
+			                                                       : "external entity refused");
+			return literal_entity(fx, name);
 		}
 		fx->entity_bytes += (size_t)ent->length + 32;
 		if (fx->entity_bytes > fx->entity_budget) {
 			fx_bozo(fx, "entity expansion limit");
-			fx->stopped = true;
-			xmlStopParser(ctxt);
-			return NULL;
+			return literal_entity(fx, name);
 		}
 		return ent;
 	}
@@ -1206,19 +1258,10 @@ static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
 	/* HTML entities: the oracle's lenient parser decodes them */
 	size_t nl = strlen((const char *)name);
 	int32_t cp = text_entity_lookup((const char *)name, nl);
+	if (cp < 0)
+		return literal_entity(fx, name); /* unknown names stay as written */
 	memset(&fx->fake, 0, sizeof fx->fake);
-	size_t k;
-	if (cp >= 0) {
-		k = utf8_encode(cp, fx->fake_content);
-	} else {
-		/* unknown names stay as written, as in the oracle */
-		if (nl + 3 > sizeof fx->fake_content)
-			return NULL;
-		fx->fake_content[0] = '&';
-		memcpy(fx->fake_content + 1, name, nl);
-		fx->fake_content[nl + 1] = ';';
-		k = nl + 2;
-	}
+	size_t k = utf8_encode(cp, fx->fake_content);
 	fx->fake_content[k] = 0;
 	fx->fake.type = XML_ENTITY_DECL;
 	fx->fake.name = name;
@@ -1468,22 +1511,27 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 		utf8 = fixed;
 		n = fixed_n;
 	}
-	xmlParserCtxtPtr ctxt = n <= INT_MAX ? xmlCreateMemoryParserCtxt(utf8, (int)n) : NULL;
+	/* The push parser, fed in slices: libxml2 keeps only a window of the
+	 * input, so memory stays proportional to the largest entry, not to
+	 * the document. */
+	xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(&sax, &fx, NULL, 0, NULL);
 	if (!ctxt) {
 		fx_bozo(&fx, "cannot create XML parser");
 		goto out;
 	}
 	fx.ctxt = ctxt;
-	if (ctxt->sax)
-		xmlFree(ctxt->sax);
-	ctxt->sax = xmlMalloc(sizeof sax);
-	memcpy(ctxt->sax, &sax, sizeof sax);
-	ctxt->userData = &fx;
 	/* never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE */
 	xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOWARNING |
 	                        XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
 	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-	xmlParseDocument(ctxt);
+	enum { SLICE = 256 * 1024 };
+	for (size_t off = 0; off < n && !fx.stopped;) {
+		size_t k = n - off < SLICE ? n - off : SLICE;
+		xmlParseChunk(ctxt, utf8 + off, (int)k, 0);
+		off += k;
+	}
+	if (!fx.stopped)
+		xmlParseChunk(ctxt, NULL, 0, 1);
 	if (!ctxt->wellFormed && !fx.stopped)
 		fx_bozo(&fx, "not well-formed");
 	if (fx.entry)

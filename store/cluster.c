@@ -28,12 +28,15 @@
 #include "store/simhash.h"
 #include "store/textnorm.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 /* Tuning that is not a user parameter; chosen by measurement on
  * tests/data/stories and the 100k generator (tests/cluster/README). */
 #define QUERY_TERMS     12   /* highest-weight terms of a post used to find candidate stories */
 #define POSTING_WALK    48   /* live stories looked at per term, newest first */
 #define STORY_RECENT    16   /* distinct members per story kept for near-duplicate checks */
-#define EXACT_STORIES    8   /* best candidates by partial score that get the exact cosine */
+#define EXACT_STORIES    4   /* best candidates by partial score that get the exact cosine */
 #define NEAR_STORIES     3   /* best candidate stories whose recent members are checked */
 #define MAX_CANDIDATES 256   /* simhash candidates verified per post */
 #define SWEEP_EVERY   2048   /* posts between sweeps of dead stories and old fingerprints */
@@ -48,7 +51,7 @@ void cluster_params_default(struct cluster_params *p)
 	p->story_min_cosine = 0.10;
 	p->story_time_scale_s = 0;
 	p->near_min_jaccard = 0.33;
-	p->near_max_hamming = 18;
+	p->near_max_hamming = 28;
 	p->text_key_min_tokens = 4;
 	p->score_half_life_s = 6 * 3600;
 }
@@ -193,6 +196,7 @@ struct story {
 	struct u64map centroid; /* term -> float weight (sum of member vectors); empty once dead */
 	double norm2;           /* squared length of the centroid */
 	uint32_t recent[STORY_RECENT]; /* newest distinct members (records), a ring */
+	uint64_t recent_fp[STORY_RECENT]; /* their simhash, to test without touching the record */
 	uint32_t n_recent;
 	uint32_t stamp;      /* query scratch: engine stamp when acc is valid */
 	float acc;           /* query scratch: partial dot product */
@@ -239,10 +243,16 @@ struct cluster_engine {
 	struct buf kb;
 	struct qterm *q;
 	size_t n_q, cap_q;
+	struct qterm *qtmp;
+	size_t cap_qtmp;
+	uint32_t *tmp32;
+	size_t cap_tmp32;
 	uint64_t *sh64;
 	uint32_t *sh;
 	size_t n_sh, n_sh64, cap_sh64, cap_sh;
 	size_t n_content;          /* content words behind the shingles */
+	uint8_t *skip;             /* per token of e->tn: 1 for a function word or lone ASCII character */
+	size_t cap_skip;
 	uint32_t *cand;
 	size_t cap_cand;
 	uint32_t *sstories;        /* candidate stories of this query */
@@ -299,6 +309,9 @@ void cluster_engine_free(struct cluster_engine *e)
 	textnorm_done(&e->tn);
 	buf_done(&e->kb);
 	rp_free(e->q);
+	rp_free(e->qtmp);
+	rp_free(e->tmp32);
+	rp_free(e->skip);
 	rp_free(e->sh64);
 	rp_free(e->sh);
 	rp_free(e->cand);
@@ -353,9 +366,17 @@ struct keyset {
 	bool has_original, has_url, has_text;
 };
 
+/* 32 hex digits of the 128-bit XXH3 of the key string (the form
+ * core/hash.h hash128_hex gives, without its snprintf). */
 static void hexkey(const struct buf *b, char out[CLUSTER_KEY_HEX])
 {
-	hash128_hex(b->data, b->len, out);
+	static const char hex[] = "0123456789abcdef";
+	XXH128_hash_t h = XXH3_128bits(b->data, b->len);
+	for (int i = 0; i < 16; i++) {
+		out[i] = hex[(h.high64 >> (60 - 4 * i)) & 0xf];
+		out[16 + i] = hex[(h.low64 >> (60 - 4 * i)) & 0xf];
+	}
+	out[32] = '\0';
 }
 
 /* Normalise p's text into e->tn; the title counts when the text does not
@@ -415,10 +436,40 @@ static void make_keys(struct cluster_engine *e, const struct post *p, struct clu
 
 /* ---- shingles and similarity ----------------------------------------- */
 
-static int cmp_u32(const void *a, const void *b)
+/* Sort n keys by radix, 8 bits a pass, through tmp (n slots); the keys are
+ * hashes or positive float bits, so every pass does work. Faster than
+ * qsort with a comparator on the few hundred keys of a post. */
+static void radix_u32(uint32_t *v, uint32_t *tmp, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	for (unsigned shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((v[i] >> shift) & 0xff) + 1]++;
+		for (size_t b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i] >> shift) & 0xff]++] = v[i];
+		memcpy(v, tmp, n * sizeof *v);
+	}
+}
+
+/* Sort the qterms of e by key(), keeping each a stable radix pass. */
+static void radix_q(struct qterm *v, struct qterm *tmp, size_t n, bool by_weight)
+{
+	for (unsigned shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++) {
+			uint32_t k = by_weight ? ~float_bits(v[i].w) : (uint32_t)(v[i].term >> 32);
+			count[((k >> shift) & 0xff) + 1]++;
+		}
+		for (size_t b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++) {
+			uint32_t k = by_weight ? ~float_bits(v[i].w) : (uint32_t)(v[i].term >> 32);
+			tmp[count[(k >> shift) & 0xff]++] = v[i];
+		}
+		memcpy(v, tmp, n * sizeof *v);
+	}
 }
 
 /* The shingles of e->tn: its content words (function words and lone
@@ -428,6 +479,17 @@ static int cmp_u32(const void *a, const void *b)
  * keep copies of the same phrasing closest. Measured on
  * tests/data/stories against bigrams alone and words alone (see the
  * report in tests/cluster/README). */
+/* Mark the tokens of e->tn that carry no topic: function words and lone
+ * ASCII letters or digits. */
+static void mark_skip(struct cluster_engine *e)
+{
+	const struct textnorm *t = &e->tn;
+	e->skip = rp_grow(e->skip, 1, t->n_tok + 1, &e->cap_skip);
+	for (size_t i = 0; i < t->n_tok; i++)
+		e->skip[i] = (t->tok[i].len == 1 && (unsigned char)t->norm.data[t->tok[i].off] < 0x80) ||
+		             map_find(&stop_set, t->tok[i].hash) != NULL;
+}
+
 static void make_shingles(struct cluster_engine *e)
 {
 	const struct textnorm *t = &e->tn;
@@ -438,13 +500,17 @@ static void make_shingles(struct cluster_engine *e)
 	uint64_t prev = 0;
 	bool have_prev = false;
 	for (size_t i = 0; i < n; i++) {
-		if (map_find(&stop_set, t->tok[i].hash) ||
-		    (t->tok[i].len == 1 && (unsigned char)t->norm.data[t->tok[i].off] < 0x80))
+		if (e->skip[i])
 			continue;
 		e->sh64[m++] = t->tok[i].hash;
 		if (have_prev) {
-			uint64_t pair[2] = { prev, t->tok[i].hash };
-			e->sh64[m++] = hash64(pair, sizeof pair);
+			/* Order matters ("a b" is not "b a"); the tokens are already
+			 * hashes, so a multiply-xorshift mix is enough. */
+			uint64_t h = (prev * 0x9e3779b97f4a7c15ull) ^ t->tok[i].hash;
+			h ^= h >> 29;
+			h *= 0xbf58476d1ce4e5b9ull;
+			h ^= h >> 32;
+			e->sh64[m++] = h;
 		}
 		prev = t->tok[i].hash;
 		have_prev = true;
@@ -455,7 +521,8 @@ static void make_shingles(struct cluster_engine *e)
 		e->sh[i] = (uint32_t)(e->sh64[i] >> 32);
 	e->n_sh64 = m;
 	e->n_content = (m + 1) / 2;
-	qsort(e->sh, m, sizeof *e->sh, cmp_u32);
+	e->tmp32 = rp_grow(e->tmp32, sizeof *e->tmp32, m + 1, &e->cap_tmp32);
+	radix_u32(e->sh, e->tmp32, m);
 	size_t k = 0;
 	for (size_t i = 0; i < m; i++)
 		if (k == 0 || e->sh[k - 1] != e->sh[i])
@@ -535,17 +602,6 @@ static void stop_init(void)
 		*map_put(&stop_set, hash64_str(stopwords[i]), NULL) = 1;
 }
 
-static int cmp_qterm_term(const void *a, const void *b)
-{
-	uint64_t x = ((const struct qterm *)a)->term, y = ((const struct qterm *)b)->term;
-	return x < y ? -1 : x > y;
-}
-
-static int cmp_qterm_w(const void *a, const void *b)
-{
-	float x = ((const struct qterm *)a)->w, y = ((const struct qterm *)b)->w;
-	return x > y ? -1 : x < y;
-}
 
 static void q_push(struct cluster_engine *e, uint64_t term, float tf)
 {
@@ -576,10 +632,7 @@ static void make_terms(struct cluster_engine *e, const struct post *p)
 	e->n_q = 0;
 	const struct textnorm *t = &e->tn;
 	for (size_t i = 0; i < t->n_tok; i++) {
-		/* A lone ASCII letter or digit says nothing about the topic. */
-		if (t->tok[i].len == 1 && (unsigned char)t->norm.data[t->tok[i].off] < 0x80)
-			continue;
-		if (map_find(&stop_set, t->tok[i].hash))
+		if (e->skip[i])
 			continue;
 		q_push(e, t->tok[i].hash, 1);
 	}
@@ -589,7 +642,8 @@ static void make_terms(struct cluster_engine *e, const struct post *p)
 		q_add_link(e, t->urls.v[i], LINK_WEIGHT);
 	if (e->n_q == 0)
 		return;
-	qsort(e->q, e->n_q, sizeof *e->q, cmp_qterm_term);
+	e->qtmp = rp_grow(e->qtmp, sizeof *e->qtmp, e->n_q, &e->cap_qtmp);
+	radix_q(e->q, e->qtmp, e->n_q, false);
 	size_t k = 0;
 	for (size_t i = 0; i < e->n_q; i++) {
 		if (k > 0 && e->q[k - 1].term == e->q[i].term) {
@@ -626,7 +680,8 @@ static void weigh_terms(struct cluster_engine *e)
 	norm = sqrt(norm);
 	for (size_t i = 0; i < e->n_q; i++)
 		e->q[i].w = norm > 0 ? (float)(e->q[i].w / norm) : 0;
-	qsort(e->q, e->n_q, sizeof *e->q, cmp_qterm_w);
+	e->qtmp = rp_grow(e->qtmp, sizeof *e->qtmp, e->n_q, &e->cap_qtmp);
+	radix_q(e->q, e->qtmp, e->n_q, true);   /* weights are >= 0: highest first */
 }
 
 /* ---- stories ------------------------------------------------------------ */
@@ -729,13 +784,13 @@ static void find_stories(struct cluster_engine *e)
 				                      e->n_sstories + 1, &e->cap_sstories);
 				e->sstories[e->n_sstories++] = si;
 			}
-			const uint32_t *v = map_find(&s->centroid, e->q[i].term);
-			if (v)
-				s->acc += e->q[i].w * bits_float(*v);
+			/* Rank by the post's weight on shared terms: no centroid
+			 * lookup per posting (the exact cosine comes next). */
+			s->acc += e->q[i].w;
 		}
 	}
-	/* The partial dot products rank the candidates; the best few get the
-	 * exact cosine over every term of the post. */
+	/* The shared weight ranks the candidates; the best few get the exact
+	 * cosine over every term of the post. */
 	sort_stories(e);
 	for (size_t i = 0; i < e->n_sstories; i++) {
 		struct story *s = &e->stories[e->sstories[i]];
@@ -796,6 +851,7 @@ static void story_count(struct cluster_engine *e, uint32_t si, uint32_t ri, uint
 	s->n_posts++;
 	if (new_dup) {
 		s->n_dups++;
+		s->recent_fp[s->n_recent % STORY_RECENT] = r->simhash;
 		s->recent[s->n_recent++ % STORY_RECENT] = ri;
 	}
 	if (r->t < s->first)
@@ -914,9 +970,12 @@ rp_err cluster_engine_keys(struct cluster_engine *e, const struct post *p,
 	if (!p->id || !*p->id)
 		return RP_ERR_INPUT;
 	normalise(e, p);
+	mark_skip(e);
 	textnorm_drop_tail_tags(&e->tn);
 	struct keyset ks;
 	make_keys(e, p, ret, &ks);
+	make_shingles(e);
+	ret->simhash = simhash_features(e->sh64, e->n_sh64);
 	return RP_OK;
 }
 
@@ -934,6 +993,7 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	e->now = t;
 
 	normalise(e, p);
+	mark_skip(e);
 	struct keyset ks;
 	/* Keys and shingles ignore trailing hashtags; topic terms keep them. */
 	size_t full_tok = e->tn.n_tok;
@@ -992,11 +1052,15 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 			const struct story *s = &e->stories[e->sstories[i]];
 			size_t m = s->n_recent < STORY_RECENT ? s->n_recent : STORY_RECENT;
 			for (size_t j = 0; j < m; j++)
-				e->cand[nc++] = s->recent[j];
+				if (simhash_distance(fp, s->recent_fp[j]) <= e->par.near_max_hamming)
+					e->cand[nc++] = s->recent[j];
 		}
 		for (size_t i = 0; i < nc; i++) {
 			const struct rec *r = &e->recs[e->cand[i]];
-			if (!r->indexed)
+			/* The fingerprint is a cheap first test: verified pairs above
+			 * the Jaccard threshold were all within near_max_hamming bits
+			 * on tests/data/stories; unrelated texts sit near 32. */
+			if (!r->indexed || simhash_distance(fp, r->simhash) > e->par.near_max_hamming)
 				continue;
 			e->near_checks++;
 			double jac = jaccard(e->sh, e->n_sh, r->sh, r->n_sh);
@@ -1022,6 +1086,7 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	bool was_placeholder = r->placeholder;
 	r->placeholder = false;
 	r->t = t;
+	r->simhash = fp;
 	bool new_dup = false;
 	if (was_placeholder && r->dup != NONE) {
 		/* Restored before its content arrived: keep what Redis said. */
@@ -1091,6 +1156,7 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 		e->watermark = t;
 
 	normalise(e, p);
+	mark_skip(e);
 	size_t full_tok = e->tn.n_tok;
 	size_t full_len = e->tn.norm.len;
 	textnorm_drop_tail_tags(&e->tn);
@@ -1143,6 +1209,7 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 	}
 	r->placeholder = false;
 	r->t = t;
+	r->simhash = fp;
 	r->dup = di;
 	r->story = si;
 	if (new_member) {

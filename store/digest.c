@@ -122,7 +122,7 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 	redis_cmd_adds(&c, "ZREVRANGE");
 	redis_cmd_adds(&c, buf_str(&k));
 	redis_cmd_adds(&c, "0");
-	redis_cmd_addi(&c, (int64_t)limit - 1);
+	redis_cmd_addi(&c, (int64_t)(limit * DIGEST_CANDIDATES) - 1);
 	redis_cmd_adds(&c, "WITHSCORES");
 	e = send(r, &c);
 	redis_cmd_reset(&c);
@@ -197,6 +197,7 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 		buf_adds(err, redis_errstr(r));
 		goto done;
 	}
+	size_t n_members = d.n;
 	redisReply **members = rp_calloc(d.n ? d.n : 1, sizeof *members);
 	for (size_t i = 0; i < d.n; i++) {
 		struct digest_story *s = &d.stories[i];
@@ -223,6 +224,40 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 			s->rep.pid = rep_str(members[i]->element[0]);
 		if (!s->rep.pid)
 			s->rep.pid = rp_strdup(s->sid);
+	}
+
+	/* Rank the candidates by their score as of their summaries (the index
+	 * of a big story may lag: keys.h), keep the best `limit`. */
+	if (!e) {
+		for (size_t i = 0; i < d.n; i++) {
+			struct digest_story *s = &d.stories[i];
+			double fresh = store_story_score(s->n_posts, s->n_dups, s->n_authors,
+			                                 s->n_sources, s->last);
+			if (s->n_posts && fresh > s->score)
+				s->score = fresh;
+			s->weight = store_story_weight_now(s->score, (double)now, STORE_SCORE_HALF_LIFE_S);
+		}
+		for (size_t i = 1; i < d.n; i++) {   /* insertion sort: a few dozen */
+			struct digest_story tmp = d.stories[i];
+			redisReply *tm = members[i];
+			size_t j = i;
+			for (; j > 0 && d.stories[j - 1].score < tmp.score; j--) {
+				d.stories[j] = d.stories[j - 1];
+				members[j] = members[j - 1];
+			}
+			d.stories[j] = tmp;
+			members[j] = tm;
+		}
+		while (d.n > limit) {
+			struct digest_story *s = &d.stories[--d.n];
+			rp_free(s->sid);
+			rp_free(s->id);
+			post_free(&s->rep);
+			strv_done(&s->sources);
+			if (members[d.n])
+				freeReplyObject(members[d.n]);
+			members[d.n] = NULL;
+		}
 	}
 
 	/* Round 3: the representative posts and the members' sources. */
@@ -284,7 +319,7 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 	}
 	if (e && got < sent)
 		drain(r, sent - got - 1);
-	for (size_t i = 0; i < d.n; i++)
+	for (size_t i = 0; i < n_members; i++)
 		if (members[i])
 			freeReplyObject(members[i]);
 	rp_free(members);

@@ -19,6 +19,7 @@
 #define DIGEST_LIMIT_DEFAULT   10     /* stories in a digest */
 #define DIGEST_LIMIT_MAX       1000
 #define DIGEST_MEMBERS_MAX     500    /* members read per story to name its sources */
+#define DIGEST_CANDIDATES      3      /* stories read per story shown, re-ranked by fresh score */
 #define DIGEST_EXCERPT_SENTENCES 3    /* issue 4: at most three sentences */
 #define DIGEST_EXCERPT_MAX_BYTES 600  /* and never longer than this */
 

@@ -60,6 +60,7 @@
  *       rep GID of the representative post: the first post of the story's
  *           largest dup group (the most shared), the earliest on a tie
  *       T   the index keys the story is in, "th:ID,se:ID" (for rescoring)
+ *       ls  l at the last rescoring of every index in T
  *   P s:SID:m            zset: score t, member PID (the story's posts)
  * A post that Redis found to be an exact copy of a post another importer
  * stored first joins that post's story: it is added to `s:SID:m` and
@@ -76,9 +77,16 @@
  * store/cluster.c's cluster_story_score; H = STORE_SCORE_HALF_LIFE_S, the
  * engine's default half-life. Ranking by it at any time `now` is ranking
  * by W * 2^-((now - l) / H): the highlight weight decayed by half every H
- * after the story's last post, without
- * rewriting scores as the clock moves. store_story_weight_now turns a
- * stored score back into that decayed weight.
+ * after the story's last post, without rewriting scores as the clock
+ * moves. store_story_weight_now turns a score back into that weight.
+ * Each new member rescores the story in the post's own indexes at once,
+ * and in the story's other indexes (T) when the story has crossed a power
+ * of two in size or its last time has moved by H/8 since they were last
+ * rescored (field `ls` of P s:SID: the l of that rescoring). So a big
+ * story spread over many sessions costs a few ZADDs per post, not one per
+ * index, and a stored score is never above the fresh one; readers
+ * (store/digest.c) fetch several candidates per story shown and re-rank
+ * them with store_story_score of the summary.
  *
  * ## The event stream
  *   P x                  stream, capped with XADD MAXLEN ~ STORE_STREAM_MAXLEN.
@@ -131,6 +139,16 @@ static inline bool store_event_valid(const char *event)
 static inline void store_prefix(struct buf *out, const char *event)
 {
 	buf_printf(out, STORE_KEY_PREFIX "%s}:", event);
+}
+
+/* STORY_SCORE of a story summary (the same formula as the ingest script). */
+static inline double store_story_score(size_t n, size_t nd, size_t na, size_t nr, int64_t last)
+{
+	double w = log1p((double)na) + 1.5 * log1p((double)nr) + 0.5 * log1p((double)nd) +
+	           0.25 * log1p((double)n);
+	if (w <= 0)
+		w = 1e-9;
+	return log2(w) + (double)last / STORE_SCORE_HALF_LIFE_S;
 }
 
 /* The decayed highlight weight of a story whose stored STORY_SCORE is

@@ -12,8 +12,10 @@
 #    NFKC case folding, hashtag extraction, keyword automaton, JSON output)
 #    with 1,000 concepts and 5,000 keywords.
 # 3. A peer on the same input in the same run: GNU grep -F -i -w with the
-#    same 5,000 keywords (a multi-pattern matcher with no Unicode folding,
-#    no hashtags and no output per post), to put the figures in proportion.
+#    same 5,000 keywords, in the C locale (ASCII case folding only: in a
+#    UTF-8 locale grep -i with 5,000 patterns is 60x slower), counting the
+#    matching lines: a multi-pattern matcher with no Unicode folding, no
+#    hashtags and no output per post, to put the figures in proportion.
 # Figures, not pass/fail. CPU (user) time is reported beside wall time
 # because a shared machine's wall time says more about its neighbours.
 set -eu
@@ -57,7 +59,7 @@ wall=$(echo "$end - $start" | bc -l)
 printf 'rapporteur tag: %d posts  wall %.2fs (%.0f posts/s)  user %.2fs (%.0f posts/s of CPU)\n' \
 	"$n" "$wall" "$(echo "$n / $wall" | bc -l)" "$user" "$(echo "$n / ($user + 0.0001)" | bc -l)"
 
-echo "# 3. peer: grep -c -F -i -w -f keywords.txt posts.jsonl (same 5,000 keywords)"
+echo "# 3. peer: LC_ALL=C grep -c -F -i -w -f keywords.txt posts.jsonl (same 5,000 keywords)"
 python3 - "$work/o1000.yaml" > "$work/keywords.txt" <<'PY'
 import re, sys
 for line in open(sys.argv[1]):
@@ -67,7 +69,7 @@ for line in open(sys.argv[1]):
             print(k)
 PY
 start=$(date +%s.%N)
-/usr/bin/env time -f '%U %S' -o "$work/time" grep -c -F -i -w -f "$work/keywords.txt" \
+LC_ALL=C /usr/bin/env time -f '%U %S' -o "$work/time" grep -c -F -i -w -f "$work/keywords.txt" \
 	"$work/posts.jsonl" > "$work/grep.out" || true
 end=$(date +%s.%N)
 read -r guser gsys < "$work/time"

@@ -83,7 +83,8 @@ static void test_rfc3986(void **state)
 }
 
 /* Other bases: absolute refs of any scheme stay as written, relative ones
- * resolve for any scheme, a missing or relative base leaves them alone. */
+ * resolve for any scheme and against relative bases, a missing base
+ * leaves them alone. */
 static void test_resolve_more(void **state)
 {
 	(void)state;
@@ -110,9 +111,15 @@ static void test_resolve_more(void **state)
 		{"http://example.com/a/", "", "http://example.com/a/"},
 		{NULL, "relative/x", "relative/x"},
 		{NULL, "http://example.com/", "http://example.com/"},
-		{"relative/base/", "x", "x"},
-		{"/rooted/", "x", "x"},
+		{"relative/base/", "x", "relative/base/x"},                      /* as urljoin */
+		{"/rooted/", "c/d.html", "/rooted/c/d.html"},
+		{"/a/b", "?y", "/a/b?y"},
+		{"//host/a", "b", "//host/b"},
 		{"", "x", "x"},
+		{"", "  x ", "x"},
+		/* fuzz: whitespace before a base's fragment ended the result */
+		{"Q:\x0C#", "", "Q:"},
+		{"http://a/b? #f", "", "http://a/b?"},
 	};
 	int failures = 0;
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -202,6 +209,10 @@ static void test_canonical(void **state)
 		{"http://[::1]:80/x", "http://[::1]/x"},
 		{"http://example.com/a//b", "http://example.com/a//b"},
 		{"http:/example.com/x", "http://example.com/x"},
+		{"http://Ex%41mple.com/", "http://example.com/"},           /* escaped letters in a host */
+		{"http://\xE4\xBE\x8B\xE3\x81\x88.JP/", "http://\xE4\xBE\x8B\xE3\x81\x88.jp/"}, /* IDN host kept as UTF-8 */
+		{"http://e6%f%33.c/", NULL},   /* fuzz: a host that decodes to a '%' has no stable key */
+		{"http://a%C2%A0b.com/", NULL},                                /* no-break space in a host */
 		{"ftp://example.com/", NULL},
 		{"tag:example.com,2005:x", NULL},
 		{"mailto:a@example.com", NULL},

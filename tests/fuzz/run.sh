@@ -38,7 +38,14 @@ if [ -z "$targets" ]; then
 fi
 [ -n "$targets" ] || { echo "run.sh: no fuzz targets in $build" >&2; exit 2; }
 for t in $targets; do
-	ninja -C "$build" "tests/fuzz/$t" >/dev/null || { echo "run.sh: cannot build $t" >&2; exit 2; }
+	# Retry: in a shared tree another folder's half-written file may break
+	# the build for a moment.
+	tries=0
+	until ninja -C "$build" "tests/fuzz/$t" >"$build.ninja.log" 2>&1; do
+		tries=$((tries + 1))
+		[ $tries -lt ${FUZZ_BUILD_TRIES:-3} ] || { cat "$build.ninja.log" >&2; echo "run.sh: cannot build $t" >&2; exit 2; }
+		sleep 20
+	done
 done
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}

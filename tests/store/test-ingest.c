@@ -1,0 +1,523 @@
+/* tests/store/test-ingest.c - store/ingest.h and store/digest.h against a
+ * real redis-server: the key layout of store/keys.h, idempotence, edits,
+ * tombstones, dedupe decided in Redis, OOM, a server killed mid-ingest,
+ * and the digest reads. */
+#include "tests/store/helpers.h"
+
+#include <signal.h>
+
+#include "core/post.h"
+#include "core/strv.h"
+#include "store/cluster.h"
+#include "store/digest.h"
+#include "store/ingest.h"
+#include "store/keys.h"
+
+#define EV "testev"
+#define P  "rap:{" EV "}:"
+
+struct tpost {
+	const char *id, *source, *url, *author, *text, *published, *theme, *session;
+};
+
+static void make_post(const struct tpost *t, struct post *p)
+{
+	struct buf err;
+	buf_init(&err);
+	struct buf line;
+	buf_init(&line);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(t->id));
+	if (t->source)
+		json_object_set_new(o, "source", json_string(t->source));
+	if (t->url)
+		json_object_set_new(o, "url", json_string(t->url));
+	if (t->author)
+		json_object_set_new(o, "author", json_string(t->author));
+	if (t->text)
+		json_object_set_new(o, "text", json_string(t->text));
+	if (t->published)
+		json_object_set_new(o, "published", json_string(t->published));
+	char *s = json_dumps(o, JSON_COMPACT);
+	assert_int_equal(post_parse_line(s, strlen(s), p, &err), RP_OK);
+	free(s);
+	json_decref(o);
+	if (t->theme)
+		strv_push(&p->themes, t->theme);
+	if (t->session)
+		strv_push(&p->sessions, t->session);
+	p->in_event = true;
+	buf_done(&err);
+	buf_done(&line);
+}
+
+/* Run posts through an engine into Redis; returns the stats. */
+static struct ingest_stats run(struct redis *r, struct cluster_engine *e, const struct tpost *ts,
+                               size_t n, const struct ingest_opts *o)
+{
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(ingest_open(r, EV, o, &in, &err), RP_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct post p;
+		make_post(&ts[i], &p);
+		struct cluster_assign as;
+		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
+		struct cluster_story cs;
+		bool have = cluster_engine_story(e, as.story, &cs) == RP_OK;
+		assert_int_equal(ingest_add(in, &p, &as, have ? &cs : NULL), RP_OK);
+		post_done(&p);
+	}
+	assert_int_equal(ingest_flush(in), RP_OK);
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	ingest_close(in);
+	buf_done(&err);
+	return st;
+}
+
+static char *hget(struct redis *r, const char *key, const char *field)
+{
+	redisReply *rep;
+	if (redis_callv(r, &rep, "HGET", key, field, (char *)NULL) != RP_OK)
+		return NULL;
+	char *v = rep->type == REDIS_REPLY_STRING ? strdup(rep->str) : NULL;
+	freeReplyObject(rep);
+	return v;
+}
+
+/* The post key of id, through the engine's identity key. */
+static void post_key(const struct tpost *t, char out[64])
+{
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	struct post p;
+	make_post(t, &p);
+	struct cluster_keys k;
+	assert_int_equal(cluster_engine_keys(e, &p, &k), RP_OK);
+	char pid[STORE_PID_HEX_BUF];
+	ingest_pid(k.identity, pid);
+	snprintf(out, 64, P "p:%s", pid);
+	post_done(&p);
+	cluster_engine_free(e);
+}
+
+static const struct tpost three[] = {
+	{ "https://m.social/users/x/statuses/1", "mastodon:m.social", "https://m.social/@x/1", "Xu",
+	  "Opening of IGF 2012 in Baku with a record number of remote hubs online today.",
+	  "2012-11-06T09:30:00Z", "access", "ws165" },
+	{ "https://o.social/users/y/statuses/2", "mastodon:o.social", "https://o.social/@y/2", "Yara",
+	  "Opening of IGF 2012 in Baku with a record number of remote hubs online today.",
+	  "2012-11-06T09:35:00Z", "access", "ws165" },
+	{ "https://blog.example/filtering", "https://blog.example/feed", "https://blog.example/filtering",
+	  "Zoe", "The workshop on blocking and filtering discussed DNS filtering at length. "
+	  "Speakers disagreed. A third sentence. And a fourth one.",
+	  "2012-11-07T10:00:00Z", "openness", "ws80" },
+};
+
+static void test_layout_and_idempotence(void **state)
+{
+	struct fixture *f = *state;
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	struct ingest_stats st = run(f->r, e, three, 3, NULL);
+	assert_int_equal(st.acked, 3);
+	assert_int_equal(st.result[INGEST_NEW], 3);
+	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), 3);
+	assert_int_equal(call_int(f->r, "XLEN", P "x", (char *)NULL), 3);
+	char k0[64], k1[64], k2[64];
+	post_key(&three[0], k0);
+	post_key(&three[1], k1);
+	post_key(&three[2], k2);
+	/* The copy keeps no second text and points at the first. */
+	char *tx0 = hget(f->r, k0, "tx"), *tx1 = hget(f->r, k1, "tx");
+	assert_non_null(tx0);
+	assert_null(tx1);
+	char *d1 = hget(f->r, k1, "d"), *s1 = hget(f->r, k1, "s"), *s0 = hget(f->r, k0, "s");
+	assert_string_equal(d1, k0 + strlen(P "p:"));
+	assert_string_equal(s1, s0);
+	char sk[80];
+	snprintf(sk, sizeof sk, P "s:%s", s0);
+	assert_int_equal(call_int(f->r, "HGET", sk, "n", (char *)NULL), 2);
+	assert_int_equal(call_int(f->r, "HGET", sk, "na", (char *)NULL), 2);
+	snprintf(sk, sizeof sk, P "s:%s:m", s0);
+	assert_int_equal(call_int(f->r, "ZCARD", sk, (char *)NULL), 2);
+	assert_int_equal(call_int(f->r, "ZCARD", P "th:access:p", (char *)NULL), 2);
+	assert_int_equal(call_int(f->r, "ZCARD", P "th:access:s", (char *)NULL), 1);
+	assert_int_equal(call_int(f->r, "ZCARD", P "se:ws80:s", (char *)NULL), 1);
+	/* Every key of the event is under the prefix: one hash slot. */
+	redisReply *rep;
+	assert_int_equal(redis_callv(f->r, &rep, "KEYS", "*", (char *)NULL), RP_OK);
+	for (size_t i = 0; i < rep->elements; i++)
+		assert_int_equal(strncmp(rep->element[i]->str, P, strlen(P)), 0);
+	freeReplyObject(rep);
+	long long keys = call_int(f->r, "DBSIZE", (char *)NULL);
+
+	/* Again, with the same engine and with a fresh one: nothing changes. */
+	st = run(f->r, e, three, 3, NULL);
+	assert_int_equal(st.result[INGEST_SAME], 3);
+	cluster_engine_free(e);
+	e = cluster_engine_new(NULL);
+	st = run(f->r, e, three, 3, &(struct ingest_opts){ .batch = 1, .window = 1 });
+	assert_int_equal(st.result[INGEST_SAME], 3);
+	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), 3);
+	assert_int_equal(call_int(f->r, "XLEN", P "x", (char *)NULL), 3);
+	assert_int_equal(call_int(f->r, "DBSIZE", (char *)NULL), keys);
+	free(tx0);
+	free(tx1);
+	free(d1);
+	free(s1);
+	free(s0);
+	cluster_engine_free(e);
+}
+
+static void test_edit_and_tombstone(void **state)
+{
+	struct fixture *f = *state;
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	(void)run(f->r, e, three, 3, NULL);
+	struct tpost edited = three[2];
+	edited.text = "The workshop on blocking and filtering: corrected notes.";
+	struct ingest_stats st = run(f->r, e, &edited, 1, NULL);
+	assert_int_equal(st.result[INGEST_EDIT], 1);
+	char k2[64];
+	post_key(&three[2], k2);
+	char *tx = hget(f->r, k2, "tx");
+	assert_string_equal(tx, edited.text);
+	free(tx);
+	assert_int_equal(call_int(f->r, "XLEN", P "x", (char *)NULL), 4);
+	/* A tombstone: a later fetch neither clears nor rewrites it. */
+	assert_int_equal(redis_callv(f->r, NULL, "HSET", k2, "x", "deleted", (char *)NULL), RP_OK);
+	st = run(f->r, e, &three[2], 1, NULL);
+	assert_int_equal(st.result[INGEST_TOMBSTONE], 1);
+	tx = hget(f->r, k2, "tx");
+	assert_string_equal(tx, edited.text);
+	free(tx);
+	char *x = hget(f->r, k2, "x");
+	assert_string_equal(x, "deleted");
+	free(x);
+	cluster_engine_free(e);
+}
+
+/* Two importers, each with its own engine: the second does not know the
+ * first's post, but Redis does (same canonical URL): a copy, in the
+ * first's story. */
+static void test_dedupe_in_redis(void **state)
+{
+	struct fixture *f = *state;
+	const struct tpost a = { "a-1", "feed-a", "https://news.example/story?utm_source=x", "Ann",
+		"Ministers met civil society in Baku for the first time at this forum.",
+		"2012-11-06T10:00:00Z", "access", NULL };
+	const struct tpost b = { "b-1", "feed-b", "https://news.example/story", "Bob",
+		"A completely different wording about something else entirely here.",
+		"2012-11-06T10:05:00Z", "access", NULL };
+	struct cluster_engine *ea = cluster_engine_new(NULL), *eb = cluster_engine_new(NULL);
+	(void)run(f->r, ea, &a, 1, NULL);
+	struct ingest_stats st = run(f->r, eb, &b, 1, NULL);
+	assert_int_equal(st.result[INGEST_COPY], 1);
+	char ka[64], kb[64];
+	post_key(&a, ka);
+	post_key(&b, kb);
+	char *sa = hget(f->r, ka, "s"), *sb = hget(f->r, kb, "s"), *db = hget(f->r, kb, "d");
+	char *m = hget(f->r, kb, "m");
+	assert_string_equal(sa, sb);
+	assert_string_equal(db, ka + strlen(P "p:"));
+	assert_string_equal(m, "2");
+	char *tx = hget(f->r, kb, "tx");   /* same link, other words: text kept */
+	assert_non_null(tx);
+	free(tx);
+	free(sa);
+	free(sb);
+	free(db);
+	free(m);
+	cluster_engine_free(ea);
+	cluster_engine_free(eb);
+}
+
+/* Every post in the index has its whole hash, and every post hash is in
+ * the index: nothing half written. */
+static void assert_complete(struct redis *r)
+{
+	redisReply *rep;
+	assert_int_equal(redis_callv(r, &rep, "ZRANGE", P "posts", "0", "-1", (char *)NULL), RP_OK);
+	for (size_t i = 0; i < rep->elements; i++) {
+		char k[80];
+		snprintf(k, sizeof k, P "p:%s", rep->element[i]->str);
+		char *d = hget(r, k, "d"), *t = hget(r, k, "t"), *h = hget(r, k, "h");
+		assert_non_null(d);
+		assert_non_null(t);
+		assert_non_null(h);
+		free(d);
+		free(t);
+		free(h);
+	}
+	size_t n = rep->elements;
+	freeReplyObject(rep);
+	long long hashes = 0;
+	assert_int_equal(redis_callv(r, &rep, "KEYS", P "p:*", (char *)NULL), RP_OK);
+	hashes = (long long)rep->elements;
+	freeReplyObject(rep);
+	assert_int_equal(hashes, (long long)n);
+}
+
+static struct tpost *many(size_t n, const char *prefix)
+{
+	struct tpost *ts = calloc(n, sizeof *ts);
+	for (size_t i = 0; i < n; i++) {
+		char *id, *text, *url;
+		if (asprintf(&id, "https://m.example/%s/%zu", prefix, i) < 0 ||
+		    asprintf(&url, "https://m.example/@%s/%zu", prefix, i) < 0 ||
+		    asprintf(&text, "Report %zu from %s: speaker %zu said topic %zu matters a great deal "
+		             "for access and for the people in the room and online %s.",
+		             i, prefix, i % 37, i % 101, prefix) < 0)
+			abort();
+		ts[i] = (struct tpost){ id, "mastodon:m.example", url, "Someone", text,
+		                        "2012-11-06T10:00:00Z", "access", "ws165" };
+	}
+	return ts;
+}
+
+static void free_many(struct tpost *ts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)ts[i].id);
+		free((char *)ts[i].url);
+		free((char *)ts[i].text);
+	}
+	free(ts);
+}
+
+struct oom_ctx {
+	struct redis *other;   /* a second connection, as a curator would free memory */
+	int notes_oom, notes_resumed;
+};
+
+static void oom_note(void *ctx, const char *msg)
+{
+	struct oom_ctx *c = ctx;
+	if (strstr(msg, "out of memory")) {
+		c->notes_oom++;
+		/* Reads keep working while ingest is paused. */
+		assert_true(call_int(c->other, "ZCARD", P "posts", (char *)NULL) > 0);
+		/* Free memory: ingest resumes by itself. */
+		assert_int_equal(redis_callv(c->other, NULL, "CONFIG", "SET", "maxmemory", "0",
+		                             (char *)NULL), RP_OK);
+	}
+	if (strstr(msg, "resumed"))
+		c->notes_resumed++;
+}
+
+static void test_oom(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 3000 };
+	struct tpost *ts = many(N, "oom");
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	(void)run(f->r, e, ts, 100, NULL);
+	/* maxmemory just above what is used now: the next posts hit -OOM. */
+	long long used = 0;
+	redisReply *rep;
+	assert_int_equal(redis_callv(f->r, &rep, "MEMORY", "STATS", (char *)NULL), RP_OK);
+	for (size_t i = 0; i + 1 < rep->elements; i += 2)
+		if (strcmp(rep->element[i]->str, "total.allocated") == 0)
+			used = rep->element[i + 1]->integer;
+	freeReplyObject(rep);
+	char lim[32];
+	snprintf(lim, sizeof lim, "%lld", used + 200 * 1024);
+	assert_int_equal(redis_callv(f->r, NULL, "CONFIG", "SET", "maxmemory", lim, (char *)NULL),
+	                 RP_OK);
+
+	/* 1. With a short retry budget: a clear error, nothing half written. */
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(ingest_open(f->r, EV, &(struct ingest_opts){ .retry_ms = 300 }, &in, &err),
+	                 RP_OK);
+	rp_err res = RP_OK;
+	for (size_t i = 100; i < N && res == RP_OK; i++) {
+		struct post p;
+		make_post(&ts[i], &p);
+		struct cluster_assign as;
+		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
+		res = ingest_add(in, &p, &as, NULL);
+		post_done(&p);
+	}
+	if (res == RP_OK)
+		res = ingest_flush(in);
+	assert_int_equal(res, RP_ERR_REDIS);
+	assert_non_null(strstr(ingest_errstr(in), "OOM"));
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	assert_true(st.oom_pauses >= 1);
+	ingest_close(in);
+	assert_complete(f->r);
+	long long stored = call_int(f->r, "ZCARD", P "posts", (char *)NULL);
+	assert_true(stored >= 100 && stored < N);
+
+	/* 2. With the default budget: paused, memory freed, resumed. */
+	struct redis *other;
+	assert_int_equal(redis_open(server_url(f->srv), &other, &err), RP_OK);
+	struct oom_ctx c = { other, 0, 0 };
+	cluster_engine_free(e);
+	e = cluster_engine_new(NULL);
+	st = run(f->r, e, ts, N, &(struct ingest_opts){ .note = oom_note, .note_ctx = &c });
+	assert_int_equal(c.notes_oom, 1);
+	assert_int_equal(c.notes_resumed, 1);
+	assert_int_equal(st.acked, N);
+	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), N);
+	assert_complete(f->r);
+	redis_close(other);
+	buf_done(&err);
+	cluster_engine_free(e);
+	free_many(ts, N);
+}
+
+/* kill -9 of the managed server in the middle of a pipelined ingest: the
+ * ingest restarts it, reconnects, sends again what was not acknowledged,
+ * and every post is there exactly once. */
+struct kill_ctx {
+	struct fixture *f;
+	int notes_lost, notes_back;
+};
+
+static void kill_note(void *ctx, const char *msg)
+{
+	struct kill_ctx *k = ctx;
+	if (strstr(msg, "connection lost"))
+		k->notes_lost++;
+	if (strstr(msg, "reconnected"))
+		k->notes_back++;
+}
+
+static void test_server_killed(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 4000 };
+	struct tpost *ts = many(N, "kill");
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	struct kill_ctx k = { f, 0, 0 };
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	struct ingest_opts o = { .batch = 16, .window = 8, .server = f->srv,
+	                         .note = kill_note, .note_ctx = &k };
+	assert_int_equal(ingest_open(f->r, EV, &o, &in, &err), RP_OK);
+	for (size_t i = 0; i < N; i++) {
+		if (i == N / 2) {
+			struct ingest_stats st;
+			ingest_get_stats(in, &st);
+			assert_true(st.acked > 0);
+			kill(server_pid(f->srv), SIGKILL);
+		}
+		struct post p;
+		make_post(&ts[i], &p);
+		struct cluster_assign as;
+		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
+		assert_int_equal(ingest_add(in, &p, &as, NULL), RP_OK);
+		post_done(&p);
+	}
+	assert_int_equal(ingest_flush(in), RP_OK);
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	ingest_close(in);
+	assert_true(k.notes_lost >= 1);
+	assert_true(k.notes_back >= 1);
+	assert_true(st.reconnects >= 1);
+	assert_int_equal(st.acked, N);
+	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), N);
+	assert_complete(f->r);
+	buf_done(&err);
+	cluster_engine_free(e);
+	free_many(ts, N);
+}
+
+static void test_digest(void **state)
+{
+	struct fixture *f = *state;
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	(void)run(f->r, e, three, 3, NULL);
+	struct digest d;
+	struct buf err;
+	buf_init(&err);
+	int64_t now = 1352282400 + 3600;
+	assert_int_equal(digest_read(f->r, EV, DIGEST_THEME, "access", 10, now, &d, &err), RP_OK);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.total, 1);
+	assert_int_equal(d.posts, 2);
+	const struct digest_story *s = &d.stories[0];
+	assert_int_equal(s->n_posts, 2);
+	assert_int_equal(s->n_authors, 2);
+	assert_int_equal(s->n_sources, 2);
+	assert_int_equal(s->sources.n, 2);
+	assert_string_equal(s->sources.v[0], "mastodon:m.social");
+	assert_string_equal(s->rep.id, three[0].id);
+	assert_string_equal(s->rep.text, three[0].text);
+	assert_int_equal(s->first, 1352194200);
+	assert_int_equal(s->last, 1352194500);
+	assert_true(s->weight > 0);
+	digest_done(&d);
+	assert_int_equal(digest_read(f->r, EV, DIGEST_SESSION, "ws80", 10, now, &d, &err), RP_OK);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.stories[0].rep.id, three[2].id);
+	digest_done(&d);
+	assert_int_equal(digest_read(f->r, EV, DIGEST_THEME, "nosuch", 10, now, &d, &err), RP_OK);
+	assert_int_equal(d.n, 0);
+	digest_done(&d);
+	buf_done(&err);
+	cluster_engine_free(e);
+}
+
+struct excerpt_case {
+	const char *text, *want;
+};
+
+static const struct excerpt_case excerpt_cases[] = {
+	{ "One. Two. Three. Four.", "One. Two. Three." },
+	{ "One! Two? Three... Four.", "One! Two? Three..." },
+	{ "No end at all", "No end at all" },
+	{ "Version 2.0 is out. Really. Yes. No.", "Version 2.0 is out. Really. Yes." },
+	{ "第一句。第二句。第三句。第四句。", "第一句。第二句。第三句。" },
+	{ "Trailing space.   ", "Trailing space." },
+	{ "", "" },
+};
+
+static void test_excerpt(void **state)
+{
+	(void)state;
+	int failed = 0;
+	for (size_t i = 0; i < sizeof excerpt_cases / sizeof excerpt_cases[0]; i++) {
+		struct buf b;
+		buf_init(&b);
+		digest_excerpt(&b, excerpt_cases[i].text);
+		if (strcmp(buf_str(&b), excerpt_cases[i].want) != 0) {
+			fprintf(stderr, "# row %zu: got \"%s\"\n", i, buf_str(&b));
+			failed++;
+		}
+		buf_done(&b);
+	}
+	/* A long sentence is cut at a character, with an ellipsis. */
+	char longtext[2000];
+	for (size_t i = 0; i + 2 < sizeof longtext; i += 2)
+		memcpy(longtext + i, "\xc3\xa9", 2);   /* é */
+	longtext[sizeof longtext - 2] = '\0';
+	struct buf b;
+	buf_init(&b);
+	digest_excerpt(&b, longtext);
+	assert_true(b.len <= DIGEST_EXCERPT_MAX_BYTES);
+	assert_int_equal(strcmp(b.data + b.len - 3, "\xe2\x80\xa6"), 0);
+	buf_done(&b);
+	assert_int_equal(failed, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_layout_and_idempotence, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_edit_and_tombstone, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dedupe_in_redis, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_oom, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_server_killed, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_digest, fixture_setup, fixture_teardown),
+		cmocka_unit_test(test_excerpt),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
