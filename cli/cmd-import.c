@@ -57,6 +57,9 @@ static const char usage_text[] =
 	"  --batch N        posts per ingest script call (default 32)\n"
 	"  --window N       script calls in flight (default 8)\n"
 	"  --retry SECONDS  how long to wait out a lost or full Redis (default 60)\n"
+	"  --no-restore     do not rebuild the engine from the posts Redis holds\n"
+	"                   (by default new posts join the stories of earlier\n"
+	"                   imports within the engine's windows)\n"
 	"  -q, --quiet      no progress, only errors and the summary\n"
 	"  -h, --help       this text\n"
 	"\n"
@@ -310,6 +313,7 @@ int cmd_import(int argc, char **argv)
 	struct ingest_opts io = { 0 };
 	size_t retry_s = INGEST_RETRY_MS_DEFAULT / 1000;
 	struct import im = { 0 };
+	bool restore = true;
 	int first_file = argc;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -336,6 +340,8 @@ int cmd_import(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--retry") == 0 && v && parse_size(v, 1, 86400, &retry_s)) {
 			i++;
+		} else if (strcmp(a, "--no-restore") == 0) {
+			restore = false;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			im.quiet = true;
 		} else if (strcmp(a, "--") == 0) {
@@ -428,7 +434,43 @@ int cmd_import(int argc, char **argv)
 		status = rp_err_exit_status(e);
 		goto done;
 	}
-	im.engine = cluster_engine_new(NULL);
+	struct cluster_params par;
+	cluster_params_default(&par);
+	im.engine = cluster_engine_new(&par);
+	if (restore) {
+		/* The engine's memory of what Redis holds, as far back as its
+		 * windows reach from the newest stored post. */
+		redisReply *rep;
+		struct buf k;
+		buf_init(&k);
+		store_prefix(&k, event);
+		buf_adds(&k, STORE_K_POSTS);
+		e = redis_callv(r, &rep, "ZREVRANGE", buf_str(&k), "0", "0", "WITHSCORES", (char *)NULL);
+		buf_done(&k);
+		if (e) {
+			log_error(NULL, "%s", redis_errstr(r));
+			status = 1;
+			goto done;
+		}
+		if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2) {
+			int64_t newest = strtoll(rep->element[1]->str, NULL, 10);
+			int64_t reach = par.dup_window_s > par.story_window_s ? par.dup_window_s
+			                                                      : par.story_window_s;
+			int64_t t0 = clock_mono_ns();
+			size_t n = 0;
+			e = ingest_restore(im.ingest, im.engine, newest - reach, &n, &err);
+			if (e) {
+				freeReplyObject(rep);
+				log_error(NULL, "restoring the engine: %s", buf_str(&err));
+				status = 1;
+				goto done;
+			}
+			if (!im.quiet)
+				log_info(NULL, "engine restored from %zu stored posts in %.2f s", n,
+				         (double)(clock_mono_ns() - t0) / 1e9);
+		}
+		freeReplyObject(rep);
+	}
 	im.tty = isatty(2);
 	im.start_ns = im.last_report_ns = clock_mono_ns();
 

@@ -1,29 +1,60 @@
 /* cli/cmd-tags.c - `rapporteur tags SUBCOMMAND`: the ontology and its
  * curation.
  *
- *   check [FILE]           validate tags.yaml; every mistake as FILE:LINE:COLUMN
- *   export [--tags FILE] [--redis URL --event ID] [--out FILE]
- *                          write the reviewed tags.yaml (with the curation
- *                          decisions kept in Redis applied)
- *   suggestions, approve, merge, reject, block: see cli/cmd-tags-curation
- *                          below (Redis). */
+ *   check [FILE]            validate tags.yaml; every mistake as FILE:LINE:COLUMN
+ *   export                  write tags.yaml back (with Redis decisions applied)
+ *   suggestions             mined suggestions (--in posts.jsonl) and/or the
+ *                           public queue (--redis)
+ *   suggest, vote           the public side (what the web's form calls)
+ *   approve, merge, reject, block
+ *                           staff decisions, each with --by and --reason,
+ *                           kept in Redis as an audit log
+ *   log                     the audit log
+ *
+ * The ontology comes from --tags (default ./tags.yaml); Redis from --redis
+ * URL (redis://host:port or unix:/path). Owned by the tagger engineers. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <hiredis/hiredis.h>
 
 #include "cli/cmd.h"
 #include "core/buf.h"
+#include "core/date.h"
 #include "core/log.h"
+#include "core/post.h"
+#include "store/curation.h"
+#include "store/redis.h"
+#include "tagger/match.h"
+#include "tagger/mine.h"
 #include "tagger/ontology.h"
 
 static void tags_usage(FILE *f)
 {
 	fputs("usage: rapporteur tags check [FILE]\n"
-	      "       rapporteur tags export [--tags FILE] [--out FILE]\n"
+	      "       rapporteur tags export [--tags FILE] [--redis URL] [--out FILE]\n"
+	      "       rapporteur tags suggestions [--tags FILE] [--in posts.jsonl] [--min N]\n"
+	      "                                   [--redis URL] [--max N]\n"
+	      "       rapporteur tags suggest TAG --client ID [--for CONCEPT] [--post ID]\n"
+	      "                               [--note TEXT] --redis URL [--tags FILE]\n"
+	      "       rapporteur tags vote SUGGESTION-ID --client ID --redis URL [--tags FILE]\n"
+	      "       rapporteur tags approve TAG --alias-of CONCEPT | --concept ID --label TEXT\n"
+	      "                               [--parent THEME]  --by WHO --reason WHY --redis URL\n"
+	      "       rapporteur tags merge TAG --into CONCEPT|TAG --by WHO --reason WHY --redis URL\n"
+	      "       rapporteur tags reject TAG --by WHO --reason WHY --redis URL\n"
+	      "       rapporteur tags block TAG | --account ACCOUNT --by WHO --reason WHY --redis URL\n"
+	      "       rapporteur tags log --redis URL [--max N]\n"
 	      "\n"
-	      "check    validate tags.yaml (default ./tags.yaml); every mistake is printed\n"
-	      "         as FILE:LINE:COLUMN: what is wrong; exit 2 when there is one.\n"
-	      "export   write the ontology back as tags.yaml (to stdout or --out).\n", f);
+	      "check        validate tags.yaml (default ./tags.yaml); every mistake is printed\n"
+	      "             as FILE:LINE:COLUMN: what is wrong; exit 2 when there is one.\n"
+	      "export       write the ontology back as tags.yaml (to stdout or --out), with the\n"
+	      "             decisions kept in Redis applied when --redis is given.\n"
+	      "suggestions  --in: hashtags used beside the agreed ones, ranked, with evidence;\n"
+	      "             --redis: the public suggestion queue, most votes first.\n"
+	      "decisions    applied at once, appended to the audit log with who, when, why.\n", f);
 }
 
 static int tags_check(int argc, char **argv)
@@ -59,14 +90,19 @@ static int tags_check(int argc, char **argv)
 	return status;
 }
 
+static redisContext *connect_redis(const char *url);
+static int apply_decisions(redisContext *c, struct ontology *o);
+
 static int tags_export(int argc, char **argv)
 {
-	const char *path = "tags.yaml", *outpath = NULL;
+	const char *path = "tags.yaml", *outpath = NULL, *redis = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--tags") == 0 && i + 1 < argc) {
 			path = argv[++i];
 		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
 			outpath = argv[++i];
+		} else if (strcmp(argv[i], "--redis") == 0 && i + 1 < argc) {
+			redis = argv[++i];
 		} else {
 			log_error(NULL, "unknown argument \"%s\"", argv[i]);
 			return 2;
@@ -80,6 +116,17 @@ static int tags_export(int argc, char **argv)
 		fputs(buf_str(&err), stderr);
 		status = rp_err_exit_status(e);
 		goto done;
+	}
+	if (redis) {
+		redisContext *c = connect_redis(redis);
+		if (!c) {
+			status = 1;
+			goto done;
+		}
+		status = apply_decisions(c, o);
+		redisFree(c);
+		if (status)
+			goto done;
 	}
 	ontology_export(o, &out);
 	FILE *f = outpath ? fopen(outpath, "wb") : stdout;
@@ -100,6 +147,337 @@ done:
 	return status;
 }
 
+/* ---- curation ------------------------------------------------------- */
+
+struct opts {
+	const char *tags, *redis, *in, *out, *client, *for_concept, *post, *note;
+	const char *alias_of, *concept, *label, *parent, *into, *account, *by, *reason;
+	long min, max;
+	const char *arg;     /* the one positional argument */
+};
+
+/* Parse --name VALUE options; one positional argument at most. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct { const char *name; size_t off; } names[] = {
+		{ "--tags", offsetof(struct opts, tags) }, { "--redis", offsetof(struct opts, redis) },
+		{ "--in", offsetof(struct opts, in) }, { "--out", offsetof(struct opts, out) },
+		{ "--client", offsetof(struct opts, client) },
+		{ "--for", offsetof(struct opts, for_concept) },
+		{ "--post", offsetof(struct opts, post) }, { "--note", offsetof(struct opts, note) },
+		{ "--alias-of", offsetof(struct opts, alias_of) },
+		{ "--concept", offsetof(struct opts, concept) },
+		{ "--label", offsetof(struct opts, label) }, { "--parent", offsetof(struct opts, parent) },
+		{ "--into", offsetof(struct opts, into) }, { "--account", offsetof(struct opts, account) },
+		{ "--by", offsetof(struct opts, by) }, { "--reason", offsetof(struct opts, reason) },
+	};
+	memset(o, 0, sizeof *o);
+	o->tags = "tags.yaml";
+	o->min = 2;
+	o->max = 50;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool done = false;
+		if ((strcmp(a, "--min") == 0 || strcmp(a, "--max") == 0) && i + 1 < argc) {
+			char *end;
+			long v = strtol(argv[i + 1], &end, 10);
+			if (*end || v < 0) {
+				log_error(NULL, "%s wants a number, not \"%s\"", a, argv[i + 1]);
+				return 2;
+			}
+			*(a[3] == 'i' ? &o->min : &o->max) = v;
+			i++;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+			if (strcmp(a, names[k].name) == 0) {
+				if (i + 1 >= argc) {
+					log_error(NULL, "%s needs a value", a);
+					return 2;
+				}
+				*(const char **)((char *)o + names[k].off) = argv[++i];
+				done = true;
+				break;
+			}
+		}
+		if (done)
+			continue;
+		if (a[0] == '-' && a[1]) {
+			log_error(NULL, "unknown option \"%s\"", a);
+			return 2;
+		}
+		if (o->arg) {
+			log_error(NULL, "one argument only: \"%s\" is extra", a);
+			return 2;
+		}
+		o->arg = a;
+	}
+	return 0;
+}
+
+/* Connect to --redis URL (parsed by store/redis.h). NULL after reporting. */
+static redisContext *connect_redis(const char *url)
+{
+	struct buf err = {0};
+	struct redis_addr a;
+	if (redis_addr_parse(url, &a, &err) != RP_OK) {
+		log_error(url, "%s", buf_str(&err));
+		buf_done(&err);
+		return NULL;
+	}
+	buf_done(&err);
+	struct timeval tv = { REDIS_CONNECT_TIMEOUT_MS / 1000, (REDIS_CONNECT_TIMEOUT_MS % 1000) * 1000 };
+	redisContext *c = a.path ? redisConnectUnixWithTimeout(a.path, tv)
+	                         : redisConnectWithTimeout(a.host, a.port, tv);
+	redis_addr_done(&a);
+	if (!c || c->err) {
+		log_error(url, "cannot connect: %s", c ? c->errstr : "out of memory");
+		redisFree(c);
+		return NULL;
+	}
+	struct timeval ctv = { REDIS_COMMAND_TIMEOUT_MS / 1000, 0 };
+	redisSetTimeout(c, ctv);
+	return c;
+}
+
+static struct ontology *load_tags(const char *path, int *status)
+{
+	struct buf err = {0};
+	struct ontology *o = NULL;
+	rp_err e = ontology_load(path, &o, &err);
+	if (e) {
+		fputs(buf_str(&err), stderr);
+		log_error(path, "cannot load the ontology (%s)", rp_err_str(e));
+		*status = rp_err_exit_status(e);
+	}
+	buf_done(&err);
+	return o;
+}
+
+/* Apply the decisions kept in Redis to o; report the ones that no longer
+ * apply as warnings. */
+static int apply_decisions(redisContext *c, struct ontology *o)
+{
+	struct buf err = {0};
+	uint64_t version;
+	rp_err e = curation_apply(c, o, &version, &err);
+	if (e) {
+		log_error(NULL, "%s", buf_str(&err));
+		buf_done(&err);
+		return rp_err_exit_status(e);
+	}
+	const char *p = buf_str(&err);
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		log_warn(NULL, "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	buf_done(&err);
+	return 0;
+}
+
+static int mined(const struct opts *op, struct ontology *o)
+{
+	FILE *f = strcmp(op->in, "-") == 0 ? stdin : fopen(op->in, "rb");
+	if (!f) {
+		log_error(op->in, "%s", strerror(errno));
+		return 1;
+	}
+	struct matcher *m = matcher_new(o);
+	struct miner *mn = miner_new(o);
+	struct match_why why;
+	match_why_init(&why);
+	struct buf err = {0};
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t got;
+	int status = 0;
+	while ((got = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		size_t len = (size_t)got;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0)
+			continue;
+		struct post p;
+		buf_reset(&err);
+		if (post_parse_line(line, len, &p, &err) != RP_OK) {
+			char where[4096];
+			snprintf(where, sizeof where, "%s:%zu", op->in, lineno);
+			log_error(where, "%s", buf_str(&err));
+			status = 2;
+			continue;
+		}
+		matcher_match(m, &p, &why);
+		miner_add(mn, &p, &why);
+		post_done(&p);
+	}
+	struct mine_suggestion *v = NULL;
+	size_t n = miner_suggest(mn, (uint32_t)op->min, (size_t)op->max, &v);
+	for (size_t i = 0; i < n; i++)
+		printf("%s\n", v[i].text);
+	if (n == 0)
+		printf("no hashtag beside the agreed ones is used in %ld posts or more\n", op->min);
+	mine_suggestions_free(v, n);
+	if (f != stdin)
+		fclose(f);
+	free(line);
+	buf_done(&err);
+	match_why_done(&why);
+	miner_free(mn);
+	matcher_free(m);
+	return status;
+}
+
+static int queue(const struct opts *op, redisContext *c, const char *event)
+{
+	struct buf err = {0};
+	struct curation_item *v = NULL;
+	size_t n = 0;
+	rp_err e = curation_list(c, event, (size_t)op->max, &v, &n, &err);
+	if (e) {
+		log_error(op->redis, "%s", buf_str(&err));
+		buf_done(&err);
+		return rp_err_exit_status(e);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char d[DATE_ISO_LEN];
+		date_format(v[i].last, d);
+		printf("%s  %3lld vote%s  #%s", v[i].id, (long long)v[i].votes,
+		       v[i].votes == 1 ? " " : "s", v[i].tag);
+		if (v[i].concept)
+			printf("  for %s", v[i].concept);
+		if (v[i].post)
+			printf("  on post %s", v[i].post);
+		printf("  (last %s)", d);
+		if (v[i].note)
+			printf("  \"%s\"", v[i].note);
+		putchar('\n');
+	}
+	if (n == 0)
+		puts("no open suggestion");
+	curation_items_free(v, n);
+	buf_done(&err);
+	return 0;
+}
+
+static int tags_curation(const char *sub, int argc, char **argv)
+{
+	struct opts op;
+	int status = parse_opts(argc, argv, &op);
+	if (status)
+		return status;
+	bool suggestions = strcmp(sub, "suggestions") == 0;
+	if (!op.redis && !(suggestions && op.in)) {
+		log_error(NULL, "%s needs --redis URL%s", sub, suggestions ? " or --in posts.jsonl" : "");
+		return 2;
+	}
+	struct ontology *o = load_tags(op.tags, &status);
+	if (!o)
+		return status;
+	redisContext *c = NULL;
+	struct buf err = {0};
+	if (op.redis) {
+		c = connect_redis(op.redis);
+		if (!c) {
+			status = 1;
+			goto out;
+		}
+		if ((status = apply_decisions(c, o)))
+			goto out;
+	}
+	const char *event = ontology_event_id(o);
+	rp_err e = RP_OK;
+
+	if (suggestions) {
+		if (op.in && (status = mined(&op, o)) == 1)
+			goto out;
+		if (c) {
+			int s2 = queue(&op, c, event);
+			if (s2)
+				status = s2;
+		}
+		goto out;
+	}
+	if (strcmp(sub, "log") == 0) {
+		struct strv lines;
+		strv_init(&lines);
+		e = curation_log(c, event, (size_t)op.max, &lines, &err);
+		for (size_t i = 0; i < lines.n; i++)
+			puts(lines.v[i]);
+		strv_done(&lines);
+		goto report;
+	}
+	if (strcmp(sub, "suggest") == 0 || strcmp(sub, "vote") == 0) {
+		if (!op.arg || !op.client) {
+			log_error(NULL, "%s needs %s and --client ID", sub,
+			          sub[0] == 's' ? "a TAG" : "a suggestion id");
+			status = 2;
+			goto out;
+		}
+		if (sub[0] == 's') {
+			char id[CURATION_ID_HEX + 1];
+			e = curation_suggest(c, event, op.client, op.arg, op.for_concept, op.post, op.note,
+			                     id, &err);
+			if (!e)
+				puts(id);
+		} else {
+			e = curation_vote(c, event, op.client, op.arg, &err);
+		}
+		goto report;
+	}
+
+	struct curation_decision d = { .tag = op.arg, .by = op.by, .why = op.reason };
+	if (strcmp(sub, "approve") == 0) {
+		if (op.alias_of) {
+			d.action = CURATION_APPROVE_ALIAS;
+			d.concept = op.alias_of;
+		} else if (op.concept) {
+			d.action = CURATION_APPROVE_CONCEPT;
+			d.id = op.concept;
+			d.label = op.label;
+			d.concept = op.parent;
+		} else {
+			log_error(NULL, "approve as what? --alias-of CONCEPT or --concept ID --label TEXT");
+			status = 2;
+			goto out;
+		}
+	} else if (strcmp(sub, "merge") == 0) {
+		if (!op.into) {
+			log_error(NULL, "merge needs --into CONCEPT|TAG");
+			status = 2;
+			goto out;
+		}
+		d.action = CURATION_MERGE;
+		d.concept = op.into;
+	} else if (strcmp(sub, "reject") == 0) {
+		d.action = CURATION_REJECT;
+	} else {
+		d.action = op.account ? CURATION_BLOCK_ACCOUNT : CURATION_BLOCK_TAG;
+		d.account = op.account;
+	}
+	if (!d.account && !d.tag) {
+		log_error(NULL, "%s which tag?", sub);
+		status = 2;
+		goto out;
+	}
+	e = curation_decide(c, o, &d, &err);
+	if (!e)
+		printf("%s %s%s: done\n", curation_action_name(d.action), d.account ? "" : "#",
+		       d.account ? d.account : d.tag);
+report:
+	if (e) {
+		log_error(NULL, "%s", buf_str(&err));
+		status = rp_err_exit_status(e);
+	}
+out:
+	buf_done(&err);
+	if (c)
+		redisFree(c);
+	ontology_free(o);
+	return status;
+}
+
 int cmd_tags(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -115,6 +493,11 @@ int cmd_tags(int argc, char **argv)
 		return tags_check(argc - 1, argv + 1);
 	if (strcmp(sub, "export") == 0)
 		return tags_export(argc - 1, argv + 1);
+	static const char *const curation_subs[] = { "suggestions", "suggest", "vote", "approve",
+		"merge", "reject", "block", "log", NULL };
+	for (size_t i = 0; curation_subs[i]; i++)
+		if (strcmp(sub, curation_subs[i]) == 0)
+			return tags_curation(sub, argc - 1, argv + 1);
 	log_error(NULL, "unknown subcommand \"%s\"", sub);
 	tags_usage(stderr);
 	return 2;

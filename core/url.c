@@ -38,6 +38,20 @@ static bool is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The first n bytes of s equal the lowercase ASCII word w, any case (no
+ * locale: strncasecmp follows LC_CTYPE). */
+static bool ascii_ncase_eq(const char *s, const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		if (c != w[i] || w[i] == '\0')
+			return false;
+	}
+	return true;
+}
+
 /* The length of the scheme of s (without ':'), 0 when s has none. */
 static size_t scheme_len(const char *s, size_t n)
 {
@@ -146,9 +160,8 @@ static void remove_dot_segments(struct buf *out, const char *in, size_t n)
 		} else if (left >= 3 && memcmp(p, "/./", 3) == 0) {
 			i += 2;
 		} else if (left == 2 && memcmp(p, "/.", 2) == 0) {
-			i += 1;
 			buf_addc(out, '/');
-			i += 1;
+			i += 2;
 		/* C: "/../" or "/.." at the end become "/" and drop the last output segment */
 		} else if ((left >= 4 && memcmp(p, "/../", 4) == 0) || (left == 3 && memcmp(p, "/..", 3) == 0)) {
 			while (out->len > base && out->data[out->len - 1] != '/')
@@ -156,12 +169,9 @@ static void remove_dot_segments(struct buf *out, const char *in, size_t n)
 			if (out->len > base)
 				out->len--;
 			out->data[out->len] = '\0';
-			if (left == 3) {
+			if (left == 3)
 				buf_addc(out, '/');
-				i += 3;
-			} else {
-				i += 3; /* leaves "/" of "/../" as the start of the input */
-			}
+			i += 3; /* for "/../", leaves its last "/" as the start of the input */
 		/* D: "." or ".." alone go */
 		} else if ((left == 1 && p[0] == '.') || (left == 2 && memcmp(p, "..", 2) == 0)) {
 			i = n;
@@ -329,10 +339,10 @@ static bool is_tracking(const char *key, size_t n)
 		"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
 		"ref_src", "_hsenc", "_hsmi", "yclid",
 	};
-	if (n >= 4 && strncasecmp(key, "utm_", 4) == 0)
+	if (n >= 4 && ascii_ncase_eq(key, "utm_", 4))
 		return true;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i]) == n && strncasecmp(key, names[i], n) == 0)
+		if (strlen(names[i]) == n && ascii_ncase_eq(key, names[i], n))
 			return true;
 	return false;
 }
@@ -401,8 +411,8 @@ rp_err url_canonical(const char *url, char **ret)
 		return RP_ERR_LIMIT;
 	trim(&url, &n);
 	size_t sl = scheme_len(url, n);
-	if (!((sl == 4 && strncasecmp(url, "http", 4) == 0) ||
-	      (sl == 5 && strncasecmp(url, "https", 5) == 0)))
+	if (!((sl == 4 && ascii_ncase_eq(url, "http", 4)) ||
+	      (sl == 5 && ascii_ncase_eq(url, "https", 5))))
 		return RP_ERR_INPUT;
 
 	rp_err err = RP_ERR_INPUT;
@@ -500,7 +510,7 @@ bool url_is_http(const char *s)
 	size_t n = strlen(s);
 	size_t sl = scheme_len(s, n);
 	if (n > RP_URL_MAX_BYTES ||
-	    !((sl == 4 && strncasecmp(s, "http", 4) == 0) || (sl == 5 && strncasecmp(s, "https", 5) == 0)))
+	    !((sl == 4 && ascii_ncase_eq(s, "http", 4)) || (sl == 5 && ascii_ncase_eq(s, "https", 5))))
 		return false;
 	CURLU *h = curl_url();
 	if (!h)

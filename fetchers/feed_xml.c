@@ -1359,14 +1359,80 @@ static size_t ref_len(const char *s, size_t n)
 	return i < n && s[i] == ';' ? i + 1 : 0;
 }
 
+/* HTML void elements written unclosed (`<br>`, `<img src=..>`) in raw
+ * markup: libxml2 then closes the wrong elements and loses the rest of
+ * the entry, while the oracle's lenient parser reads them as HTML. */
+static const char *const void_names[] = { "br", "hr", "img", "input", "wbr", "BR", "HR", "IMG" };
+
+/* Which void names occur unclosed-able: a bit per name, set when
+ * `<name` occurs and `</name` never does. */
+static unsigned void_candidates(const char *s, size_t n)
+{
+	unsigned bits = 0;
+	for (size_t k = 0; k < sizeof void_names / sizeof void_names[0]; k++) {
+		char open[8], close[9];
+		size_t l = strlen(void_names[k]);
+		open[0] = '<';
+		memcpy(open + 1, void_names[k], l);
+		close[0] = '<';
+		close[1] = '/';
+		memcpy(close + 2, void_names[k], l);
+		const char *p = s;
+		bool found = false;
+		while ((p = memmem(p, n - (size_t)(p - s), open, l + 1))) {
+			char c = p + l + 1 < s + n ? p[l + 1] : 0;
+			if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+				found = true;
+				break;
+			}
+			p += l + 1;
+		}
+		if (found && !memmem(s, n, close, l + 2))
+			bits |= 1u << k;
+	}
+	return bits;
+}
+
+/* If s[i] starts an unclosed void tag of a candidate name, the offset of
+ * its closing `>` (so a `/` can go before it); 0 otherwise. */
+static size_t void_tag_end(const char *s, size_t n, size_t i, unsigned bits)
+{
+	for (size_t k = 0; k < sizeof void_names / sizeof void_names[0]; k++) {
+		if (!(bits & (1u << k)))
+			continue;
+		size_t l = strlen(void_names[k]);
+		if (i + 1 + l >= n || memcmp(s + i + 1, void_names[k], l))
+			continue;
+		char c = s[i + 1 + l];
+		if (!(c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n'))
+			continue;
+		char q = 0;
+		for (size_t j = i + 1 + l; j < n; j++) {
+			if (q) {
+				if (s[j] == q)
+					q = 0;
+			} else if (s[j] == '"' || s[j] == '\'') {
+				q = s[j];
+			} else if (s[j] == '<') {
+				return 0;
+			} else if (s[j] == '>') {
+				return s[j - 1] == '/' ? 0 : j;
+			}
+		}
+		return 0;
+	}
+	return 0;
+}
+
 /* A bare `&` is a fatal error for libxml2, which then drops it; the
  * oracle's lenient parser keeps it as text, and reads `&copy 2025` as an
  * HTML entity. Rewrite the document the same way (outside CDATA sections,
- * comments, processing instructions and the DOCTYPE), and say so: the
- * document is bozo. Returns NULL when nothing needed fixing. */
-static char *fix_ampersands(const char *s, size_t n, size_t *ret_n)
+ * comments, processing instructions and the DOCTYPE), close unclosed
+ * HTML void elements, and say so: the document is bozo. Returns NULL when
+ * nothing needed fixing. */
+static char *fix_markup(const char *s, size_t n, size_t *ret_n)
 {
-	/* fast path: every & starts a reference */
+	/* fast path: every & starts a reference and no void element is open */
 	bool bare = false;
 	for (const char *p = memchr(s, '&', n); p; p = memchr(p + 1, '&', n - (size_t)(p + 1 - s))) {
 		if (!ref_len(p, n - (size_t)(p - s))) {
@@ -1376,12 +1442,22 @@ static char *fix_ampersands(const char *s, size_t n, size_t *ret_n)
 		if (p + 1 >= s + n)
 			break;
 	}
-	if (!bare)
+	unsigned voids = void_candidates(s, n);
+	if (!bare && !voids)
 		return NULL;
 	struct buf out = { 0 };
 	size_t run = 0;
 	bool changed = false;
 	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '<' && s[i] != '&') {
+			/* jump to the next interesting byte */
+			const char *lt = memchr(s + i, '<', n - i);
+			const char *amp = memchr(s + i, '&', n - i);
+			const char *nx = !lt ? amp : !amp ? lt : lt < amp ? lt : amp;
+			if (!nx)
+				break;
+			i = (size_t)(nx - s);
+		}
 		if (s[i] == '<') {
 			const char *end = NULL;
 			size_t skip = 0;
@@ -1412,9 +1488,40 @@ static char *fix_ampersands(const char *s, size_t n, size_t *ret_n)
 				i = end ? (size_t)(end - s) + skip - 1 : n;
 				continue;
 			}
+			size_t gt = voids ? void_tag_end(s, n, i, voids) : 0;
+			if (gt) {
+				buf_add(&out, s + run, gt - run);
+				buf_addc(&out, '/');
+				run = gt;
+				i = gt;
+				changed = true;
+				continue;
+			}
+			/* a start tag: a bare & in an attribute value is escaped */
+			if (i + 1 < n && isalpha((unsigned char)s[i + 1])) {
+				char q = 0;
+				size_t j = i + 1;
+				for (; j < n; j++) {
+					if (q) {
+						if (s[j] == q)
+							q = 0;
+						else if (s[j] == '&' && !ref_len(s + j, n - j)) {
+							buf_add(&out, s + run, j + 1 - run);
+							buf_adds(&out, "amp;");
+							run = j + 1;
+							changed = true;
+						}
+					} else if (s[j] == '"' || s[j] == '\'') {
+						q = s[j];
+					} else if (s[j] == '>' || s[j] == '<') {
+						break;
+					}
+				}
+				i = j < n && s[j] == '>' ? j : j - 1;
+			}
 			continue;
 		}
-		if (s[i] != '&' || ref_len(s + i, n - i))
+		if (ref_len(s + i, n - i))
 			continue;
 		buf_add(&out, s + run, i - run);
 		size_t j = i + 1;
@@ -1505,9 +1612,9 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	sax.serror = sax_error;
 
 	size_t fixed_n = 0;
-	char *fixed = fix_ampersands(utf8, n, &fixed_n);
+	char *fixed = fix_markup(utf8, n, &fixed_n);
 	if (fixed) {
-		fx_bozo(&fx, "bare & in text");
+		fx_bozo(&fx, "bare & or unclosed HTML element in the markup");
 		utf8 = fixed;
 		n = fixed_n;
 	}

@@ -33,12 +33,13 @@
 
 /* Tuning that is not a user parameter; chosen by measurement on
  * tests/data/stories and the 100k generator (tests/cluster/README). */
-#define QUERY_TERMS     12   /* highest-weight terms of a post used to find candidate stories */
-#define POSTING_WALK    48   /* live stories looked at per term, newest first */
-#define STORY_RECENT    16   /* distinct members per story kept for near-duplicate checks */
+#define QUERY_TERMS      8   /* highest-weight terms of a post used to find candidate stories */
+#define POSTING_WALK    24   /* live stories looked at per term, newest first */
+#define STORY_RECENT    12   /* distinct members per story kept for near-duplicate checks */
 #define EXACT_STORIES    4   /* best candidates by partial score that get the exact cosine */
-#define NEAR_STORIES     3   /* best candidate stories whose recent members are checked */
-#define MAX_CANDIDATES 256   /* simhash candidates verified per post */
+#define NEAR_STORIES     2   /* best candidate stories whose recent members are checked */
+#define MAX_CANDIDATES 256   /* simhash candidates gathered per post */
+#define NEAR_VERIFY      4   /* of them, the nearest this many get the Jaccard check */
 #define SWEEP_EVERY   2048   /* posts between sweeps of dead stories and old fingerprints */
 #define LINK_WEIGHT    2.0   /* tf of an outbound link term: a shared link is strong evidence */
 
@@ -51,7 +52,7 @@ void cluster_params_default(struct cluster_params *p)
 	p->story_min_cosine = 0.10;
 	p->story_time_scale_s = 0;
 	p->near_min_jaccard = 0.33;
-	p->near_max_hamming = 28;
+	p->near_max_hamming = 26;
 	p->text_key_min_tokens = 4;
 	p->score_half_life_s = 6 * 3600;
 }
@@ -198,9 +199,15 @@ struct story {
 	uint32_t recent[STORY_RECENT]; /* newest distinct members (records), a ring */
 	uint64_t recent_fp[STORY_RECENT]; /* their simhash, to test without touching the record */
 	uint32_t n_recent;
-	uint32_t stamp;      /* query scratch: engine stamp when acc is valid */
-	float acc;           /* query scratch: partial dot product */
 	bool dead;           /* out of the window: centroid freed, never a candidate again */
+};
+
+/* What the candidate search reads of every story it meets, apart from
+ * the rest so the walk over postings touches one small line per story. */
+struct story_hot {
+	int64_t last;        /* == story.last; INT64_MIN once the story is dead */
+	uint32_t stamp;      /* query scratch: engine stamp when acc is valid */
+	float acc;           /* query scratch: shared weight, then cosine */
 };
 
 struct posting {
@@ -221,6 +228,8 @@ struct cluster_engine {
 	size_t n_dups, cap_dups;
 	struct story *stories;
 	size_t n_stories, cap_stories;
+	struct story_hot *hot;     /* one per story */
+	size_t cap_hot;
 	struct u64map keys;
 	struct u64map ids;
 	struct u64map df;
@@ -297,6 +306,7 @@ void cluster_engine_free(struct cluster_engine *e)
 		map_done(&e->stories[i].centroid);
 	}
 	rp_free(e->stories);
+	rp_free(e->hot);
 	map_done(&e->keys);
 	map_done(&e->ids);
 	map_done(&e->df);
@@ -335,9 +345,47 @@ static bool is_http(const char *s)
 
 /* Append the URI form of an identifier: an http(s) URL canonicalised, any
  * other URI (at://, tag:, urn:) as written. */
+/* True when url_canonical would return s unchanged: lowercase scheme and
+ * host, no port, a path of plain characters without dot segments, no
+ * query, no fragment, no percent sign. Most status URIs are like this, and
+ * the check is far cheaper than a parse (tests/cluster/test-cluster.c
+ * compares the two on a table). */
+static bool plainly_canonical(const char *s)
+{
+	const char *p;
+	if (strncmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return false;
+	const char *host = p;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-')
+		p++;
+	if (p == host || *p != '/' || p[-1] == '.' || host[0] == '.')
+		return false;
+	for (; *p; p++) {
+		char c = *p;
+		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		             c == '/' || c == '-' || c == '_' || c == '.' || c == '~' || c == '@' || c == ':';
+		if (!plain)
+			return false;
+		if (c == '/' && p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
+		                               (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))
+			return false;
+		if (c == '/' && p[1] == '/')
+			return false;
+	}
+	return true;
+}
+
 static void add_uri(struct buf *b, const char *s)
 {
 	char *c = NULL;
+	if (plainly_canonical(s)) {
+		buf_adds(b, s);
+		return;
+	}
 	if (is_http(s) && url_canonical(s, &c) == RP_OK) {
 		buf_adds(b, c);
 		rp_free(c);
@@ -401,8 +449,9 @@ static void normalise(struct cluster_engine *e, const struct post *p)
 }
 
 /* Compute every key of p; e->tn must hold p's normal form. */
-static void make_keys(struct cluster_engine *e, const struct post *p, struct cluster_keys *k,
-                      struct keyset *ks)
+/* The keys that need no text: identity, original, URL. */
+static void make_id_keys(struct cluster_engine *e, const struct post *p, struct cluster_keys *k,
+                         struct keyset *ks)
 {
 	memset(k, 0, sizeof *k);
 	memset(ks, 0, sizeof *ks);
@@ -423,6 +472,11 @@ static void make_keys(struct cluster_engine *e, const struct post *p, struct clu
 		ks->url = hash64(e->kb.data, e->kb.len);
 		ks->has_url = true;
 	}
+}
+
+/* The text key, from e->tn (trailing hashtags already dropped). */
+static void make_text_key(struct cluster_engine *e, struct cluster_keys *k, struct keyset *ks)
+{
 	size_t n_tok = e->tn.n_tok;
 	if (n_tok >= e->par.text_key_min_tokens) {
 		buf_reset(&e->kb);
@@ -534,17 +588,13 @@ static double jaccard(const uint32_t *a, size_t na, const uint32_t *b, size_t nb
 {
 	if (na == 0 || nb == 0)
 		return 0;
+	/* Branch-free merge: the comparisons are coin flips to a predictor. */
 	size_t i = 0, j = 0, both = 0;
 	while (i < na && j < nb) {
-		if (a[i] == b[j]) {
-			both++;
-			i++;
-			j++;
-		} else if (a[i] < b[j]) {
-			i++;
-		} else {
-			j++;
-		}
+		uint32_t x = a[i], y = b[j];
+		both += x == y;
+		i += x <= y;
+		j += y <= x;
 	}
 	return (double)both / (double)(na + nb - both);
 }
@@ -615,13 +665,9 @@ static void q_add_link(struct cluster_engine *e, const char *u, float tf)
 {
 	if (!is_http(u))
 		return;
-	char *c = NULL;
-	if (url_canonical(u, &c) != RP_OK)
-		return;
 	buf_reset(&e->kb);
 	buf_adds(&e->kb, "l:");
-	buf_adds(&e->kb, c);
-	rp_free(c);
+	add_uri(&e->kb, u);
 	q_push(e, hash64(e->kb.data, e->kb.len), tf);
 }
 
@@ -686,9 +732,9 @@ static void weigh_terms(struct cluster_engine *e)
 
 /* ---- stories ------------------------------------------------------------ */
 
-static bool story_live(const struct cluster_engine *e, const struct story *s)
+static bool story_live(const struct cluster_engine *e, uint32_t si)
 {
-	return !s->dead && s->last >= e->watermark - e->par.story_window_s;
+	return e->hot[si].last >= e->watermark - e->par.story_window_s;
 }
 
 static struct posting *posting_of(struct cluster_engine *e, uint64_t term, bool make)
@@ -733,22 +779,28 @@ static void centroid_add(struct cluster_engine *e, uint32_t si, float sign)
 		s->norm2 = 0;
 }
 
-/* Order e->sstories by story.acc, best first (few: insertion sort). */
-static void sort_stories(struct cluster_engine *e)
+/* Move the best k of e->sstories by hot.acc to the front, best first,
+ * and keep only them. */
+static void keep_best_stories(struct cluster_engine *e, size_t k)
 {
-	for (size_t i = 1; i < e->n_sstories; i++) {
+	size_t n = e->n_sstories;
+	if (k > n)
+		k = n;
+	for (size_t i = 0; i < k; i++) {
+		size_t best = i;
+		for (size_t j = i + 1; j < n; j++)
+			if (e->hot[e->sstories[j]].acc > e->hot[e->sstories[best]].acc)
+				best = j;
 		uint32_t x = e->sstories[i];
-		size_t j = i;
-		while (j > 0 && e->stories[e->sstories[j - 1]].acc < e->stories[x].acc) {
-			e->sstories[j] = e->sstories[j - 1];
-			j--;
-		}
-		e->sstories[j] = x;
+		e->sstories[i] = e->sstories[best];
+		e->sstories[best] = x;
 	}
+	e->n_sstories = k;
 }
 
-/* Score the live stories that share a top term with e->q; leave them in
- * e->sstories, best first, with their cosine in story.acc. */
+/* Find the live stories that share a top term with e->q; leave the best
+ * EXACT_STORIES in e->sstories, best first, with their cosine in
+ * hot.acc. */
 static void find_stories(struct cluster_engine *e)
 {
 	e->n_sstories = 0;
@@ -770,50 +822,46 @@ static void find_stories(struct cluster_engine *e)
 		while (j > 0 && seen < POSTING_WALK) {
 			j--;
 			uint32_t si = pl->s[j];
-			struct story *s = &e->stories[si];
-			if (!story_live(e, s)) {
+			if (!story_live(e, si)) {
 				/* order is only a hint of recency; swapping keeps it cheap */
 				pl->s[j] = pl->s[--pl->n];
 				continue;
 			}
 			seen++;
-			if (s->stamp != e->stamp) {
-				s->stamp = e->stamp;
-				s->acc = 0;
+			struct story_hot *h = &e->hot[si];
+			if (h->stamp != e->stamp) {
+				h->stamp = e->stamp;
+				h->acc = 0;
 				e->sstories = rp_grow(e->sstories, sizeof *e->sstories,
 				                      e->n_sstories + 1, &e->cap_sstories);
 				e->sstories[e->n_sstories++] = si;
 			}
 			/* Rank by the post's weight on shared terms: no centroid
 			 * lookup per posting (the exact cosine comes next). */
-			s->acc += e->q[i].w;
+			h->acc += e->q[i].w;
 		}
 	}
 	/* The shared weight ranks the candidates; the best few get the exact
 	 * cosine over every term of the post. */
-	sort_stories(e);
+	keep_best_stories(e, EXACT_STORIES);
 	for (size_t i = 0; i < e->n_sstories; i++) {
-		struct story *s = &e->stories[e->sstories[i]];
-		if (i >= EXACT_STORIES) {
-			s->acc = 0;
-			continue;
-		}
+		const struct story *s = &e->stories[e->sstories[i]];
+		struct story_hot *h = &e->hot[e->sstories[i]];
 		double dot = 0;
 		for (size_t k = 0; k < e->n_q; k++) {
 			const uint32_t *v = map_find(&s->centroid, e->q[k].term);
 			if (v)
 				dot += e->q[k].w * bits_float(*v);
 		}
-		s->acc = s->norm2 > 0 ? (float)(dot / sqrt(s->norm2)) : 0;
+		h->acc = s->norm2 > 0 ? (float)(dot / sqrt(s->norm2)) : 0;
 		/* Reports of one thing come close together: the farther the
 		 * post is from the story's newest member, the more it takes. */
 		double gap = fabs((double)(e->now - s->last));
 		if (e->par.story_time_scale_s > 0)
-			s->acc = (float)(s->acc / (1.0 + gap / (double)e->par.story_time_scale_s));
+			h->acc = (float)(h->acc / (1.0 + gap / (double)e->par.story_time_scale_s));
 	}
-	sort_stories(e);
+	keep_best_stories(e, EXACT_STORIES);
 }
-
 
 static uint32_t story_new(struct cluster_engine *e, uint32_t head, int64_t t)
 {
@@ -823,6 +871,8 @@ static uint32_t story_new(struct cluster_engine *e, uint32_t head, int64_t t)
 	s->head = head;
 	s->rep = NONE;
 	s->first = s->last = t;
+	e->hot = rp_grow(e->hot, sizeof *e->hot, e->n_stories + 1, &e->cap_hot);
+	e->hot[e->n_stories] = (struct story_hot){ t, 0, 0 };
 	e->live = rp_grow(e->live, sizeof *e->live, e->n_live + 1, &e->cap_live);
 	e->live[e->n_live++] = (uint32_t)e->n_stories;
 	return (uint32_t)e->n_stories++;
@@ -858,6 +908,8 @@ static void story_count(struct cluster_engine *e, uint32_t si, uint32_t ri, uint
 		s->first = r->t;
 	if (r->t > s->last)
 		s->last = r->t;
+	if (!s->dead)
+		e->hot[si].last = s->last;
 	if (p && p->author && *p->author)
 		*map_put(&s->authors, fold_hash(e, p->author), NULL) = 1;
 	if (p && p->source && *p->source)
@@ -947,6 +999,7 @@ void cluster_engine_expire(struct cluster_engine *e, int64_t now)
 		struct story *s = &e->stories[e->live[i]];
 		if (s->last < story_cut) {
 			s->dead = true;
+			e->hot[e->live[i]].last = INT64_MIN;
 			story_free_centroid(s);
 		} else {
 			e->live[k++] = e->live[i];
@@ -973,7 +1026,8 @@ rp_err cluster_engine_keys(struct cluster_engine *e, const struct post *p,
 	mark_skip(e);
 	textnorm_drop_tail_tags(&e->tn);
 	struct keyset ks;
-	make_keys(e, p, ret, &ks);
+	make_id_keys(e, p, ret, &ks);
+	make_text_key(e, ret, &ks);
 	make_shingles(e);
 	ret->simhash = simhash_features(e->sh64, e->n_sh64);
 	return RP_OK;
@@ -992,21 +1046,9 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 		e->watermark = t;
 	e->now = t;
 
-	normalise(e, p);
-	mark_skip(e);
-	struct keyset ks;
-	/* Keys and shingles ignore trailing hashtags; topic terms keep them. */
-	size_t full_tok = e->tn.n_tok;
-	size_t full_len = e->tn.norm.len;
-	textnorm_drop_tail_tags(&e->tn);
-	make_keys(e, p, &a.keys, &ks);
-	make_shingles(e);
-	uint64_t fp = simhash_features(e->sh64, e->n_sh64);
-	a.keys.simhash = fp;
-	e->tn.n_tok = full_tok;
-	e->tn.norm.len = full_len;
-
 	/* This very post again? */
+	struct keyset ks;
+	make_id_keys(e, p, &a.keys, &ks);
 	uint32_t ri = rec_by_id(e, p->id);
 	if (ri != NONE && !e->recs[ri].placeholder) {
 		a.match = CLUSTER_MATCH_SAME;
@@ -1016,17 +1058,37 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 		return RP_OK;
 	}
 
-	/* 1-3: exact keys, in the order of issue 4. */
+	/* 1: identity. A sighting of a known post needs no text work: its
+	 * original holds the text key and fingerprint. */
 	uint32_t hit = NONE;
+	uint64_t fp = 0;
 	if ((hit = lookup_key(e, ks.identity, true)) != NONE ||
 	    (hit = lookup_key(e, ks.original, ks.has_original)) != NONE)
 		a.match = CLUSTER_MATCH_IDENTITY;
-	else if ((hit = lookup_key(e, ks.url, ks.has_url)) != NONE)
-		a.match = CLUSTER_MATCH_URL;
-	else if ((hit = lookup_key(e, ks.text, ks.has_text)) != NONE)
-		a.match = CLUSTER_MATCH_TEXT;
 	if (hit != NONE && hit == ri)
 		hit = NONE;   /* a placeholder's own key cannot make it its own dup */
+	size_t full_tok = 0, full_len = 0;
+	if (hit == NONE) {
+		normalise(e, p);
+		mark_skip(e);
+		/* Keys and shingles ignore trailing hashtags; topic terms keep them. */
+		full_tok = e->tn.n_tok;
+		full_len = e->tn.norm.len;
+		textnorm_drop_tail_tags(&e->tn);
+		make_text_key(e, &a.keys, &ks);
+		make_shingles(e);
+		fp = simhash_features(e->sh64, e->n_sh64);
+		a.keys.simhash = fp;
+		e->tn.n_tok = full_tok;
+		e->tn.norm.len = full_len;
+		/* 2-3: URL, then text. */
+		if ((hit = lookup_key(e, ks.url, ks.has_url)) != NONE)
+			a.match = CLUSTER_MATCH_URL;
+		else if ((hit = lookup_key(e, ks.text, ks.has_text)) != NONE)
+			a.match = CLUSTER_MATCH_TEXT;
+		if (hit != NONE && hit == ri)
+			hit = NONE;
+	}
 	if (hit == NONE)
 		a.match = CLUSTER_MATCH_NONE;
 	a.similarity = hit != NONE ? 1 : 0;
@@ -1039,7 +1101,8 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 		find_stories(e);
 
 		/* 4: near-duplicates among simhash neighbours and the newest
-		 * distinct members of the best stories. */
+		 * distinct members of the best stories; the nearest fingerprints
+		 * are verified first, at most NEAR_VERIFY of them. */
 		double best = 0;
 		uint32_t best_r = NONE;
 		e->cand = rp_grow(e->cand, sizeof *e->cand, MAX_CANDIDATES + NEAR_STORIES * STORY_RECENT,
@@ -1048,19 +1111,35 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 		if (e->n_sh)
 			nc = simhash_index_query(e->sim, fp, e->par.near_max_hamming, e->cand,
 			                         MAX_CANDIDATES);
-		for (size_t i = 0; i < e->n_sstories && i < NEAR_STORIES; i++) {
+		for (size_t i = 0; e->n_sh && i < e->n_sstories && i < NEAR_STORIES; i++) {
 			const struct story *s = &e->stories[e->sstories[i]];
 			size_t m = s->n_recent < STORY_RECENT ? s->n_recent : STORY_RECENT;
-			for (size_t j = 0; j < m; j++)
-				if (simhash_distance(fp, s->recent_fp[j]) <= e->par.near_max_hamming)
+			for (size_t j = 0; j < m; j++) {
+				if (simhash_distance(fp, s->recent_fp[j]) > e->par.near_max_hamming)
+					continue;
+				size_t k = 0;
+				while (k < nc && e->cand[k] != s->recent[j])
+					k++;
+				if (k == nc)
 					e->cand[nc++] = s->recent[j];
+			}
 		}
-		for (size_t i = 0; i < nc; i++) {
+		/* Order by distance (few: selection as we go). */
+		for (size_t i = 0; i < nc && i < NEAR_VERIFY; i++) {
+			size_t m = i;
+			unsigned dm = simhash_distance(fp, e->recs[e->cand[m]].simhash);
+			for (size_t j = i + 1; j < nc; j++) {
+				unsigned d = simhash_distance(fp, e->recs[e->cand[j]].simhash);
+				if (d < dm) {
+					dm = d;
+					m = j;
+				}
+			}
+			uint32_t x = e->cand[i];
+			e->cand[i] = e->cand[m];
+			e->cand[m] = x;
 			const struct rec *r = &e->recs[e->cand[i]];
-			/* The fingerprint is a cheap first test: verified pairs above
-			 * the Jaccard threshold were all within near_max_hamming bits
-			 * on tests/data/stories; unrelated texts sit near 32. */
-			if (!r->indexed || simhash_distance(fp, r->simhash) > e->par.near_max_hamming)
+			if (!r->indexed || dm > e->par.near_max_hamming)
 				continue;
 			e->near_checks++;
 			double jac = jaccard(e->sh, e->n_sh, r->sh, r->n_sh);
@@ -1098,13 +1177,13 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	} else {
 		new_dup = true;
 		if (e->n_sstories > 0 &&
-		    e->stories[e->sstories[0]].acc >= e->par.story_min_cosine) {
+		    e->hot[e->sstories[0]].acc >= e->par.story_min_cosine) {
 			r->story = e->sstories[0];
-			a.similarity = e->stories[r->story].acc;
+			a.similarity = e->hot[r->story].acc;
 		} else {
 			r->story = story_new(e, ri, t);
 			a.new_story = true;
-			a.similarity = e->n_sstories > 0 ? e->stories[e->sstories[0]].acc : 0;
+			a.similarity = e->n_sstories > 0 ? e->hot[e->sstories[0]].acc : 0;
 		}
 		r->dup = dup_new(e, ri, r->story);
 	}
@@ -1118,7 +1197,7 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	register_key(e, ks.url, ks.has_url, ri);
 	register_key(e, ks.text, ks.has_text, ri);
 	if (!exact || a.match == CLUSTER_MATCH_NEAR)
-		rec_index(e, ri, fp);
+		rec_index(e, ri, fp);   /* e->sh holds this post's shingles */
 
 	if (--e->sweep_countdown == 0) {
 		e->sweep_countdown = SWEEP_EVERY;
@@ -1161,7 +1240,8 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 	size_t full_len = e->tn.norm.len;
 	textnorm_drop_tail_tags(&e->tn);
 	struct keyset ks;
-	make_keys(e, p, &a.keys, &ks);
+	make_id_keys(e, p, &a.keys, &ks);
+	make_text_key(e, &a.keys, &ks);
 	make_shingles(e);
 	uint64_t fp = simhash_features(e->sh64, e->n_sh64);
 	a.keys.simhash = fp;

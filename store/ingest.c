@@ -738,6 +738,132 @@ rp_err ingest_flush(struct ingest *in)
 	return RP_OK;
 }
 
+/* ---- rebuilding the engine from Redis ------------------------------ */
+
+#define RESTORE_PAGE 1000
+
+static char *dup_reply(const redisReply *r)
+{
+	if (!r || r->type != REDIS_REPLY_STRING || r->len == 0)
+		return NULL;
+	return rp_strndup(r->str, r->len);
+}
+
+rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since,
+                      size_t *ret_n, struct buf *err)
+{
+	size_t n = 0, offset = 0;
+	rp_err res = RP_OK;
+	struct redis_cmd c;
+	redis_cmd_init(&c);
+	struct buf k;
+	buf_init(&k);
+	for (;;) {
+		redisReply *page;
+		redis_cmd_reset(&c);
+		redis_cmd_adds(&c, "ZRANGEBYSCORE");
+		redis_cmd_adds(&c, in->posts_key);
+		redis_cmd_addi(&c, since);
+		redis_cmd_adds(&c, "+inf");
+		redis_cmd_adds(&c, "LIMIT");
+		redis_cmd_addi(&c, (int64_t)offset);
+		redis_cmd_addi(&c, RESTORE_PAGE);
+		if (redis_call(in->r, &page, (int)c.n, redis_cmd_argv(&c), c.len) != RP_OK) {
+			buf_adds(err, redis_errstr(in->r));
+			res = RP_ERR_REDIS;
+			break;
+		}
+		size_t m = page->type == REDIS_REPLY_ARRAY ? page->elements : 0;
+		/* Round 1: the posts. */
+		for (size_t i = 0; i < m && !res; i++) {
+			buf_reset(&k);
+			buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix, page->element[i]->str);
+			redis_cmd_reset(&c);
+			const char *f[] = { "HMGET", buf_str(&k), "i", "src", "u", "a", "ti", "tx", "la",
+			                    "t", "d", "s" };
+			for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
+				redis_cmd_adds(&c, f[j]);
+			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
+		}
+		redisReply **posts = rp_calloc(m ? m : 1, sizeof *posts);
+		for (size_t i = 0; i < m && !res; i++)
+			res = redis_get_reply(in->r, &posts[i]);
+		/* Round 2: the names of their dup groups and stories. */
+		for (size_t i = 0; i < m && !res; i++) {
+			const redisReply *r = posts[i];
+			bool ok = r->type == REDIS_REPLY_ARRAY && r->elements == 10 &&
+			          r->element[8]->type == REDIS_REPLY_STRING &&
+			          r->element[9]->type == REDIS_REPLY_STRING;
+			buf_reset(&k);
+			buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix,
+			           ok ? r->element[8]->str : "-");
+			redis_cmd_reset(&c);
+			redis_cmd_adds(&c, "HGET");
+			redis_cmd_adds(&c, buf_str(&k));
+			redis_cmd_adds(&c, "i");
+			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
+			buf_reset(&k);
+			buf_printf(&k, "%s" STORE_K_STORY "%s", in->prefix,
+			           ok ? r->element[9]->str : "-");
+			redis_cmd_reset(&c);
+			redis_cmd_adds(&c, "HGET");
+			redis_cmd_adds(&c, buf_str(&k));
+			redis_cmd_adds(&c, "id");
+			if (!res)
+				res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
+		}
+		for (size_t i = 0; i < m && !res; i++) {
+			redisReply *dn = NULL, *sn = NULL;
+			res = redis_get_reply(in->r, &dn);
+			if (!res)
+				res = redis_get_reply(in->r, &sn);
+			const redisReply *r = posts[i];
+			if (!res && r->type == REDIS_REPLY_ARRAY && r->elements == 10 &&
+			    r->element[0]->type == REDIS_REPLY_STRING) {
+				struct post p;
+				post_init(&p);
+				p.id = dup_reply(r->element[0]);
+				p.source = dup_reply(r->element[1]);
+				p.url = dup_reply(r->element[2]);
+				p.author = dup_reply(r->element[3]);
+				p.title = dup_reply(r->element[4]);
+				p.text = dup_reply(r->element[5]);
+				p.lang = dup_reply(r->element[6]);
+				p.published = r->element[7]->str ? strtoll(r->element[7]->str, NULL, 10) : 0;
+				char *dup_id = dup_reply(dn), *story_id = dup_reply(sn);
+				idmap_put(&in->ids, hash64_str(p.id), pid_value(page->element[i]->str));
+				if (cluster_engine_restore(e, &p, dup_id ? dup_id : p.id,
+				                           story_id ? story_id : p.id, NULL) == RP_OK)
+					n++;
+				rp_free(dup_id);
+				rp_free(story_id);
+				post_done(&p);
+			}
+			if (dn)
+				freeReplyObject(dn);
+			if (sn)
+				freeReplyObject(sn);
+		}
+		for (size_t i = 0; i < m; i++)
+			if (posts[i])
+				freeReplyObject(posts[i]);
+		rp_free(posts);
+		freeReplyObject(page);
+		if (res) {
+			buf_adds(err, redis_errstr(in->r));
+			break;
+		}
+		if (m < RESTORE_PAGE)
+			break;
+		offset += m;
+	}
+	redis_cmd_done(&c);
+	buf_done(&k);
+	if (!res && ret_n)
+		*ret_n = n;
+	return res;
+}
+
 void ingest_get_stats(const struct ingest *in, struct ingest_stats *ret)
 {
 	*ret = in->st;

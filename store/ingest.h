@@ -103,6 +103,16 @@ RP_MUST_CHECK rp_err ingest_add(struct ingest *in, const struct post *p,
 /* Send what is queued and wait until every post is acknowledged. */
 RP_MUST_CHECK rp_err ingest_flush(struct ingest *in);
 
+/* Rebuild engine e's state from the posts of the event published at or
+ * after since (UTC seconds), in published order: each goes to
+ * cluster_engine_restore with the dup group and story Redis recorded, so
+ * a new import joins the stories earlier imports made, and the dup and
+ * story names the engine gives map back to their posts. Call before the
+ * first ingest_add. RP_ERR_REDIS (reason appended to *err) when a read
+ * fails. *ret_n (may be NULL) gets the number of posts restored. */
+RP_MUST_CHECK rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since,
+                                    size_t *ret_n, struct buf *err);
+
 void ingest_get_stats(const struct ingest *in, struct ingest_stats *ret);
 const char *ingest_errstr(const struct ingest *in);   /* "" when none; lent */
 /* The stable name of a result ("new", "copy", ...). */

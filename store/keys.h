@@ -159,6 +159,35 @@ static inline double store_story_weight_now(double score, double now, double hal
 }
 
 /* ---- curation (tagger engineers) ------------------------------------
- * (reserved: the tagger engineers document their keys here) */
+ * store/curation.c. SUG is a suggestion id: 32 hex of the XXH3-128 of
+ * "KEY\x1fCONCEPT\x1fPOST" (KEY the utf8_fold form of the suggested tag,
+ * CONCEPT and POST as suggested or empty). KH is 32 hex of the XXH3-128
+ * of KEY; CH of the client id (its address or session: never stored as
+ * such).
+ *   P cur:q              zset: member SUG, score = votes (distinct clients
+ *                        that suggested or voted). Open suggestions only;
+ *                        votes rank, they decide nothing.
+ *   P cur:s:SUG          hash: tag (display form, cleaned), key (KEY),
+ *                        concept, post, note (may be ""), st (open |
+ *                        approved | merged | rejected | blocked), n (times
+ *                        suggested), f, l (first, last t)
+ *   P cur:v:SUG          set of CH: who voted (one vote each)
+ *   P cur:k:KH           set of SUG: the suggestions of one tag, closed
+ *                        together by a decision on it
+ *   P cur:rl:CH          string counter, EXPIRE CURATION_RATE_WINDOW_S:
+ *                        suggestions + votes of one client in the window
+ *   P cur:log            list of JSON decisions, oldest first (RPUSH):
+ *                        {"action","tag","concept","id","label","account",
+ *                        "by","why","when"}. The audit log, and what
+ *                        curation_apply replays onto tags.yaml.
+ *   P cur:ver            string counter: INCR per decision; a matcher
+ *                        built at an older value is rebuilt. */
+#define STORE_K_CUR_QUEUE   "cur:q"
+#define STORE_K_CUR_SUGG    "cur:s:"    /* + SUG */
+#define STORE_K_CUR_VOTERS  "cur:v:"    /* + SUG */
+#define STORE_K_CUR_BYTAG   "cur:k:"    /* + KH */
+#define STORE_K_CUR_RATE    "cur:rl:"   /* + CH */
+#define STORE_K_CUR_LOG     "cur:log"
+#define STORE_K_CUR_VERSION "cur:ver"
 
 #endif

@@ -2,6 +2,7 @@
 #include "store/redis.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,8 +163,24 @@ static bool connect_once(struct redis *r, bool *loading)
 	return true;
 }
 
+/* hiredis writes with write(2): a server that died mid-pipeline would
+ * kill the process with SIGPIPE instead of giving RP_ERR_REDIS. A process
+ * that still has the default disposition gets SIG_IGN; one that chose a
+ * handler keeps it. */
+static void ignore_sigpipe(void)
+{
+	struct sigaction old;
+	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGPIPE, &sa, NULL);
+	}
+}
+
 rp_err redis_open(const char *url, struct redis **ret, struct buf *err)
 {
+	ignore_sigpipe();
 	struct redis_addr a;
 	rp_err e = redis_addr_parse(url, &a, err);
 	if (e)
@@ -218,7 +235,7 @@ rp_err redis_reconnect(struct redis *r, int64_t give_up_ms)
 		memcpy(last, r->errstr, sizeof last);
 		int64_t spent = (clock_mono_ns() - start) / 1000000;
 		if (spent >= give_up_ms) {
-			snprintf(r->errstr, sizeof r->errstr, "gave up reconnecting after %lld ms: %s",
+			snprintf(r->errstr, sizeof r->errstr, "gave up reconnecting after %lld ms: %.180s",
 			         (long long)spent, last);
 			return RP_ERR_REDIS;
 		}

@@ -13,6 +13,10 @@
  * connection error every command in flight is lost (never acknowledged)
  * and must be sent again on the new connection.
  *
+ * redis_open sets SIGPIPE to SIG_IGN when it still has the default
+ * disposition: a server killed mid-pipeline must be an error, not the
+ * end of the process.
+ *
  * The caller owns the struct redis (redis_open / redis_close). Replies
  * returned through ret_ are owned by the caller (freeReplyObject). */
 #ifndef RP_STORE_REDIS_H

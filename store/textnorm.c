@@ -46,6 +46,20 @@ static bool is_unspaced(int32_t cp)
 	       (cp >= 0x1780 && cp <= 0x17FF);     /* Khmer */
 }
 
+/* ASCII letters and digits, by table: most text is mostly ASCII. */
+static const unsigned char ascii_word[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+
 static bool is_word(int32_t cp)
 {
 	if (cp < 0x80)
@@ -111,6 +125,32 @@ void textnorm_add(struct textnorm *t, const char *s, size_t n)
 	bool tag = false;        /* the word being read follows a '#' */
 	while (p < end) {
 		const char *at = p;
+		unsigned char c0 = (unsigned char)*p;
+		if (c0 < 0x80 && c0 != '@' && c0 != '#' && c0 != 'h' && c0 != 'w') {
+			/* The common case, without decoding: an ASCII separator, or an
+			 * ASCII word that may go on in other scripts. */
+			if (!ascii_word[c0]) {
+				p++;
+				tag = false;
+				continue;
+			}
+			const char *q = p + 1;
+			while (q < end && (unsigned char)*q < 0x80 && ascii_word[(unsigned char)*q])
+				q++;
+			while (q < end && (unsigned char)*q >= 0x80) {
+				const char *r = q;
+				int32_t c = utf8_decode(&r, end);
+				if (!is_word(c) || is_unspaced(c))
+					break;
+				q = r;
+				while (q < end && (unsigned char)*q < 0x80 && ascii_word[(unsigned char)*q])
+					q++;
+			}
+			push_tok(t, at, (size_t)(q - at), tag ? TEXTNORM_TAG : 0);
+			p = q;
+			tag = false;
+			continue;
+		}
 		if (starts_url(p, end) && (p == t->fold.data || !is_word((unsigned char)p[-1]))) {
 			p += url_len(p, end);
 			if (p == at)
@@ -165,6 +205,12 @@ void textnorm_add(struct textnorm *t, const char *s, size_t n)
 		if (is_word(cp)) {
 			const char *q = p;
 			while (q < end) {
+				if ((unsigned char)*q < 0x80) {
+					if (!ascii_word[(unsigned char)*q])
+						break;
+					q++;
+					continue;
+				}
 				const char *r = q;
 				int32_t c = utf8_decode(&r, end);
 				if (!is_word(c) || is_unspaced(c))

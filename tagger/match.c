@@ -48,7 +48,7 @@ struct matcher {
 	size_t n_marked;
 	uint64_t seen[RP_POST_MAX_TAGS * 3]; /* folded-tag hashes seen this post */
 	size_t n_seen;
-	bool concept_tag;            /* a theme/session tag matched this post */
+	uint32_t concept_tag;        /* the first theme/session whose tag matched (who), or 0 */
 	/* the post being matched */
 	struct match_why *why;
 	size_t title_len;            /* bytes of the folded title in text, before "\n" */
@@ -240,8 +240,8 @@ static void handle_tag(struct matcher *m, const char *raw, size_t len, enum matc
 	if (te->display)
 		add_shown_tag(m, te->display, strlen(te->display), c, by, field);
 	mark(m, te->who);
-	if (te->who != 0)
-		m->concept_tag = true;
+	if (te->who != 0 && !m->concept_tag)
+		m->concept_tag = te->who;
 	reason(m, c, by, field, raw, len);
 }
 
@@ -294,7 +294,7 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 	}
 	m->n_marked = 0;
 	m->n_seen = 0;
-	m->concept_tag = false;
+	m->concept_tag = 0;
 	m->why = why;
 	if (why) {
 		why->n_reasons = 0;
@@ -370,14 +370,8 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 	}
 	if (!event && m->concept_tag) {
 		event = true;
-		for (size_t i = 0; i < m->n_marked; i++) {
-			uint32_t who = m->marked[i];
-			if (who != 0) {
-				const struct concept *c = o->all[who - 1];
-				reason(m, &o->event, MATCH_NARROWER, FIELD_NONE, c->id, strlen(c->id));
-				break;
-			}
-		}
+		const struct concept *c = o->all[m->concept_tag - 1];
+		reason(m, &o->event, MATCH_NARROWER, FIELD_NONE, c->id, strlen(c->id));
 	}
 	p->in_event = event;
 

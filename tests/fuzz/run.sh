@@ -14,14 +14,14 @@
 #
 # Environment: BUILD, FUZZ_TARGETS (space-separated names, default all
 # fuzz-* built), FUZZ_JOBS (targets run in parallel, default 1),
-# FUZZ_MAX_LEN (default 65536), FUZZ_ARGS (extra libFuzzer flags).
+# FUZZ_MAX_LEN (default 16384), FUZZ_ARGS (extra libFuzzer flags).
 set -u
 
 secs=${1:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${BUILD:-$src/build-fuzz}
-max_len=${FUZZ_MAX_LEN:-65536}
+max_len=${FUZZ_MAX_LEN:-16384}
 jobs=${FUZZ_JOBS:-1}
 
 if [ ! -f "$build/build.ninja" ]; then

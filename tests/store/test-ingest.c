@@ -430,6 +430,47 @@ static void test_server_killed(void **state)
 	free_many(ts, N);
 }
 
+/* A second import with a fresh engine, rebuilt from Redis: a copy of a
+ * stored post is put in the stored post's story by the engine itself
+ * (INGEST_NEW: Redis agrees), not only by Redis's dedupe (INGEST_COPY). */
+static void test_restore(void **state)
+{
+	struct fixture *f = *state;
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	(void)run(f->r, e, three, 1, NULL);
+	cluster_engine_free(e);
+	e = cluster_engine_new(NULL);
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_OK);
+	size_t n = 0;
+	assert_int_equal(ingest_restore(in, e, 0, &n, &err), RP_OK);
+	assert_int_equal(n, 1);
+	struct post p;
+	make_post(&three[1], &p);
+	struct cluster_assign as;
+	assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
+	assert_int_equal(ingest_add(in, &p, &as, NULL), RP_OK);
+	post_done(&p);
+	assert_int_equal(ingest_flush(in), RP_OK);
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	ingest_close(in);
+	assert_int_equal(st.result[INGEST_NEW], 1);
+	char k0[64], k1[64];
+	post_key(&three[0], k0);
+	post_key(&three[1], k1);
+	char *s0 = hget(f->r, k0, "s"), *s1 = hget(f->r, k1, "s"), *d1 = hget(f->r, k1, "d");
+	assert_string_equal(s0, s1);
+	assert_string_equal(d1, k0 + strlen(P "p:"));
+	free(s0);
+	free(s1);
+	free(d1);
+	buf_done(&err);
+	cluster_engine_free(e);
+}
+
 static void test_digest(void **state)
 {
 	struct fixture *f = *state;
@@ -516,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dedupe_in_redis, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_oom, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_server_killed, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_restore, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_digest, fixture_setup, fixture_teardown),
 		cmocka_unit_test(test_excerpt),
 	};

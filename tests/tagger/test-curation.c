@@ -1,0 +1,286 @@
+/* tests/tagger/test-curation.c - suggestions, votes, rate limits and
+ * decisions against a real redis-server (started here on a unix socket in
+ * a temporary directory, stopped at the end; never a mock).
+ *
+ * The decision rows run in order on one ontology (tests/data/tags/
+ * test.yaml) and one Redis; each says what it must return and which
+ * concept owns its tag afterwards. Then a fresh ontology replays the log
+ * (curation_apply) and must agree. */
+#include "tests/tagger/table.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+
+#include "core/buf.h"
+#include "store/curation.h"
+#include "tagger/ontology.h"
+
+static char dir[] = "/tmp/rp-test-curation-XXXXXX";
+static char sock[256];
+static pid_t server;
+static redisContext *rc;
+static struct ontology *onto;
+
+static bool start_redis(void)
+{
+	if (!mkdtemp(dir))
+		return false;
+	snprintf(sock, sizeof sock, "%s/r.sock", dir);
+	server = fork();
+	if (server == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0)
+			dup2(devnull, 1);
+		execlp("redis-server", "redis-server", "--port", "0", "--unixsocket", sock,
+		       "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir,
+		       (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) {
+		rc = redisConnectUnix(sock);
+		if (rc && !rc->err)
+			return true;
+		redisFree(rc);
+		rc = NULL;
+		usleep(20000);
+	}
+	return false;
+}
+
+static void stop_redis(void)
+{
+	redisFree(rc);
+	if (server > 0) {
+		kill(server, SIGTERM);
+		waitpid(server, NULL, 0);
+	}
+	char path[512];
+	snprintf(path, sizeof path, "%s/r.sock", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+static struct ontology *load(void)
+{
+	char path[1024];
+	struct buf err = {0};
+	struct ontology *o = NULL;
+	snprintf(path, sizeof path, "%s/tests/data/tags/test.yaml", test_srcdir());
+	if (ontology_load(path, &o, &err) != RP_OK)
+		fputs(buf_str(&err), stderr);
+	buf_done(&err);
+	return o;
+}
+
+/* ---- public side ---------------------------------------------------- */
+
+static void test_suggest_vote_list(void **state)
+{
+	(void)state;
+	struct buf err = {0};
+	char id1[CURATION_ID_HEX + 1], id2[CURATION_ID_HEX + 1], again[CURATION_ID_HEX + 1];
+	assert_int_equal(curation_suggest(rc, "conf", "10.0.0.1", "#NetNeutrality", "privacy", NULL,
+	                                  "often \xE2\x80\xAE" "with privacy", id1, &err), RP_OK);
+	assert_int_equal(curation_suggest(rc, "conf", "10.0.0.2", "#selfie", NULL, "post-9", NULL,
+	                                  id2, &err), RP_OK);
+	/* the same suggestion again, from a third client, is a vote */
+	assert_int_equal(curation_suggest(rc, "conf", "10.0.0.3", "netneutrality", "privacy", NULL,
+	                                  NULL, again, &err), RP_OK);
+	assert_string_equal(id1, again);
+	assert_int_equal(curation_vote(rc, "conf", "10.0.0.4", id1, &err), RP_OK);
+	/* a second vote of the same client changes nothing */
+	assert_int_equal(curation_vote(rc, "conf", "10.0.0.4", id1, &err), RP_OK);
+	assert_int_equal(curation_vote(rc, "conf", "10.0.0.4", "0123456789abcdef0123456789abcdef",
+	                               &err), RP_ERR_NOTFOUND);
+	assert_int_equal(curation_vote(rc, "conf", "10.0.0.4", "../../etc", &err), RP_ERR_INPUT);
+	assert_int_equal(curation_suggest(rc, "conf", "10.0.0.1", "not a tag", NULL, NULL, NULL, id2,
+	                                  &err), RP_ERR_INPUT);
+
+	struct curation_item *v = NULL;
+	size_t n = 0;
+	assert_int_equal(curation_list(rc, "conf", 10, &v, &n, &err), RP_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].id, id1);
+	assert_int_equal(v[0].votes, 3);
+	assert_string_equal(v[0].tag, "NetNeutrality");
+	assert_string_equal(v[0].concept, "privacy");
+	assert_string_equal(v[0].note, "often with privacy"); /* bidi override stripped */
+	assert_int_equal(v[0].first, 1352282400);
+	assert_string_equal(v[1].tag, "selfie");
+	assert_string_equal(v[1].post, "post-9");
+	assert_null(v[1].concept);
+	curation_items_free(v, n);
+	buf_done(&err);
+}
+
+static void test_rate_limit(void **state)
+{
+	(void)state;
+	struct buf err = {0};
+	char id[CURATION_ID_HEX + 1];
+	int ok = 0, limited = 0;
+	for (int i = 0; i < CURATION_RATE_MAX + 3; i++) {
+		char tag[32];
+		snprintf(tag, sizeof tag, "flood%d", i);
+		rp_err e = curation_suggest(rc, "conf", "flooder", tag, NULL, NULL, NULL, id, &err);
+		ok += e == RP_OK;
+		limited += e == RP_ERR_LIMIT;
+	}
+	assert_int_equal(ok, CURATION_RATE_MAX);
+	assert_int_equal(limited, 3);
+	/* another client is not limited */
+	assert_int_equal(curation_suggest(rc, "conf", "calm", "calm1", NULL, NULL, NULL, id, &err),
+	                 RP_OK);
+	/* the window expires */
+	redisReply *r = redisCommand(rc, "KEYS rap:{conf}:cur:rl:*");
+	assert_non_null(r);
+	assert_true(r->elements >= 2);
+	for (size_t i = 0; i < r->elements; i++) {
+		redisReply *t = redisCommand(rc, "TTL %s", r->element[i]->str);
+		assert_true(t->integer > 0 && t->integer <= CURATION_RATE_WINDOW_S);
+		freeReplyObject(t);
+	}
+	freeReplyObject(r);
+	buf_done(&err);
+}
+
+/* ---- staff decisions ------------------------------------------------- */
+
+struct row {
+	const char *name;
+	struct curation_decision d;
+	rp_err want;
+	const char *owner;    /* concept owning d.tag afterwards; "" none; NULL unchecked */
+};
+
+static const struct row rows[] = {
+	{ "approve alias", { CURATION_APPROVE_ALIAS, "#NetNeutrality", "privacy", NULL, NULL, NULL,
+	  "ana", "used with privacy all week" }, RP_OK, "privacy" },
+	{ "approve alias again is a no-op", { CURATION_APPROVE_ALIAS, "netneutrality", "privacy", NULL,
+	  NULL, NULL, "ana", "twice" }, RP_OK, "privacy" },
+	{ "alias claimed by another concept", { CURATION_APPROVE_ALIAS, "netneutrality", "access",
+	  NULL, NULL, NULL, "ben", "wrong" }, RP_ERR_INPUT, "privacy" },
+	{ "alias of unknown concept", { CURATION_APPROVE_ALIAS, "x1", "nowhere", NULL, NULL, NULL,
+	  "ben", "oops" }, RP_ERR_NOTFOUND, "" },
+	{ "no reason", { CURATION_APPROVE_ALIAS, "x2", "privacy", NULL, NULL, NULL, "ben", "" },
+	  RP_ERR_USAGE, "" },
+	{ "no who", { CURATION_APPROVE_ALIAS, "x3", "privacy", NULL, NULL, NULL, NULL, "because" },
+	  RP_ERR_USAGE, "" },
+	{ "approve as a new session", { CURATION_APPROVE_CONCEPT, "#Filtering", "access", "filtering",
+	  "Filtering", NULL, "cai", "its own workshop" }, RP_OK, "filtering" },
+	{ "approve as a new theme", { CURATION_APPROVE_CONCEPT, "selfie", NULL, "selfies",
+	  "Selfies", NULL, "cai", "popular" }, RP_OK, "selfies" },
+	{ "merge into a concept by its tag", { CURATION_MERGE, "ConfAZ", "#Conf2012", NULL, NULL, NULL,
+	  "dee", "same event" }, RP_OK, "conf" },
+	{ "reject", { CURATION_REJECT, "random", NULL, NULL, NULL, NULL, "eve", "noise" }, RP_OK, "" },
+	{ "block a tag", { CURATION_BLOCK_TAG, "followme", NULL, NULL, NULL, NULL, "eve", "spam" },
+	  RP_OK, "" },
+	{ "block an account", { CURATION_BLOCK_ACCOUNT, NULL, NULL, NULL, NULL, "troll@x.example",
+	  "eve", "abuse" }, RP_OK, NULL },
+	{ "bad tag", { CURATION_BLOCK_TAG, "two words", NULL, NULL, NULL, NULL, "eve", "x" },
+	  RP_ERR_INPUT, NULL },
+};
+
+static void test_decision(void **state)
+{
+	const struct row *r = *state;
+	struct buf err = {0};
+	rp_err e = curation_decide(rc, onto, &r->d, &err);
+	if (e != r->want)
+		print_message("# %s: got %d: %s\n", r->name, e, buf_str(&err));
+	assert_int_equal(e, r->want);
+	if (r->owner) {
+		const struct concept *c = ontology_tag_owner(onto, r->d.tag, NULL);
+		if (*r->owner) {
+			assert_non_null(c);
+			assert_string_equal(c->id, r->owner);
+		} else {
+			assert_null(c);
+		}
+	}
+	buf_done(&err);
+}
+
+static void test_after(void **state)
+{
+	(void)state;
+	struct buf err = {0};
+	/* the approved suggestion left the queue; the other is still open */
+	struct curation_item *v = NULL;
+	size_t n = 0;
+	assert_int_equal(curation_list(rc, "conf", 100, &v, &n, &err), RP_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(v[i].tag, "NetNeutrality");
+	curation_items_free(v, n);
+	/* the audit log: who, when, why for each applied decision */
+	struct strv log;
+	strv_init(&log);
+	assert_int_equal(curation_log(rc, "conf", 100, &log, &err), RP_OK);
+	assert_int_equal(log.n, 8);
+	assert_non_null(strstr(log.v[0], "\"action\":\"approve-alias\""));
+	assert_non_null(strstr(log.v[0], "\"by\":\"ana\""));
+	assert_non_null(strstr(log.v[0], "\"why\":\"used with privacy all week\""));
+	assert_non_null(strstr(log.v[0], "\"when\":1352282400"));
+	assert_non_null(strstr(log.v[7], "\"account\":\"troll@x.example\""));
+	strv_done(&log);
+	uint64_t ver = 0;
+	assert_int_equal(curation_version(rc, "conf", &ver, &err), RP_OK);
+	assert_int_equal(ver, 8);
+
+	/* a fresh ontology from tags.yaml replays the log to the same state */
+	struct ontology *fresh = load();
+	assert_non_null(fresh);
+	assert_int_equal(curation_apply(rc, fresh, &ver, &err), RP_OK);
+	if (err.len)
+		print_message("# %s", buf_str(&err));
+	assert_int_equal(err.len, 0);
+	assert_string_equal(ontology_tag_owner(fresh, "netneutrality", NULL)->id, "privacy");
+	assert_string_equal(ontology_tag_owner(fresh, "filtering", NULL)->id, "filtering");
+	assert_string_equal(ontology_find(fresh, "filtering")->parent->id, "access");
+	assert_string_equal(ontology_tag_owner(fresh, "confaz", NULL)->id, "conf");
+	assert_true(ontology_tag_blocked(fresh, "FollowMe"));
+	assert_true(ontology_account_blocked(fresh, "troll@x.example"));
+	struct buf a = {0}, b = {0};
+	ontology_export(onto, &a);
+	ontology_export(fresh, &b);
+	assert_string_equal(a.data, b.data);
+	/* replaying twice changes nothing */
+	assert_int_equal(curation_apply(rc, fresh, &ver, &err), RP_OK);
+	buf_reset(&b);
+	ontology_export(fresh, &b);
+	assert_string_equal(a.data, b.data);
+	buf_done(&a);
+	buf_done(&b);
+	ontology_free(fresh);
+	buf_done(&err);
+}
+
+int main(void)
+{
+	setenv("RAPPORTEUR_NOW", "1352282400", 1); /* 2012-11-07T10:00:00Z */
+	if (!start_redis()) {
+		fputs("1..0 # SKIP cannot start redis-server\n", stdout);
+		stop_redis();
+		return 0;
+	}
+	onto = load();
+	if (!onto) {
+		stop_redis();
+		return 1;
+	}
+	struct table tb = {0};
+	table_add(&tb, "suggest, vote, list", test_suggest_vote_list);
+	table_add(&tb, "rate limit", test_rate_limit);
+	TABLE_ROWS(&tb, rows, test_decision);
+	table_add(&tb, "queue, audit log, replay", test_after);
+	int failed = table_run(&tb, "curation");
+	ontology_free(onto);
+	stop_redis();
+	return failed;
+}
