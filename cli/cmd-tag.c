@@ -14,21 +14,23 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/post.h"
+#include "store/curation.h"
 #include "tagger/match.h"
 #include "tagger/ontology.h"
 
 static void tag_usage(FILE *f)
 {
-	fputs("usage: rapporteur tag --in posts.jsonl|- [--tags FILE]\n"
+	fputs("usage: rapporteur tag --in posts.jsonl|- [--tags FILE] [--redis URL]\n"
 	      "\n"
 	      "Match each post to the event, its themes and sessions (tags.yaml) and\n"
 	      "print one JSON line per post: {\"id\",\"event\",\"themes\",\"sessions\",\n"
-	      "\"tags\",\"why\"}. --tags defaults to ./tags.yaml.\n", f);
+	      "\"tags\",\"why\"}. --tags defaults to ./tags.yaml. With --redis, the\n"
+	      "curation decisions kept there are applied first (re-tagging past posts).\n", f);
 }
 
 int cmd_tag(int argc, char **argv)
 {
-	const char *in = NULL, *tags = "tags.yaml";
+	const char *in = NULL, *tags = "tags.yaml", *redis = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			tag_usage(stdout);
@@ -37,6 +39,8 @@ int cmd_tag(int argc, char **argv)
 			in = argv[++i];
 		} else if (strcmp(argv[i], "--tags") == 0 && i + 1 < argc) {
 			tags = argv[++i];
+		} else if (strcmp(argv[i], "--redis") == 0 && i + 1 < argc) {
+			redis = argv[++i];
 		} else {
 			log_error(NULL, "unknown argument \"%s\"", argv[i]);
 			tag_usage(stderr);
@@ -65,6 +69,23 @@ int cmd_tag(int argc, char **argv)
 		log_error(tags, "cannot load the ontology (%s)", rp_err_str(e));
 		status = rp_err_exit_status(e);
 		goto done;
+	}
+	if (redis) {
+		redisContext *c = NULL;
+		uint64_t version;
+		buf_reset(&err);
+		e = curation_connect(redis, &c, &err);
+		if (e == RP_OK)
+			e = curation_apply(c, o, &version, &err);
+		if (c)
+			redisFree(c);
+		if (e) {
+			log_error(NULL, "%s", buf_str(&err));
+			status = rp_err_exit_status(e);
+			goto done;
+		}
+		if (err.len)
+			fputs(buf_str(&err), stderr); /* decisions that no longer apply */
 	}
 	f = strcmp(in, "-") == 0 ? stdin : fopen(in, "rb");
 	if (!f) {

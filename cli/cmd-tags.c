@@ -10,6 +10,7 @@
  *                           staff decisions, each with --by and --reason,
  *                           kept in Redis as an audit log
  *   log                     the audit log
+ *   mine                    count a file's hashtags into Redis's discovery
  *
  * The ontology comes from --tags (default ./tags.yaml); Redis from --redis
  * URL (redis://host:port or unix:/path). Owned by the tagger engineers. */
@@ -27,7 +28,6 @@
 #include "core/log.h"
 #include "core/post.h"
 #include "store/curation.h"
-#include "store/redis.h"
 #include "tagger/match.h"
 #include "tagger/mine.h"
 #include "tagger/ontology.h"
@@ -47,13 +47,15 @@ static void tags_usage(FILE *f)
 	      "       rapporteur tags reject TAG --by WHO --reason WHY --redis URL\n"
 	      "       rapporteur tags block TAG | --account ACCOUNT --by WHO --reason WHY --redis URL\n"
 	      "       rapporteur tags log --redis URL [--max N]\n"
+	      "       rapporteur tags mine --in posts.jsonl --redis URL   (count into Redis)\n"
 	      "\n"
 	      "check        validate tags.yaml (default ./tags.yaml); every mistake is printed\n"
 	      "             as FILE:LINE:COLUMN: what is wrong; exit 2 when there is one.\n"
 	      "export       write the ontology back as tags.yaml (to stdout or --out), with the\n"
 	      "             decisions kept in Redis applied when --redis is given.\n"
 	      "suggestions  --in: hashtags used beside the agreed ones, ranked, with evidence;\n"
-	      "             --redis: the public suggestion queue, most votes first.\n"
+	      "             --redis: what ingest discovered (see `tags mine`) and the public\n"
+	      "             suggestion queue, most votes first.\n"
 	      "decisions    applied at once, appended to the audit log with who, when, why.\n", f);
 }
 
@@ -215,28 +217,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Connect to --redis URL (parsed by store/redis.h). NULL after reporting. */
+/* Connect to --redis URL. NULL after reporting. */
 static redisContext *connect_redis(const char *url)
 {
 	struct buf err = {0};
-	struct redis_addr a;
-	if (redis_addr_parse(url, &a, &err) != RP_OK) {
-		log_error(url, "%s", buf_str(&err));
-		buf_done(&err);
-		return NULL;
-	}
+	redisContext *c = NULL;
+	if (curation_connect(url, &c, &err) != RP_OK)
+		log_error(NULL, "%s", buf_str(&err));
 	buf_done(&err);
-	struct timeval tv = { REDIS_CONNECT_TIMEOUT_MS / 1000, (REDIS_CONNECT_TIMEOUT_MS % 1000) * 1000 };
-	redisContext *c = a.path ? redisConnectUnixWithTimeout(a.path, tv)
-	                         : redisConnectWithTimeout(a.host, a.port, tv);
-	redis_addr_done(&a);
-	if (!c || c->err) {
-		log_error(url, "cannot connect: %s", c ? c->errstr : "out of memory");
-		redisFree(c);
-		return NULL;
-	}
-	struct timeval ctv = { REDIS_COMMAND_TIMEOUT_MS / 1000, 0 };
-	redisSetTimeout(c, ctv);
 	return c;
 }
 
@@ -276,7 +264,9 @@ static int apply_decisions(redisContext *c, struct ontology *o)
 	return 0;
 }
 
-static int mined(const struct opts *op, struct ontology *o)
+/* Read --in posts.jsonl: count in memory and print the ranking, or, with
+ * a Redis context (`tags mine`), add the counts to Redis's discovery. */
+static int mined(const struct opts *op, struct ontology *o, redisContext *rc)
 {
 	FILE *f = strcmp(op->in, "-") == 0 ? stdin : fopen(op->in, "rb");
 	if (!f) {
@@ -309,16 +299,31 @@ static int mined(const struct opts *op, struct ontology *o)
 			continue;
 		}
 		matcher_match(m, &p, &why);
-		miner_add(mn, &p, &why);
+		if (rc) {
+			buf_reset(&err);
+			if (curation_record(rc, ontology_event_id(o), &p, &why, &err) != RP_OK) {
+				log_error(NULL, "%s", buf_str(&err));
+				post_done(&p);
+				status = 1;
+				break;
+			}
+		} else {
+			miner_add(mn, &p, &why);
+		}
 		post_done(&p);
 	}
-	struct mine_suggestion *v = NULL;
-	size_t n = miner_suggest(mn, (uint32_t)op->min, (size_t)op->max, &v);
-	for (size_t i = 0; i < n; i++)
-		printf("%s\n", v[i].text);
-	if (n == 0)
-		printf("no hashtag beside the agreed ones is used in %ld posts or more\n", op->min);
-	mine_suggestions_free(v, n);
+	if (!rc) {
+		struct mine_suggestion *v = NULL;
+		size_t n = miner_suggest(mn, (uint32_t)op->min, (size_t)op->max, &v);
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", v[i].text);
+		if (n == 0)
+			printf("no hashtag beside the agreed ones is used in %ld posts or more\n",
+			       op->min);
+		mine_suggestions_free(v, n);
+	} else if (status == 0) {
+		printf("counted the hashtags of %zu lines\n", lineno);
+	}
 	if (f != stdin)
 		fclose(f);
 	free(line);
@@ -329,9 +334,25 @@ static int mined(const struct opts *op, struct ontology *o)
 	return status;
 }
 
-static int queue(const struct opts *op, redisContext *c, const char *event)
+static int queue(const struct opts *op, redisContext *c, const struct ontology *o)
 {
+	const char *event = ontology_event_id(o);
 	struct buf err = {0};
+	struct mine_suggestion *ms = NULL;
+	size_t nm = 0;
+	rp_err me = curation_discovered(c, o, (uint32_t)op->min, (size_t)op->max, &ms, &nm, &err);
+	if (me) {
+		log_error(op->redis, "%s", buf_str(&err));
+		buf_done(&err);
+		return rp_err_exit_status(me);
+	}
+	puts("# discovered (hashtags used beside the agreed ones)");
+	for (size_t i = 0; i < nm; i++)
+		printf("%s\n", ms[i].text);
+	if (nm == 0)
+		puts("none used in enough posts yet");
+	mine_suggestions_free(ms, nm);
+	puts("# suggested by the public (most votes first)");
 	struct curation_item *v = NULL;
 	size_t n = 0;
 	rp_err e = curation_list(c, event, (size_t)op->max, &v, &n, &err);
@@ -390,13 +411,22 @@ static int tags_curation(const char *sub, int argc, char **argv)
 	rp_err e = RP_OK;
 
 	if (suggestions) {
-		if (op.in && (status = mined(&op, o)) == 1)
+		if (op.in && (status = mined(&op, o, NULL)) == 1)
 			goto out;
 		if (c) {
-			int s2 = queue(&op, c, event);
+			int s2 = queue(&op, c, o);
 			if (s2)
 				status = s2;
 		}
+		goto out;
+	}
+	if (strcmp(sub, "mine") == 0) {
+		if (!op.in) {
+			log_error(NULL, "mine needs --in posts.jsonl");
+			status = 2;
+			goto out;
+		}
+		status = mined(&op, o, c);
 		goto out;
 	}
 	if (strcmp(sub, "log") == 0) {
@@ -494,7 +524,7 @@ int cmd_tags(int argc, char **argv)
 	if (strcmp(sub, "export") == 0)
 		return tags_export(argc - 1, argv + 1);
 	static const char *const curation_subs[] = { "suggestions", "suggest", "vote", "approve",
-		"merge", "reject", "block", "log", NULL };
+		"merge", "reject", "block", "log", "mine", NULL };
 	for (size_t i = 0; curation_subs[i]; i++)
 		if (strcmp(sub, curation_subs[i]) == 0)
 			return tags_curation(sub, argc - 1, argv + 1);

@@ -241,7 +241,7 @@ static void repair_text(struct fx *fx, struct buf *b)
 		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
 		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 	};
-	if (!memchr(s, 0xc2, b->len))
+	if (!memchr(s, 0xc2, b->len) && !memchr(s, 0xef, b->len))
 		return;
 	struct buf *t = &fx->scratch2;
 	buf_reset(t);
@@ -249,7 +249,10 @@ static void repair_text(struct fx *fx, struct buf *b)
 	for (const char *p = s; p < e;) {
 		const char *q = p;
 		int32_t c = utf8_decode(&p, e);
-		if (c >= 0x80 && c <= 0x9f && cp1252[c - 0x80]) {
+		if (c >= 0xf701 && c <= 0xf71f) {
+			buf_addc(t, (char)(c - 0xf700)); /* a control character, see fix_controls */
+			changed = true;
+		} else if (c >= 0x80 && c <= 0x9f && cp1252[c - 0x80]) {
 			char u[4];
 			buf_add(t, u, utf8_encode(cp1252[c - 0x80], u));
 			changed = true;
@@ -1338,6 +1341,13 @@ static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserC
 static bool name_start(unsigned char c) { return isalpha(c) || c == '_' || c == ':' || c >= 0x80; }
 static bool name_char(unsigned char c) { return name_start(c) || isdigit(c) || c == '-' || c == '.'; }
 
+static bool is_xml_predefined(const char *name, size_t n)
+{
+	return (n == 2 && (!memcmp(name, "lt", 2) || !memcmp(name, "gt", 2))) ||
+	       (n == 3 && !memcmp(name, "amp", 3)) ||
+	       (n == 4 && (!memcmp(name, "quot", 4) || !memcmp(name, "apos", 4)));
+}
+
 /* Length of a well-formed reference at s (s[0] == '&'), 0 when bare. */
 static size_t ref_len(const char *s, size_t n)
 {
@@ -1366,31 +1376,38 @@ static const char *const void_names[] = { "br", "hr", "img", "input", "wbr", "BR
 
 /* Which void names occur unclosed-able: a bit per name, set when
  * `<name` occurs and `</name` never does. */
-static unsigned void_candidates(const char *s, size_t n)
+static bool markup_start(unsigned char c)
 {
-	unsigned bits = 0;
-	for (size_t k = 0; k < sizeof void_names / sizeof void_names[0]; k++) {
-		char open[8], close[9];
-		size_t l = strlen(void_names[k]);
-		open[0] = '<';
-		memcpy(open + 1, void_names[k], l);
-		close[0] = '<';
-		close[1] = '/';
-		memcpy(close + 2, void_names[k], l);
-		const char *p = s;
-		bool found = false;
-		while ((p = memmem(p, n - (size_t)(p - s), open, l + 1))) {
-			char c = p + l + 1 < s + n ? p[l + 1] : 0;
-			if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-				found = true;
-				break;
-			}
-			p += l + 1;
+	return isalpha(c) || c == '_' || c == ':' || c == '/' || c == '!' || c == '?' || c >= 0x80;
+}
+
+static unsigned void_candidates(const char *s, size_t n, bool *stray_lt)
+{
+	/* one pass over the '<': which void names open, which close, and
+	 * whether some '<' starts no markup at all ("a < b") */
+	unsigned open = 0, close = 0;
+	const size_t nv = sizeof void_names / sizeof void_names[0];
+	for (const char *p = memchr(s, '<', n); p; p = memchr(p, '<', n - (size_t)(p - s))) {
+		p++;
+		size_t left = n - (size_t)(p - s);
+		if (!left || !markup_start((unsigned char)*p))
+			*stray_lt = true;
+		bool end = left && *p == '/';
+		const char *q = end ? p + 1 : p;
+		if (end)
+			left--;
+		if (!left || !strchr("bhiwBHI", *q))
+			continue;
+		for (size_t k = 0; k < nv; k++) {
+			size_t l = strlen(void_names[k]);
+			if (left <= l || memcmp(q, void_names[k], l))
+				continue;
+			char c = q[l];
+			if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
+				*(end ? &close : &open) |= 1u << k;
 		}
-		if (found && !memmem(s, n, close, l + 2))
-			bits |= 1u << k;
 	}
-	return bits;
+	return open & ~close;
 }
 
 /* If s[i] starts an unclosed void tag of a candidate name, the offset of
@@ -1432,18 +1449,25 @@ static size_t void_tag_end(const char *s, size_t n, size_t i, unsigned bits)
  * nothing needed fixing. */
 static char *fix_markup(const char *s, size_t n, size_t *ret_n)
 {
-	/* fast path: every & starts a reference and no void element is open */
-	bool bare = false;
+	/* fast path: every & starts a reference, no void element is open,
+	 * every '<' starts markup */
+	bool bare = false, named = false, stray_lt = false;
 	for (const char *p = memchr(s, '&', n); p; p = memchr(p + 1, '&', n - (size_t)(p + 1 - s))) {
-		if (!ref_len(p, n - (size_t)(p - s))) {
+		size_t rl = ref_len(p, n - (size_t)(p - s));
+		if (!rl) {
 			bare = true;
 			break;
 		}
+		if (p[1] != '#' && !is_xml_predefined(p + 1, rl - 2))
+			named = true;
 		if (p + 1 >= s + n)
 			break;
 	}
-	unsigned voids = void_candidates(s, n);
-	if (!bare && !voids)
+	unsigned voids = void_candidates(s, n, &stray_lt);
+	/* a named entity in an attribute value: libxml2 would keep one byte
+	 * of it; the oracle keeps it as written */
+	bool attr_entities = named && !memmem(s, n, "<!ENTITY", 8);
+	if (!bare && !voids && !stray_lt && !attr_entities)
 		return NULL;
 	struct buf out = { 0 };
 	size_t run = 0;
@@ -1497,15 +1521,29 @@ static char *fix_markup(const char *s, size_t n, size_t *ret_n)
 				changed = true;
 				continue;
 			}
-			/* a start tag: a bare & in an attribute value is escaped */
+			if (i + 1 >= n || !markup_start((unsigned char)s[i + 1])) {
+				/* "a < b": the lenient parser keeps the '<' as text */
+				buf_add(&out, s + run, i - run);
+				buf_adds(&out, "&lt;");
+				run = i + 1;
+				changed = true;
+				continue;
+			}
+			/* a start tag: a bare & in an attribute value is escaped,
+			 * and so is a named entity reference the document does not
+			 * declare (kept as written, as the oracle does) */
 			if (i + 1 < n && isalpha((unsigned char)s[i + 1])) {
 				char q = 0;
 				size_t j = i + 1;
 				for (; j < n; j++) {
 					if (q) {
-						if (s[j] == q)
+						if (s[j] == q) {
 							q = 0;
-						else if (s[j] == '&' && !ref_len(s + j, n - j)) {
+						} else if (s[j] == '&') {
+							size_t rl = ref_len(s + j, n - j);
+							if (rl && (s[j + 1] == '#' || is_xml_predefined(s + j + 1, rl - 2) ||
+							           !attr_entities))
+								continue;
 							buf_add(&out, s + run, j + 1 - run);
 							buf_adds(&out, "amp;");
 							run = j + 1;
@@ -1568,6 +1606,50 @@ static char *fix_markup(const char *s, size_t n, size_t *ret_n)
 	return buf_detach(&out);
 }
 
+/* C0 control characters are not XML (libxml2 drops them) but the
+ * oracle's lenient parser keeps them. They cross libxml2 as private-use
+ * stand-ins, U+F700 + the byte, and repair_text turns them back. NUL
+ * stays as it is (an error). Returns NULL when there are none. */
+static bool is_bad_control(unsigned char c)
+{
+	return c && c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+static char *fix_controls(const char *s, size_t n, size_t *ret_n)
+{
+	size_t i = 0;
+	/* eight bytes at a time: is any byte below 0x20? */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		if (((x - 0x2020202020202020ULL) & ~x & 0x8080808080808080ULL) == 0)
+			continue;
+		size_t k = 0;
+		while (k < 8 && !is_bad_control((unsigned char)s[i + k]))
+			k++;
+		if (k < 8)
+			break;
+	}
+	while (i < n && !is_bad_control((unsigned char)s[i]))
+		i++;
+	if (i >= n)
+		return NULL;
+	struct buf out = { 0 };
+	buf_reserve(&out, n + 64);
+	buf_add(&out, s, i);
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_bad_control(c)) {
+			char u[3] = { (char)0xef, (char)0x9c, (char)(0x80 + c) };
+			buf_add(&out, u, 3);
+		} else {
+			buf_addc(&out, (char)c);
+		}
+	}
+	*ret_n = out.len;
+	return buf_detach(&out);
+}
+
 /* ---- the parse --------------------------------------------------------- */
 
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
@@ -1611,7 +1693,13 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	sax.cdataBlock = sax_characters;
 	sax.serror = sax_error;
 
-	size_t fixed_n = 0;
+	size_t ctl_n = 0, fixed_n = 0;
+	char *ctl = fix_controls(utf8, n, &ctl_n);
+	if (ctl) {
+		fx_bozo(&fx, "control character in the document");
+		utf8 = ctl;
+		n = ctl_n;
+	}
 	char *fixed = fix_markup(utf8, n, &fixed_n);
 	if (fixed) {
 		fx_bozo(&fx, "bare & or unclosed HTML element in the markup");
@@ -1672,6 +1760,7 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	}
 out:
 	rp_free(fixed);
+	rp_free(ctl);
 	if (fx.entry) {
 		feed_entry_done(fx.entry);
 		rp_free(fx.entry);

@@ -32,11 +32,12 @@
 #include <xxhash.h>
 
 /* Tuning that is not a user parameter; chosen by measurement on
- * tests/data/stories and the 100k generator (tests/cluster/README). */
+ * tests/data/stories and the 100k generator (tests/cluster/README.md). */
 #define QUERY_TERMS      8   /* highest-weight terms of a post used to find candidate stories */
 #define POSTING_WALK    24   /* live stories looked at per term, newest first */
 #define STORY_RECENT    12   /* distinct members per story kept for near-duplicate checks */
-#define EXACT_STORIES    4   /* best candidates by partial score that get the exact cosine */
+#define EXACT_STORIES    3   /* best candidates by partial score that get the cosine */
+#define EXACT_TERMS     16   /* highest-weight terms of the post in that cosine */
 #define NEAR_STORIES     2   /* best candidate stories whose recent members are checked */
 #define MAX_CANDIDATES 256   /* simhash candidates gathered per post */
 #define NEAR_VERIFY      4   /* of them, the nearest this many get the Jaccard check */
@@ -264,6 +265,8 @@ struct cluster_engine {
 	size_t cap_skip;
 	uint32_t *cand;
 	size_t cap_cand;
+	unsigned *cand_d;          /* simhash distance of each candidate */
+	size_t cap_cand_d;
 	uint32_t *sstories;        /* candidate stories of this query */
 	size_t n_sstories, cap_sstories;
 	char *canon;               /* last canonical URL made, owned */
@@ -325,6 +328,7 @@ void cluster_engine_free(struct cluster_engine *e)
 	rp_free(e->sh64);
 	rp_free(e->sh);
 	rp_free(e->cand);
+	rp_free(e->cand_d);
 	rp_free(e->sstories);
 	rp_free(e->canon);
 	rp_free(e);
@@ -532,7 +536,7 @@ static void radix_q(struct qterm *v, struct qterm *tmp, size_t n, bool by_weight
  * Jaccard). Words alone catch rewordings that move or swap words; pairs
  * keep copies of the same phrasing closest. Measured on
  * tests/data/stories against bigrams alone and words alone (see the
- * report in tests/cluster/README). */
+ * report in tests/cluster/README.md). */
 /* Mark the tokens of e->tn that carry no topic: function words and lone
  * ASCII letters or digits. */
 static void mark_skip(struct cluster_engine *e)
@@ -711,13 +715,22 @@ static void df_add(struct cluster_engine *e)
 }
 
 /* Turn e->q's term frequencies into a unit TF-IDF vector, highest weight
- * first. */
-static void weigh_terms(struct cluster_engine *e)
+ * first. With count, first count the post in the document frequencies
+ * (one hash probe per term for both). */
+static void weigh_terms_counting(struct cluster_engine *e, bool count)
 {
+	if (count)
+		e->n_docs++;
 	double n = (double)e->n_docs, norm = 0;
 	for (size_t i = 0; i < e->n_q; i++) {
-		const uint32_t *d = map_find(&e->df, e->q[i].term);
-		double df = d ? *d : 0;
+		double df;
+		if (count) {
+			df = ++*map_put(&e->df, e->q[i].term, NULL);
+		} else {
+			const uint32_t *d = map_find(&e->df, e->q[i].term);
+			df = d ? *d : 0;
+		}
+		/* BM25's IDF: near 0 for a term in every post, never negative. */
 		double idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
 		double w = (1.0 + log(e->q[i].w)) * idf;
 		e->q[i].w = (float)w;
@@ -728,6 +741,11 @@ static void weigh_terms(struct cluster_engine *e)
 		e->q[i].w = norm > 0 ? (float)(e->q[i].w / norm) : 0;
 	e->qtmp = rp_grow(e->qtmp, sizeof *e->qtmp, e->n_q, &e->cap_qtmp);
 	radix_q(e->q, e->qtmp, e->n_q, true);   /* weights are >= 0: highest first */
+}
+
+static void weigh_terms(struct cluster_engine *e)
+{
+	weigh_terms_counting(e, false);
 }
 
 /* ---- stories ------------------------------------------------------------ */
@@ -847,8 +865,11 @@ static void find_stories(struct cluster_engine *e)
 	for (size_t i = 0; i < e->n_sstories; i++) {
 		const struct story *s = &e->stories[e->sstories[i]];
 		struct story_hot *h = &e->hot[e->sstories[i]];
+		/* The highest-weight terms carry nearly all of the dot product;
+		 * each lookup is a cache miss in a large centroid. */
 		double dot = 0;
-		for (size_t k = 0; k < e->n_q; k++) {
+		size_t nk = e->n_q < EXACT_TERMS ? e->n_q : EXACT_TERMS;
+		for (size_t k = 0; k < nk; k++) {
 			const uint32_t *v = map_find(&s->centroid, e->q[k].term);
 			if (v)
 				dot += e->q[k].w * bits_float(*v);
@@ -1096,8 +1117,7 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	bool exact = hit != NONE;
 	if (!exact) {
 		make_terms(e, p);
-		df_add(e);
-		weigh_terms(e);
+		weigh_terms_counting(e, true);
 		find_stories(e);
 
 		/* 4: near-duplicates among simhash neighbours and the newest
@@ -1107,37 +1127,40 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 		uint32_t best_r = NONE;
 		e->cand = rp_grow(e->cand, sizeof *e->cand, MAX_CANDIDATES + NEAR_STORIES * STORY_RECENT,
 		                  &e->cap_cand);
+		e->cand_d = rp_grow(e->cand_d, sizeof *e->cand_d,
+		                    MAX_CANDIDATES + NEAR_STORIES * STORY_RECENT, &e->cap_cand_d);
 		size_t nc = 0;
 		if (e->n_sh)
 			nc = simhash_index_query(e->sim, fp, e->par.near_max_hamming, e->cand,
-			                         MAX_CANDIDATES);
+			                         e->cand_d, MAX_CANDIDATES);
 		for (size_t i = 0; e->n_sh && i < e->n_sstories && i < NEAR_STORIES; i++) {
 			const struct story *s = &e->stories[e->sstories[i]];
 			size_t m = s->n_recent < STORY_RECENT ? s->n_recent : STORY_RECENT;
 			for (size_t j = 0; j < m; j++) {
-				if (simhash_distance(fp, s->recent_fp[j]) > e->par.near_max_hamming)
+				unsigned d = simhash_distance(fp, s->recent_fp[j]);
+				if (d > e->par.near_max_hamming)
 					continue;
 				size_t k = 0;
 				while (k < nc && e->cand[k] != s->recent[j])
 					k++;
-				if (k == nc)
+				if (k == nc) {
+					e->cand_d[nc] = d;
 					e->cand[nc++] = s->recent[j];
+				}
 			}
 		}
 		/* Order by distance (few: selection as we go). */
 		for (size_t i = 0; i < nc && i < NEAR_VERIFY; i++) {
 			size_t m = i;
-			unsigned dm = simhash_distance(fp, e->recs[e->cand[m]].simhash);
-			for (size_t j = i + 1; j < nc; j++) {
-				unsigned d = simhash_distance(fp, e->recs[e->cand[j]].simhash);
-				if (d < dm) {
-					dm = d;
+			for (size_t j = i + 1; j < nc; j++)
+				if (e->cand_d[j] < e->cand_d[m])
 					m = j;
-				}
-			}
 			uint32_t x = e->cand[i];
+			unsigned dm = e->cand_d[m];
 			e->cand[i] = e->cand[m];
 			e->cand[m] = x;
+			e->cand_d[m] = e->cand_d[i];
+			e->cand_d[i] = dm;
 			const struct rec *r = &e->recs[e->cand[i]];
 			if (!r->indexed || dm > e->par.near_max_hamming)
 				continue;

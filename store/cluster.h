@@ -50,18 +50,19 @@ struct cluster_params {
 	                               story's newest post (s); 0: no time penalty */
 	double near_min_jaccard;  /* shingle Jaccard needed to call a post a near-duplicate, 0..1 */
 	unsigned near_max_hamming; /* simhash distance for a near-duplicate candidate, 0..64 */
-	size_t text_key_min_tokens; /* shorter normalised texts get no text key ("+1", "great talk") */
+	size_t text_key_min_tokens; /* shorter normalised texts get no text key ("+1", "great talk"),
+	                               and fewer content words are never a near-duplicate */
 	double score_half_life_s; /* highlight score recency decay half-life (s) */
 };
 
-/* Fill p with the measured defaults (see tests/cluster and the report in
- * store/cluster.c's opening comment). */
+/* Fill p with the defaults chosen by measurement on the labelled set
+ * tests/data/stories (figures and sweeps: tests/cluster/README.md). */
 void cluster_params_default(struct cluster_params *p);
 
 /* How a post's dup group was decided; the first rule that matched. */
 enum cluster_match {
 	CLUSTER_MATCH_NONE = 0,  /* first of its dup group */
-	CLUSTER_MATCH_SAME,      /* this very post again (same identity key and same id): a re-fetch */
+	CLUSTER_MATCH_SAME,      /* this very post again (same id): a re-fetch; nothing changed */
 	CLUSTER_MATCH_IDENTITY,  /* same status uri / at-uri / id, or repost_of points at a known post */
 	CLUSTER_MATCH_URL,       /* same canonical URL */
 	CLUSTER_MATCH_TEXT,      /* same normalised text */
@@ -76,7 +77,10 @@ const char *cluster_match_str(enum cluster_match m);
 /* The dedupe keys of one post. Each key is 32 lowercase hex digits of the
  * 128-bit XXH3 of a typed key string (so key spaces never collide), or ""
  * when the post has no such key. These are what Redis should index
- * (e.g. rap:{EVENT}:key:HEX -> post id), in this order of precedence. */
+ * (e.g. rap:{EVENT}:key:HEX -> post id), in this order of precedence.
+ * cluster_engine_add leaves text and simhash empty for a post it
+ * recognised by identity (a boost: its original holds them);
+ * cluster_engine_keys always fills every key the post has. */
 #define CLUSTER_KEY_HEX 33
 struct cluster_keys {
 	char identity[CLUSTER_KEY_HEX];  /* the post's own identity: URI form of id, else source + id */

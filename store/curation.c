@@ -11,8 +11,11 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/limits.h"
 #include "core/hash.h"
+#include "core/utf8.h"
 #include "store/keys.h"
+#include "store/redis.h"
 #include "tagger/suggest.h"
 
 #define ARGS_MAX 24
@@ -654,4 +657,248 @@ rp_err curation_log(redisContext *c, const char *event, size_t max, struct strv 
 			strv_push(ret, r->element[i]->str);
 	freeReplyObject(r);
 	return RP_OK;
+}
+
+rp_err curation_connect(const char *url, redisContext **ret, struct buf *err)
+{
+	struct redis_addr a;
+	rp_err e = redis_addr_parse(url, &a, err);
+	if (e)
+		return e;
+	struct timeval tv = { REDIS_CONNECT_TIMEOUT_MS / 1000, (REDIS_CONNECT_TIMEOUT_MS % 1000) * 1000 };
+	redisContext *c = a.path ? redisConnectUnixWithTimeout(a.path, tv)
+	                         : redisConnectWithTimeout(a.host, a.port, tv);
+	redis_addr_done(&a);
+	if (!c || c->err) {
+		buf_printf(err, "cannot connect to %s: %s", url, c ? c->errstr : "out of memory");
+		if (c)
+			redisFree(c);
+		return RP_ERR_REDIS;
+	}
+	struct timeval ctv = { REDIS_COMMAND_TIMEOUT_MS / 1000, (REDIS_COMMAND_TIMEOUT_MS % 1000) * 1000 };
+	redisSetTimeout(c, ctv);
+	*ret = c;
+	return RP_OK;
+}
+
+/* ---- discovery ------------------------------------------------------ */
+
+#define RECORD_MAX_CMDS (RP_POST_MAX_TAGS * 3 * 8)
+
+rp_err curation_record(redisContext *c, const char *event, const struct post *p,
+                       const struct match_why *why, struct buf *err)
+{
+	struct buf key = {0}, uk = {0}, ak = {0}, used = {0}, fk = {0}, lk = {0}, field = {0};
+	rp_err e = RP_OK;
+	size_t queued = 0;
+	if ((e = key_of(&used, event, STORE_K_CUR_USED, NULL, err)) ||
+	    (e = key_of(&fk, event, STORE_K_CUR_FIRST, NULL, err)) ||
+	    (e = key_of(&lk, event, STORE_K_CUR_LAST, NULL, err)))
+		goto out;
+	for (size_t t = 0; t < why->n_tags; t++) {
+		const struct match_tag *mt = &why->tags[t];
+		if (mt->concept)
+			continue;
+		buf_reset(&key);
+		utf8_fold(&key, mt->display, mt->display_len);
+		char kh[33];
+		hex_of(key.data, key.len, kh);
+		if ((e = key_of(&uk, event, STORE_K_CUR_USAGE, kh, err)) ||
+		    (e = key_of(&ak, event, STORE_K_CUR_AUTHORS, kh, err)))
+			goto out;
+		struct args a[8];
+		int na = 0;
+		memset(a, 0, sizeof a);
+		arg(&a[na], "ZINCRBY"); arg(&a[na], used.data); arg(&a[na], "1"); arg(&a[na], kh); na++;
+		arg(&a[na], "HSET"); arg(&a[na], uk.data); arg(&a[na], "key"); arg(&a[na], key.data); na++;
+		buf_reset(&field);
+		buf_adds(&field, "c:");
+		buf_add(&field, mt->display, mt->display_len);
+		arg(&a[na], "HINCRBY"); arg(&a[na], uk.data); arg(&a[na], field.data); arg(&a[na], "1"); na++;
+		if (p->in_event) {
+			arg(&a[na], "HINCRBY"); arg(&a[na], uk.data); arg(&a[na], "e"); arg(&a[na], "1");
+			na++;
+		}
+		if (p->author) {
+			arg(&a[na], "PFADD"); arg(&a[na], ak.data); arg(&a[na], p->author); na++;
+		}
+		if (p->published) {
+			arg(&a[na], "ZADD"); arg(&a[na], fk.data); arg(&a[na], "LT"); argi(&a[na], p->published);
+			arg(&a[na], kh); na++;
+			arg(&a[na], "ZADD"); arg(&a[na], lk.data); arg(&a[na], "GT"); argi(&a[na], p->published);
+			arg(&a[na], kh); na++;
+		}
+		for (int i = 0; i < na; i++) {
+			if (redisAppendCommandArgv(c, a[i].n, a[i].v, a[i].l) != REDIS_OK) {
+				buf_printf(err, "redis: %s", c->errstr);
+				e = RP_ERR_REDIS;
+				goto drain;
+			}
+			queued++;
+		}
+		const struct strv *lists[] = { &p->themes, &p->sessions };
+		for (size_t l = 0; l < 2; l++)
+			for (size_t i = 0; i < lists[l]->n; i++) {
+				buf_reset(&field);
+				buf_adds(&field, "t:");
+				buf_adds(&field, lists[l]->v[i]);
+				struct args x = {0};
+				arg(&x, "HINCRBY"); arg(&x, uk.data); arg(&x, field.data); arg(&x, "1");
+				if (redisAppendCommandArgv(c, x.n, x.v, x.l) != REDIS_OK) {
+					buf_printf(err, "redis: %s", c->errstr);
+					e = RP_ERR_REDIS;
+					goto drain;
+				}
+				queued++;
+			}
+	}
+drain:
+	for (size_t i = 0; i < queued; i++) {
+		void *r = NULL;
+		if (redisGetReply(c, &r) != REDIS_OK) {
+			if (!e)
+				buf_printf(err, "redis: %s", c->errstr);
+			e = RP_ERR_REDIS;
+			break;
+		}
+		redisReply *rr = r;
+		if (rr && rr->type == REDIS_REPLY_ERROR && !e) {
+			buf_printf(err, "redis: %s", rr->str);
+			e = RP_ERR_REDIS;
+		}
+		freeReplyObject(r);
+	}
+out:
+	buf_done(&key);
+	buf_done(&uk);
+	buf_done(&ak);
+	buf_done(&used);
+	buf_done(&fk);
+	buf_done(&lk);
+	buf_done(&field);
+	return e;
+}
+
+static int64_t zscore(redisContext *c, const char *zkey, const char *member, struct buf *err)
+{
+	struct args a = {0};
+	arg(&a, "ZSCORE");
+	arg(&a, zkey);
+	arg(&a, member);
+	redisReply *r = NULL;
+	if (run(c, &a, &r, err))
+		return 0;
+	int64_t v = r->type == REDIS_REPLY_STRING ? (int64_t)strtod(r->str, NULL) : 0;
+	freeReplyObject(r);
+	return v;
+}
+
+rp_err curation_discovered(redisContext *c, const struct ontology *o, uint32_t min_uses,
+                           size_t max, struct mine_suggestion **ret, size_t *ret_n,
+                           struct buf *err)
+{
+	const char *event = ontology_event_id(o);
+	struct buf used = {0}, uk = {0}, ak = {0}, fk = {0}, lk = {0};
+	struct mine_suggestion *v = NULL;
+	size_t n = 0, cap = 0;
+	redisReply *top = NULL;
+	rp_err e;
+	if (max > CURATION_LIST_MAX)
+		max = CURATION_LIST_MAX;
+	if ((e = key_of(&used, event, STORE_K_CUR_USED, NULL, err)) ||
+	    (e = key_of(&fk, event, STORE_K_CUR_FIRST, NULL, err)) ||
+	    (e = key_of(&lk, event, STORE_K_CUR_LAST, NULL, err)))
+		goto out;
+	/* the most used first; judged and re-ranked below, so read a margin */
+	struct args a = {0};
+	arg(&a, "ZREVRANGEBYSCORE");
+	arg(&a, used.data);
+	arg(&a, "+inf");
+	argi(&a, min_uses ? min_uses : 1);
+	arg(&a, "WITHSCORES");
+	arg(&a, "LIMIT");
+	arg(&a, "0");
+	argi(&a, (int64_t)(max * 4 + 16));
+	if ((e = run(c, &a, &top, err)))
+		goto out;
+	for (size_t i = 0; i + 1 < top->elements; i += 2) {
+		const char *kh = top->element[i]->str;
+		uint32_t uses = (uint32_t)strtoul(top->element[i + 1]->str, NULL, 10);
+		if ((e = key_of(&uk, event, STORE_K_CUR_USAGE, kh, err)) ||
+		    (e = key_of(&ak, event, STORE_K_CUR_AUTHORS, kh, err)))
+			break;
+		struct args h = {0};
+		arg(&h, "HGETALL");
+		arg(&h, uk.data);
+		redisReply *hr = NULL;
+		if ((e = run(c, &h, &hr, err)))
+			break;
+		const char *key = NULL, *casing = NULL;
+		long long best_case = -1;
+		uint32_t with_event = 0;
+		struct mine_co co[MINE_MAX_CONCEPTS];
+		size_t n_co = 0;
+		for (size_t j = 0; j + 1 < hr->elements; j += 2) {
+			const char *f = hr->element[j]->str, *val = hr->element[j + 1]->str;
+			long long num = strtoll(val, NULL, 10);
+			if (strcmp(f, "key") == 0) {
+				key = val;
+			} else if (strcmp(f, "e") == 0) {
+				with_event = (uint32_t)num;
+			} else if (strncmp(f, "c:", 2) == 0) {
+				if (num > best_case || (num == best_case && strcmp(f + 2, casing) < 0)) {
+					best_case = num;
+					casing = f + 2;
+				}
+			} else if (strncmp(f, "t:", 2) == 0 && n_co < MINE_MAX_CONCEPTS) {
+				const struct concept *cc = ontology_find(o, f + 2);
+				if (cc)
+					co[n_co++] = (struct mine_co){ cc, (uint32_t)num };
+			}
+		}
+		/* approved or blocked since it was counted: not a suggestion any more */
+		if (key && casing && !ontology_tag_owner(o, key, NULL) && !ontology_tag_blocked(o, key)) {
+			struct args pf = {0};
+			arg(&pf, "PFCOUNT");
+			arg(&pf, ak.data);
+			redisReply *pr = NULL;
+			uint32_t authors = 0;
+			if ((e = run(c, &pf, &pr, err)) == RP_OK) {
+				authors = (uint32_t)pr->integer;
+				freeReplyObject(pr);
+			}
+			struct mine_counts in = { casing, key, uses, authors, with_event,
+			                          zscore(c, fk.data, kh, err), zscore(c, lk.data, kh, err),
+			                          co, n_co };
+			v = rp_grow(v, sizeof *v, n + 1, &cap);
+			mine_judge(o, &in, &v[n++]);
+		}
+		freeReplyObject(hr);
+		if (e)
+			break;
+	}
+	if (e)
+		goto out;
+	mine_sort(v, n);
+	while (n > max) {
+		struct mine_suggestion *last = &v[--n];
+		rp_free(last->tag);
+		rp_free(last->key);
+		rp_free(last->text);
+	}
+	*ret = v;
+	*ret_n = n;
+	v = NULL;
+	n = 0;
+out:
+	if (top)
+		freeReplyObject(top);
+	if (v)
+		mine_suggestions_free(v, n);
+	buf_done(&used);
+	buf_done(&uk);
+	buf_done(&ak);
+	buf_done(&fk);
+	buf_done(&lk);
+	return e;
 }

@@ -33,6 +33,9 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/strv.h"
+#include "core/post.h"
+#include "tagger/match.h"
+#include "tagger/mine.h"
 #include "tagger/ontology.h"
 
 #define CURATION_RATE_MAX       10   /* suggestions + votes per client per window */
@@ -117,5 +120,27 @@ RP_MUST_CHECK rp_err curation_log(redisContext *c, const char *event, size_t max
                                   struct strv *ret, struct buf *err);
 
 const char *curation_action_name(enum curation_action a);  /* "approve-alias", ... */
+
+/* Live discovery: count the post's hashtags that are not in the ontology
+ * (why->tags without a concept, after matcher_match) - uses, casings,
+ * distinct authors (HyperLogLog), first and last seen, posts in the event,
+ * co-occurring themes and sessions - in one pipelined round trip. Meant
+ * for ingest (and `rapporteur tags mine` for files). */
+RP_MUST_CHECK rp_err curation_record(redisContext *c, const char *event, const struct post *p,
+                                     const struct match_why *why, struct buf *err);
+
+/* The tags counted by curation_record, used in min_uses posts or more and
+ * still not in o (nor blocked), judged by tagger/mine.h (mine_judge), best
+ * first, at most max. *ret is owned by the caller (mine_suggestions_free). */
+RP_MUST_CHECK rp_err curation_discovered(redisContext *c, const struct ontology *o,
+                                         uint32_t min_uses, size_t max,
+                                         struct mine_suggestion **ret, size_t *ret_n,
+                                         struct buf *err);
+
+/* Connect to a --redis URL (redis://host:port or unix:/path, parsed by
+ * store/redis.h) and return a plain hiredis context for the functions
+ * above, owned by the caller (redisFree). RP_ERR_USAGE for a bad URL,
+ * RP_ERR_REDIS when it cannot connect; the reason is appended to err. */
+RP_MUST_CHECK rp_err curation_connect(const char *url, redisContext **ret, struct buf *err);
 
 #endif

@@ -56,7 +56,8 @@ static const char ingest_lua[] =
 "        n, nd, na, nr, f, l, rep = unpack(ARGV, i, i + 26)\n"
 "  i = i + 27\n"
 "  local pk = P..'p:'..pid                                   -- P p:PID\n"
-"  if redis.call('HSETNX', pk, 'h', h) == 0 then\n"
+"  -- The index of all posts says whether it is new (P posts).\n"
+"  if redis.call('ZADD', KEYS[1], 'NX', t, pid) == 0 then\n"
 "    -- A post we hold: a re-fetch, an edit, or a tombstone.\n"
 "    local cur = redis.call('HMGET', pk, 'h', 'x', 's')\n"
 "    if cur[2] then\n"
@@ -92,13 +93,12 @@ static const char ingest_lua[] =
 "      d, s, how = found[1], found[2], tostring(m)\n"
 "      if m ~= 2 then tx = '' end   -- an exact copy keeps no second text\n"
 "    end\n"
-"    local set = {'t', t, 'd', d, 's', s, 'm', how}\n"
-"    for _, kv in ipairs({{'i', id}, {'src', src}, {'u', u}, {'a', a}, {'ti', ti},\n"
-"                         {'tx', tx}, {'la', la}, {'up', up}, {'th', th}, {'se', se}}) do\n"
-"      if kv[2] ~= '' then set[#set+1] = kv[1]; set[#set+1] = kv[2] end\n"
-"    end\n"
+"    local set = {'h', h, 't', t, 'd', d, 's', s, 'm', how}\n"
+"    local function put(f, v) if v ~= '' then set[#set+1] = f; set[#set+1] = v end end\n"
+"    put('i', id); put('src', src); put('u', u); put('a', a); put('ti', ti)\n"
+"    put('tx', tx); put('la', la); put('up', up); put('th', th); put('se', se)\n"
 "    redis.call('HSET', pk, unpack(set))\n"
-"    redis.call('ZADD', KEYS[1], t, pid)                        -- P posts\n"
+
 "    -- The story: the engine's summary, the member, the indexes.\n"
 "    local sk = P..'s:'..s                                      -- P s:SID\n"
 "    local st = redis.call('HMGET', sk, 'T', 'ls', 'n')\n"
@@ -802,6 +802,13 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			redis_cmd_adds(&c, buf_str(&k));
 			redis_cmd_adds(&c, "i");
 			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
+			/* An exact copy keeps no text: the engine gets its group's. */
+			redis_cmd_reset(&c);
+			redis_cmd_adds(&c, "HGET");
+			redis_cmd_adds(&c, buf_str(&k));
+			redis_cmd_adds(&c, "tx");
+			if (!res)
+				res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
 			buf_reset(&k);
 			buf_printf(&k, "%s" STORE_K_STORY "%s", in->prefix,
 			           ok ? r->element[9]->str : "-");
@@ -813,8 +820,10 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 				res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
 		}
 		for (size_t i = 0; i < m && !res; i++) {
-			redisReply *dn = NULL, *sn = NULL;
+			redisReply *dn = NULL, *gt = NULL, *sn = NULL;
 			res = redis_get_reply(in->r, &dn);
+			if (!res)
+				res = redis_get_reply(in->r, &gt);
 			if (!res)
 				res = redis_get_reply(in->r, &sn);
 			const redisReply *r = posts[i];
@@ -828,6 +837,8 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 				p.author = dup_reply(r->element[3]);
 				p.title = dup_reply(r->element[4]);
 				p.text = dup_reply(r->element[5]);
+				if (!p.text)
+					p.text = dup_reply(gt);
 				p.lang = dup_reply(r->element[6]);
 				p.published = r->element[7]->str ? strtoll(r->element[7]->str, NULL, 10) : 0;
 				char *dup_id = dup_reply(dn), *story_id = dup_reply(sn);
@@ -841,6 +852,8 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			}
 			if (dn)
 				freeReplyObject(dn);
+			if (gt)
+				freeReplyObject(gt);
 			if (sn)
 				freeReplyObject(sn);
 		}

@@ -45,7 +45,8 @@
  *   P ku:BBB             hash: field = 13 hex of the canonical-URL key,
  *                        value = PID of the first post with that URL
  *   P kt:BBB             hash: the same for the normalised-text key
- * Identity needs no index: it is the post key itself (EXISTS P p:PID);
+ * Identity needs no index: the post is new when ZADD NX of its PID to
+ * P posts adds it (then its hash is written in the same script);
  * a repost looks up `P p:` + the first 16 hex of cluster_keys.original.
  *
  * ## Stories
@@ -93,6 +94,15 @@
  *                        One entry per change: e = new | copy | edit,
  *                        p = PID, s = SID. The web turns entries into
  *                        Server-Sent Events whose ids are the stream ids.
+ *
+ * ## Server settings the layout is sized for
+ * Posts and stories are small hashes meant to stay listpack-encoded (a
+ * few dozen bytes of overhead instead of a hashtable's hundreds): the
+ * managed server (store/server.c) runs with hash-max-listpack-entries 256
+ * and hash-max-listpack-value 4096, so a post with a text up to 4 KB stays
+ * compact. Another server (--redis) works the same with its own settings;
+ * with the defaults (128 / 64) most post hashes become hashtables and take
+ * more memory.
  *
  * (The tagger engineers add the curation keys in their own marked section
  * below; nothing above this line is theirs, nothing in it is ours.)
@@ -181,7 +191,16 @@ static inline double store_story_weight_now(double score, double now, double hal
  *                        "by","why","when"}. The audit log, and what
  *                        curation_apply replays onto tags.yaml.
  *   P cur:ver            string counter: INCR per decision; a matcher
- *                        built at an older value is rebuilt. */
+ *                        built at an older value is rebuilt.
+ * Discovery (curation_record / curation_discovered), per tag not in the
+ * ontology, KH as above:
+ *   P cur:used           zset: member KH, score = posts that used the tag
+ *   P cur:u:KH           hash: key (KEY), e (posts in the event),
+ *                        c:CASING (posts per spelling), t:ID (posts per
+ *                        co-occurring theme or session id)
+ *   P cur:ua:KH          HyperLogLog of its authors (distinct authors)
+ *   P cur:uf, P cur:ul   zsets: member KH, score = first / last published t
+ *                        (ZADD LT / GT) */
 #define STORE_K_CUR_QUEUE   "cur:q"
 #define STORE_K_CUR_SUGG    "cur:s:"    /* + SUG */
 #define STORE_K_CUR_VOTERS  "cur:v:"    /* + SUG */
@@ -189,5 +208,10 @@ static inline double store_story_weight_now(double score, double now, double hal
 #define STORE_K_CUR_RATE    "cur:rl:"   /* + CH */
 #define STORE_K_CUR_LOG     "cur:log"
 #define STORE_K_CUR_VERSION "cur:ver"
+#define STORE_K_CUR_USED    "cur:used"
+#define STORE_K_CUR_USAGE   "cur:u:"    /* + KH */
+#define STORE_K_CUR_AUTHORS "cur:ua:"   /* + KH */
+#define STORE_K_CUR_FIRST   "cur:uf"
+#define STORE_K_CUR_LAST    "cur:ul"
 
 #endif

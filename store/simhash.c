@@ -172,13 +172,14 @@ void simhash_index_remove(struct simhash_index *ix, uint64_t fp, uint32_t value)
 }
 
 size_t simhash_index_query(const struct simhash_index *ix, uint64_t fp, unsigned max_dist,
-                           uint32_t *out, size_t max)
+                           uint32_t *out, unsigned *dist, size_t max)
 {
 	size_t n = 0;
 	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
 		const struct bucket *k = &ix->band[b][band_of(fp, b)];
 		for (uint32_t i = 0; i < k->n && n < max; i++) {
-			if (simhash_distance(fp, k->e[i].fp) > max_dist)
+			unsigned d = simhash_distance(fp, k->e[i].fp);
+			if (d > max_dist)
 				continue;
 			/* A value found through an earlier band is a duplicate. */
 			int seen = 0;
@@ -187,8 +188,11 @@ size_t simhash_index_query(const struct simhash_index *ix, uint64_t fp, unsigned
 					seen = 1;
 					break;
 				}
-			if (!seen)
+			if (!seen) {
+				if (dist)
+					dist[n] = d;
 				out[n++] = k->e[i].value;
+			}
 		}
 	}
 	return n;

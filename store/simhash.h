@@ -40,10 +40,10 @@ void simhash_index_add(struct simhash_index *ix, uint64_t fp, uint32_t value);
 /* Remove one (fp, value) entry; nothing when absent. */
 void simhash_index_remove(struct simhash_index *ix, uint64_t fp, uint32_t value);
 /* Write to out (at most max) the distinct values whose fingerprint shares
- * a band with fp and lies within max_dist bits of it; returns the number
- * written. */
+ * a band with fp and lies within max_dist bits of it, and to dist (when
+ * not NULL) their distances; returns the number written. */
 size_t simhash_index_query(const struct simhash_index *ix, uint64_t fp, unsigned max_dist,
-                           uint32_t *out, size_t max);
+                           uint32_t *out, unsigned *dist, size_t max);
 size_t simhash_index_size(const struct simhash_index *ix); /* entries held */
 
 #endif

@@ -18,12 +18,14 @@ struct tag_entry {
 	uint32_t who;           /* 0 the event, else concept index + 1 */
 	uint8_t how;            /* 0 hashtag, 1 alias, 2 hidden, HOW_BLOCKED */
 	const char *display;    /* lent from the ontology; NULL: never shown */
+	size_t display_len;
 };
 
 struct kw_entry {
 	uint32_t who;           /* as in tag_entry */
 	uint8_t hidden;         /* a hidden label matched as words */
 	const char *keyword;    /* lent from the ontology */
+	size_t keyword_len;
 };
 
 struct matcher {
@@ -107,7 +109,8 @@ static void add_tag_entry(struct matcher *m, const char *tag, uint8_t how, uint3
 	uint32_t idx = (uint32_t)m->n_tag_entries;
 	if (strmap_intern(&m->tags, buf_str(&m->one), m->one.len, idx) != idx)
 		return; /* claimed already (the loader reported it) */
-	m->tag_entries[m->n_tag_entries++] = (struct tag_entry){ who, how, display };
+	m->tag_entries[m->n_tag_entries++] =
+		(struct tag_entry){ who, how, display, display ? strlen(display) : 0 };
 }
 
 static void add_keyword(struct matcher *m, const char *kw, uint32_t who, bool hidden)
@@ -116,7 +119,7 @@ static void add_keyword(struct matcher *m, const char *kw, uint32_t who, bool hi
 	utf8_fold(&m->one, kw, strlen(kw));
 	m->kws = rp_grow(m->kws, sizeof *m->kws, m->n_kws + 1, &m->cap_kws);
 	if (automaton_add(m->ac, buf_str(&m->one), m->one.len, (uint32_t)m->n_kws))
-		m->kws[m->n_kws++] = (struct kw_entry){ who, hidden, kw };
+		m->kws[m->n_kws++] = (struct kw_entry){ who, hidden, kw, strlen(kw) };
 }
 
 static void add_concept(struct matcher *m, const struct concept *c, uint32_t who)
@@ -238,7 +241,7 @@ static void handle_tag(struct matcher *m, const char *raw, size_t len, enum matc
 	const struct concept *c = who_concept(m, te->who);
 	enum match_by by = te->how == 0 ? MATCH_HASHTAG : te->how == 1 ? MATCH_ALIAS : MATCH_HIDDEN;
 	if (te->display)
-		add_shown_tag(m, te->display, strlen(te->display), c, by, field);
+		add_shown_tag(m, te->display, te->display_len, c, by, field);
 	mark(m, te->who);
 	if (te->who != 0 && !m->concept_tag)
 		m->concept_tag = te->who;
@@ -257,15 +260,15 @@ static void on_keyword(void *ctx, uint32_t value, size_t start, size_t end)
 	enum match_field f = m->scan_field != FIELD_NONE ? m->scan_field :
 	                     start < m->title_len ? FIELD_TITLE : FIELD_TEXT;
 	reason(m, who_concept(m, k->who), k->hidden ? MATCH_HIDDEN : MATCH_KEYWORD, f, k->keyword,
-	       strlen(k->keyword));
+	       k->keyword_len);
 }
 
-static void extract_tags(struct matcher *m, const char *s, enum match_field field)
+static void extract_tags(struct matcher *m, const char *s, size_t len, enum match_field field)
 {
 	if (!s)
 		return;
 	struct hashtag_span spans[RP_POST_MAX_TAGS];
-	size_t n = hashtag_extract(s, strlen(s), spans, RP_POST_MAX_TAGS);
+	size_t n = hashtag_extract(s, len, spans, RP_POST_MAX_TAGS);
 	for (size_t i = 0; i < n; i++)
 		handle_tag(m, s + spans[i].off, spans[i].len, field);
 }
@@ -336,17 +339,19 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 			automaton_scan(m->ac, m->text.data, m->text.len, on_keyword, m);
 		}
 	}
-	extract_tags(m, p->title, FIELD_TITLE);
-	extract_tags(m, p->text, FIELD_TEXT);
+	size_t title_len = p->title ? strlen(p->title) : 0;
+	size_t text_len = p->text ? strlen(p->text) : 0;
+	extract_tags(m, p->title, title_len, FIELD_TITLE);
+	extract_tags(m, p->text, text_len, FIELD_TEXT);
 
 	/* Keywords: one pass over the folded title and text. */
 	buf_reset(&m->text);
 	if (p->title)
-		utf8_fold(&m->text, p->title, strlen(p->title));
+		utf8_fold(&m->text, p->title, title_len);
 	m->title_len = m->text.len;
 	buf_addc(&m->text, '\n');
 	if (p->text)
-		utf8_fold(&m->text, p->text, strlen(p->text));
+		utf8_fold(&m->text, p->text, text_len);
 	m->scan_field = FIELD_NONE;
 	automaton_scan(m->ac, m->text.data, m->text.len, on_keyword, m);
 

@@ -40,8 +40,6 @@ struct miner {
 	struct tag_stat *stats;
 	size_t n_stats, cap_stats;
 	struct buf fold;
-	struct strv event_keys;   /* folded event hashtags and aliases */
-	struct strv event_words;  /* folded words (4+ bytes) of the event's labels */
 };
 
 const char *mine_verdict_name(enum mine_verdict v)
@@ -59,23 +57,6 @@ struct miner *miner_new(const struct ontology *o)
 	struct miner *m = rp_calloc(1, sizeof *m);
 	m->o = o;
 	strmap_init(&m->keys);
-	strv_init(&m->event_keys);
-	strv_init(&m->event_words);
-	for (size_t i = 0; i < o->event.n_labels; i++) {
-		buf_reset(&m->fold);
-		utf8_fold(&m->fold, o->event.labels[i].text, strlen(o->event.labels[i].text));
-		char *w = m->fold.data, *save = NULL;
-		for (char *t = strtok_r(w, " ,.;:()-", &save); t; t = strtok_r(NULL, " ,.;:()-", &save))
-			if (strlen(t) >= 4 && strspn(t, "0123456789") != strlen(t))
-				strv_push_unique(&m->event_words, t);
-	}
-	const struct strv *lists[] = { &o->event.hashtags, &o->event.aliases };
-	for (size_t l = 0; l < 2; l++)
-		for (size_t i = 0; i < lists[l]->n; i++) {
-			buf_reset(&m->fold);
-			utf8_fold(&m->fold, lists[l]->v[i], strlen(lists[l]->v[i]));
-			strv_push(&m->event_keys, buf_str(&m->fold));
-		}
 	return m;
 }
 
@@ -90,8 +71,6 @@ void miner_free(struct miner *m)
 	}
 	rp_free(m->stats);
 	strmap_done(&m->keys);
-	strv_done(&m->event_keys);
-	strv_done(&m->event_words);
 	buf_done(&m->fold);
 	rp_free(m);
 }
@@ -195,20 +174,30 @@ void miner_add(struct miner *m, const struct post *p, const struct match_why *wh
 /* Named like the event: shares a first syllable with an event tag
  * (#igfbaku beside #igf2012) or holds a word of the event's name (#baku,
  * #bakuforum for "Internet Governance Forum 2012, Baku"). */
-static bool like_event_tag(const struct miner *m, const char *key)
+static bool like_event_tag(const struct ontology *o, const char *key)
 {
-	for (size_t i = 0; i < m->event_words.n; i++)
-		if (strstr(key, m->event_words.v[i]))
-			return true;
-	for (size_t i = 0; i < m->event_keys.n; i++) {
-		const char *e = m->event_keys.v[i];
-		size_t k = 0;
-		while (key[k] && key[k] == e[k])
-			k++;
-		if (k >= 3)
-			return true;
+	bool like = false;
+	struct buf f = {0};
+	const struct strv *lists[] = { &o->event.hashtags, &o->event.aliases };
+	for (size_t l = 0; l < 2 && !like; l++)
+		for (size_t i = 0; i < lists[l]->n && !like; i++) {
+			buf_reset(&f);
+			utf8_fold(&f, lists[l]->v[i], strlen(lists[l]->v[i]));
+			size_t k = 0;
+			while (key[k] && key[k] == f.data[k])
+				k++;
+			like = k >= 3;
+		}
+	for (size_t i = 0; i < o->event.n_labels && !like; i++) {
+		buf_reset(&f);
+		utf8_fold(&f, o->event.labels[i].text, strlen(o->event.labels[i].text));
+		char *save = NULL;
+		for (char *t = strtok_r(f.data, " ,.;:()-", &save); t && !like;
+		     t = strtok_r(NULL, " ,.;:()-", &save))
+			like = strlen(t) >= 4 && strspn(t, "0123456789") != strlen(t) && strstr(key, t);
 	}
-	return false;
+	buf_done(&f);
+	return like;
 }
 
 static void suggestion_done(struct mine_suggestion *v, size_t n)
@@ -236,6 +225,77 @@ static void day(int64_t t, char out[11])
 	out[10] = '\0';
 }
 
+void mine_judge(const struct ontology *o, const struct mine_counts *in,
+                struct mine_suggestion *out)
+{
+	/* the co-occurring concept: most posts; a session before its theme */
+	const struct mine_co *best = NULL;
+	for (size_t j = 0; j < in->n_co; j++) {
+		const struct mine_co *c = &in->co[j];
+		if (!best || c->n > best->n ||
+		    (c->n == best->n && c->concept->kind == CONCEPT_SESSION))
+			best = c;
+	}
+	uint32_t uses = in->uses ? in->uses : 1;
+	double event_share = (double)in->with_event / uses;
+	double share = best ? (double)best->n / uses : 0;
+	bool similar = like_event_tag(o, in->key);
+
+	struct mine_suggestion s = {0};
+	s.tag = rp_strdup(in->tag);
+	s.key = rp_strdup(in->key);
+	s.uses = in->uses;
+	s.authors = in->authors;
+	s.with_event = in->with_event;
+	s.first = in->first;
+	s.last = in->last;
+	if (similar && event_share >= 0.5) {
+		s.verdict = MINE_ALIAS_OF_EVENT;
+		s.concept = &o->event;
+		s.with_concept = in->with_event;
+	} else if (best && share >= 0.4) {
+		s.verdict = MINE_NEAR_CONCEPT;
+		s.concept = best->concept;
+		s.with_concept = best->n;
+	} else {
+		s.verdict = MINE_UNPLACED;
+		s.concept = &o->event;
+		s.with_concept = in->with_event;
+	}
+	double fit = s.verdict == MINE_NEAR_CONCEPT ? share : event_share;
+	s.score = log2(1.0 + s.authors) * log2(1.0 + s.uses) * (0.25 + fit) +
+	          (similar && s.verdict == MINE_ALIAS_OF_EVENT ? 1.0 : 0.0);
+
+	struct buf t = {0};
+	if (s.verdict == MINE_ALIAS_OF_EVENT)
+		buf_printf(&t, "#%s looks like an alias of the event (%s)", s.tag,
+		           concept_label(s.concept, NULL));
+	else if (s.verdict == MINE_NEAR_CONCEPT)
+		buf_printf(&t, "#%s belongs near %s (%s %s)", s.tag, concept_label(s.concept, NULL),
+		           concept_kind_name(s.concept->kind), s.concept->id);
+	else
+		buf_printf(&t, "#%s is used about the event, with no theme in particular", s.tag);
+	buf_printf(&t, ": %u post%s by %u author%s, %.0f%% in the event", s.uses,
+	           s.uses == 1 ? "" : "s", s.authors, s.authors == 1 ? "" : "s",
+	           100.0 * event_share);
+	if (s.verdict == MINE_NEAR_CONCEPT)
+		buf_printf(&t, ", %.0f%% with %s", 100.0 * share, s.concept->id);
+	if (s.first) {
+		char a[11], b[11];
+		day(s.first, a);
+		day(s.last, b);
+		buf_printf(&t, ", seen %s to %s", a, b);
+	}
+	s.text = buf_detach(&t);
+	*out = s;
+}
+
+void mine_sort(struct mine_suggestion *v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof *v, by_score);
+}
+
 size_t miner_suggest(const struct miner *m, uint32_t min_uses, size_t max,
                      struct mine_suggestion **ret)
 {
@@ -255,71 +315,15 @@ size_t miner_suggest(const struct miner *m, uint32_t min_uses, size_t max,
 		for (size_t j = 1; j < st->n_casings; j++)
 			if (st->casings[j].n > best_case->n)
 				best_case = &st->casings[j];
-		/* the co-occurring concept: most posts; a session before its theme */
-		const struct co *best = NULL;
-		for (size_t j = 0; j < st->n_co; j++) {
-			const struct co *c = &st->co[j];
-			if (!best || c->n > best->n ||
-			    (c->n == best->n && m->o->all[c->who - 1]->kind == CONCEPT_SESSION))
-				best = c;
-		}
-		double event_share = (double)st->with_event / st->uses;
-		double share = best ? (double)best->n / st->uses : 0;
-		bool similar = like_event_tag(m, key);
-
-		struct mine_suggestion s = {0};
-		s.tag = rp_strdup(best_case->form);
-		s.key = rp_strndup(key, klen);
-		s.uses = st->uses;
-		s.authors = (uint32_t)st->n_authors;
-		s.with_event = st->with_event;
-		s.first = st->first;
-		s.last = st->last;
-		if (similar && event_share >= 0.5) {
-			s.verdict = MINE_ALIAS_OF_EVENT;
-			s.concept = &m->o->event;
-			s.with_concept = st->with_event;
-		} else if (best && share >= 0.4) {
-			s.verdict = MINE_NEAR_CONCEPT;
-			s.concept = m->o->all[best->who - 1];
-			s.with_concept = best->n;
-		} else {
-			s.verdict = MINE_UNPLACED;
-			s.concept = &m->o->event;
-			s.with_concept = st->with_event;
-		}
-		double fit = s.verdict == MINE_NEAR_CONCEPT ? share : event_share;
-		s.score = log2(1.0 + s.authors) * log2(1.0 + s.uses) * (0.25 + fit) +
-		          (similar && s.verdict == MINE_ALIAS_OF_EVENT ? 1.0 : 0.0);
-
-		struct buf t = {0};
-		if (s.verdict == MINE_ALIAS_OF_EVENT)
-			buf_printf(&t, "#%s looks like an alias of the event (%s)", s.tag,
-			           concept_label(s.concept, NULL));
-		else if (s.verdict == MINE_NEAR_CONCEPT)
-			buf_printf(&t, "#%s belongs near %s (%s %s)", s.tag,
-			           concept_label(s.concept, NULL), concept_kind_name(s.concept->kind),
-			           s.concept->id);
-		else
-			buf_printf(&t, "#%s is used about the event, with no theme in particular",
-			           s.tag);
-		buf_printf(&t, ": %u post%s by %u author%s, %.0f%% in the event", s.uses,
-		           s.uses == 1 ? "" : "s", s.authors, s.authors == 1 ? "" : "s",
-		           100.0 * event_share);
-		if (s.verdict == MINE_NEAR_CONCEPT)
-			buf_printf(&t, ", %.0f%% with %s", 100.0 * share, s.concept->id);
-		if (s.first) {
-			char a[11], b[11];
-			day(s.first, a);
-			day(s.last, b);
-			buf_printf(&t, ", seen %s to %s", a, b);
-		}
-		s.text = buf_detach(&t);
+		struct mine_co co[MINE_MAX_CONCEPTS];
+		for (size_t j = 0; j < st->n_co; j++)
+			co[j] = (struct mine_co){ m->o->all[st->co[j].who - 1], st->co[j].n };
+		struct mine_counts in = { best_case->form, key, st->uses, (uint32_t)st->n_authors,
+		                          st->with_event, st->first, st->last, co, st->n_co };
 		v = rp_grow(v, sizeof *v, n + 1, &cap);
-		v[n++] = s;
+		mine_judge(m->o, &in, &v[n++]);
 	}
-	if (n)
-		qsort(v, n, sizeof *v, by_score);
+	mine_sort(v, n);
 	if (n > max) {
 		suggestion_done(v + max, n - max);
 		n = max;

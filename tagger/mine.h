@@ -47,6 +47,30 @@ struct mine_suggestion {
 	char *text;                     /* the sentence and its evidence, in English; owned */
 };
 
+/* The counts of one tag, however they were gathered (a miner in memory,
+ * or Redis counters: store/curation.h curation_discovered). */
+struct mine_co {
+	const struct concept *concept;  /* a theme or session */
+	uint32_t n;                     /* posts with the tag and this concept */
+};
+
+struct mine_counts {
+	const char *tag;                /* the most used casing */
+	const char *key;                /* utf8_fold form */
+	uint32_t uses, authors, with_event;
+	int64_t first, last;
+	const struct mine_co *co;       /* n_co co-occurring concepts */
+	size_t n_co;
+};
+
+/* Judge one tag from its counts: verdict, concept, score and the sentence
+ * with its evidence. *out is filled (strings owned by it; free with
+ * mine_suggestions_free on the array). */
+void mine_judge(const struct ontology *o, const struct mine_counts *in,
+                struct mine_suggestion *out);
+/* Sort suggestions best first (by score, then key). */
+void mine_sort(struct mine_suggestion *v, size_t n);
+
 struct miner;
 
 struct miner *miner_new(const struct ontology *o);

@@ -8,8 +8,11 @@ a listener on 127.0.0.1 (ephemeral port, this process, lives only while
 the test runs) counts every TCP connection; every case must leave it at 0.
 If a resource were loaded, its text (MARK) would also show in the output."""
 import os
+import re
 import secrets
+import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -130,14 +133,39 @@ def cases(port, canary):
     ]
 
 
+def strace_reaches(exe, path, tmp):
+    """Syscalls of one run that reach outside the input: opens of anything
+    but the input, the loader's libraries and locale data, and any socket
+    or connect. Empty when strace is missing (caller skips)."""
+    log = os.path.join(tmp, "strace.log")
+    subprocess.run(["strace", "-f", "-qq", "-o", log, "-e", "trace=open,openat,socket,connect",
+                    exe, "parse", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bad = []
+    for line in open(log, errors="replace"):
+        if re.search(r"\b(socket|connect)\(", line):
+            bad.append(line.strip())
+            continue
+        m = re.search(r'open(?:at)?\(.*?"([^"]*)"', line)
+        if not m:
+            continue
+        f = m.group(1)
+        if f == path or f.startswith(("/lib", "/usr/lib", "/etc/ld.so", "/usr/share/locale",
+                                      "/usr/lib/locale", "/etc/localtime", "/usr/share/zoneinfo",
+                                      "/usr/lib/x86_64-linux-gnu/gconv")):
+            continue
+        bad.append(line.strip())
+    return bad
+
+
 def main():
-    attack.rapporteur()
+    exe = attack.rapporteur()
     canary = "rpcanary" + secrets.token_hex(8)
     lis = Listener()
     try:
         with tempfile.TemporaryDirectory(prefix="rp-attack-") as tmp:
             cs = cases(lis.port, canary)
-            tap = attack.Tap(len(cs) * 2 + 1)
+            have_strace = shutil.which("strace") is not None and not attack.WRAPPER
+            tap = attack.Tap(len(cs) * 3 + 1)
             tap.diag("listener on 127.0.0.1:%d" % lis.port)
             for name, data, forbidden in cs:
                 p = os.path.join(tmp, "in.xml")
@@ -153,6 +181,12 @@ def main():
                 tap.ok(not leaked and not hits,
                        name + ": nothing read from outside (0 listener hits, no file bytes)",
                        "leaked %r; listener hits %r" % (leaked, hits))
+                if have_strace:
+                    bad = strace_reaches(exe, p, tmp)
+                    tap.ok(not bad, name + ": strace shows no open of another file, no socket/connect",
+                           "; ".join(bad[:3]))
+                else:
+                    tap.skip(name + ": strace check", "strace not installed (or a wrapper is set)")
             tap.ok(len(lis.hits) == 0, "listener saw 0 connections in total",
                    "%d hits: %r" % (len(lis.hits), lis.hits[:5]))
             return tap.done()

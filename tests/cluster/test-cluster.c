@@ -15,7 +15,10 @@
 #include <cmocka.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
+#include "core/hash.h"
 #include "core/post.h"
+#include "core/url.h"
 #include "store/cluster.h"
 
 #define T0 1352181600   /* 2012-11-06T06:00:00Z, 10:00 in Baku */
@@ -192,10 +195,66 @@ static void test_keys(void **state)
 	struct cluster_assign a;
 	memset(&a, 0x5a, sizeof a);
 	assert_int_equal(cluster_engine_add(e, &p, &a), RP_ERR_INPUT);
-	assert_int_equal(a.new_story, 0x5a);
+	assert_int_equal(a.keys.simhash, 0x5a5a5a5a5a5a5a5aull);   /* untouched */
 	post_done(&p);
 	cluster_engine_free(e);
 	cluster_engine_free(NULL);
+}
+
+/* The engine skips url_canonical for URLs that are plainly canonical
+ * already; its keys must be the keys of url_canonical's form. */
+static void test_url_keys(void **state)
+{
+	(void)state;
+	static const char *urls[] = {
+		"https://mastodon.social/users/x/statuses/1",
+		"https://mastodon.social/@x/109",
+		"http://blog.example/2012/11/baku/",
+		"https://Blog.Example/2012/11/baku/",
+		"https://blog.example:443/a",
+		"http://blog.example:80/a",
+		"https://blog.example/a/./b",
+		"https://blog.example/a/../b",
+		"https://blog.example/a/.",
+		"https://blog.example/a/..",
+		"https://blog.example//a",
+		"https://blog.example/a%7Eb",
+		"https://blog.example/a?utm_source=x&b=2&a=1",
+		"https://blog.example/a#frag",
+		"https://blog.example",
+		"https://blog.example./a",
+		"https://bsky.app/profile/x.bsky.social/post/3k0000403",
+		"https://blog.example/a.b~c_d-e@f:g",
+		"https://xn--80ak6aa92e.com/path",
+	};
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	int failed = 0;
+	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+		struct post p;
+		post_init(&p);
+		p.id = rp_strdup("id");
+		p.url = rp_strdup(urls[i]);
+		p.text = rp_strdup("text");
+		struct cluster_keys k;
+		assert_int_equal(cluster_engine_keys(e, &p, &k), RP_OK);
+		char *c = NULL;
+		char want[33] = "";
+		if (url_canonical(urls[i], &c) == RP_OK) {
+			struct buf b;
+			buf_init(&b);
+			buf_printf(&b, "u:%s", c);
+			hash128_hex(b.data, b.len, want);
+			buf_done(&b);
+			rp_free(c);
+		}
+		if (want[0] && strcmp(k.url, want) != 0) {
+			printf("# %s: url key differs from url_canonical's\n", urls[i]);
+			failed++;
+		}
+		post_done(&p);
+	}
+	cluster_engine_free(e);
+	assert_int_equal(failed, 0);
 }
 
 /* What Redis decided wins, and later posts follow it. */
@@ -292,6 +351,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scenarios),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_url_keys),
 		cmocka_unit_test(test_restore),
 		cmocka_unit_test(test_story_summary),
 	};

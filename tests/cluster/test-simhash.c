@@ -107,6 +107,7 @@ static void test_index(void **state)
 	}
 	assert_int_equal(simhash_index_size(ix), N);
 	uint32_t out[64];
+	unsigned dist[64];
 	int failed = 0;
 	/* Up to SIMHASH_BANDS-1 flipped bits anywhere: always found. */
 	for (uint32_t i = 0; i < 500; i++) {
@@ -114,10 +115,10 @@ static void test_index(void **state)
 		unsigned flips = i % SIMHASH_BANDS;
 		for (unsigned f = 0; f < flips; f++)
 			q ^= (uint64_t)1 << (rnd() % 64);
-		size_t n = simhash_index_query(ix, q, SIMHASH_BANDS - 1, out, 64);
+		size_t n = simhash_index_query(ix, q, SIMHASH_BANDS - 1, out, dist, 64);
 		int found = 0;
 		for (size_t k = 0; k < n; k++)
-			if (out[k] == i)
+			if (out[k] == i && dist[k] == simhash_distance(q, fps[i]))
 				found = 1;
 		if (!found) {
 			printf("# entry %u with %u flips not found\n", i, flips);
@@ -126,11 +127,11 @@ static void test_index(void **state)
 	}
 	assert_int_equal(failed, 0);
 	/* Distances beyond max_dist are filtered out; values are distinct. */
-	size_t n = simhash_index_query(ix, fps[7], 0, out, 64);
+	size_t n = simhash_index_query(ix, fps[7], 0, out, NULL, 64);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0], 7);
 	simhash_index_remove(ix, fps[7], 7);
-	assert_int_equal(simhash_index_query(ix, fps[7], 0, out, 64), 0);
+	assert_int_equal(simhash_index_query(ix, fps[7], 0, out, NULL, 64), 0);
 	assert_int_equal(simhash_index_size(ix), N - 1);
 	simhash_index_remove(ix, fps[7], 7);          /* absent: nothing */
 	assert_int_equal(simhash_index_size(ix), N - 1);

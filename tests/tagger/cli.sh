@@ -26,7 +26,7 @@ check() { # NAME COMMAND...: ok when the command succeeds
 	if "$@" > "$work/out" 2>&1; then ok "$name"; else notok "$name" "$work/out"; fi
 }
 
-echo "1..17"
+echo "1..21"
 cd "$data" || exit 1
 
 # tags check
@@ -76,4 +76,13 @@ check "tags approve --alias-of with who and why" "$rap" tags approve NetNeutrali
 grep -q '"NetNeutrality"' "$work/out" && ok "tags export --redis: the approved alias is in tags.yaml" || notok "export --redis" "$work/out"
 "$rap" tags log --tags test.yaml --redis "$R" > "$work/out" 2>&1
 grep -q '"by":"ana".*"why":"used with privacy","when":1352282400' "$work/out" && ok "tags log: who, why, when" || notok "tags log" "$work/out"
+"$rap" tag --in posts.jsonl --tags test.yaml --redis "$R" 2>/dev/null | head -n 1 > "$work/out"
+grep -q '"themes":\["access","privacy"\]' "$work/out" && ok "tag --redis: decisions re-applied to past posts" || notok "tag --redis" "$work/out"
+"$rap" tags check test.yaml --redis "$R" > /dev/null 2>&1
+[ $? -eq 2 ] && ok "tags check: unknown option, exit 2" || notok "tags check: unknown option"
+check "tags mine: counts into Redis" "$rap" tags mine --in mine.jsonl --tags test.yaml --redis "$R"
+"$rap" tags suggestions --tags test.yaml --redis "$R" > "$work/out" 2>&1
+grep -q "#ConfAZ looks like an alias of the event" "$work/out" && grep -q "#Filtering belongs near" "$work/out" &&
+	! grep -q "#NetNeutrality belongs" "$work/out" &&
+	ok "tags suggestions --redis: discovered, ranked, approved ones gone" || notok "discovered" "$work/out"
 exit $fail

@@ -18,7 +18,9 @@
 #include <hiredis/hiredis.h>
 
 #include "core/buf.h"
+#include "core/post.h"
 #include "store/curation.h"
+#include "tagger/match.h"
 #include "tagger/ontology.h"
 
 static char dir[] = "/tmp/rp-test-curation-XXXXXX";
@@ -261,6 +263,67 @@ static void test_after(void **state)
 	buf_done(&err);
 }
 
+/* Live discovery: the posts of mine.jsonl counted in Redis give the same
+ * verdicts as the in-memory miner (tests/tagger/test-mine.c). */
+static void test_discovery(void **state)
+{
+	(void)state;
+	struct ontology *o = load();
+	assert_non_null(o);
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/data/tags/mine.jsonl", test_srcdir());
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	struct matcher *m = matcher_new(o);
+	struct match_why why;
+	match_why_init(&why);
+	struct buf err = {0};
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		struct post p;
+		if (post_parse_line(line, strlen(line), &p, &err) != RP_OK)
+			continue;
+		matcher_match(m, &p, &why);
+		assert_int_equal(curation_record(rc, "conf", &p, &why, &err), RP_OK);
+		post_done(&p);
+	}
+	fclose(f);
+	struct mine_suggestion *v = NULL;
+	size_t n = 0;
+	assert_int_equal(curation_discovered(rc, o, 2, 10, &v, &n, &err), RP_OK);
+	static const struct { const char *tag; enum mine_verdict verdict; const char *concept;
+	                      unsigned uses, authors; } want[] = {
+		{ "ConfAZ", MINE_ALIAS_OF_EVENT, "conf", 4, 3 },
+		{ "NetNeutrality", MINE_NEAR_CONCEPT, "privacy", 3, 3 },
+		{ "Filtering", MINE_NEAR_CONCEPT, "ws165", 2, 2 },
+		{ "selfie", MINE_UNPLACED, "conf", 2, 1 },
+	};
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < 4; i++) {
+		const struct mine_suggestion *s = NULL;
+		for (size_t j = 0; j < n; j++)
+			if (strcmp(v[j].tag, want[i].tag) == 0)
+				s = &v[j];
+		if (!s)
+			print_message("# missing %s\n", want[i].tag);
+		assert_non_null(s);
+		assert_int_equal(s->verdict, want[i].verdict);
+		assert_string_equal(s->concept->id, want[i].concept);
+		assert_int_equal(s->uses, want[i].uses);
+		assert_int_equal(s->authors, want[i].authors);
+	}
+	mine_suggestions_free(v, n);
+	/* once approved, a tag is no longer a suggestion */
+	assert_int_equal(ontology_add_alias(o, "privacy", "netneutrality", &err), RP_OK);
+	assert_int_equal(curation_discovered(rc, o, 2, 10, &v, &n, &err), RP_OK);
+	assert_int_equal(n, 3);
+	mine_suggestions_free(v, n);
+	match_why_done(&why);
+	matcher_free(m);
+	ontology_free(o);
+	buf_done(&err);
+}
+
 int main(void)
 {
 	setenv("RAPPORTEUR_NOW", "1352282400", 1); /* 2012-11-07T10:00:00Z */
@@ -279,6 +342,7 @@ int main(void)
 	table_add(&tb, "rate limit", test_rate_limit);
 	TABLE_ROWS(&tb, rows, test_decision);
 	table_add(&tb, "queue, audit log, replay", test_after);
+	table_add(&tb, "live discovery", test_discovery);
 	int failed = table_run(&tb, "curation");
 	ontology_free(onto);
 	stop_redis();

@@ -1,0 +1,125 @@
+/* tests/feeds/feed_api.c - the fetchers/feed.h API beyond `rapporteur
+ * parse`: collected vs streamed parses give the same JSON, entries map
+ * onto posts (media, alt text, lang), limits are reported. TAP output,
+ * one line per row of the table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/post.h"
+#include "fetchers/feed.h"
+
+static int n_test, n_fail;
+
+static void check(int ok, const char *what)
+{
+	n_test++;
+	if (!ok)
+		n_fail++;
+	printf("%sok %d - %s\n", ok ? "" : "not ", n_test, what);
+}
+
+struct stream {
+	struct buf json;
+	int n;
+};
+
+static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
+{
+	struct stream *s = ctx;
+	(void)f;
+	feed_json_entry(&s->json, e, s->n == 0);
+	s->n++;
+}
+
+static const char mastodon[] =
+	"<?xml version=\"1.0\"?>\n"
+	"<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\" "
+	"xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>"
+	"<title>NordConf</title><link>https://social.example/@nordconf</link><language>sv</language>"
+	"<item><guid>https://social.example/@nordconf/1</guid><link>https://social.example/@nordconf/1</link>"
+	"<pubDate>Tue, 07 Oct 2025 07:12:44 +0000</pubDate>"
+	"<description>&lt;p&gt;Doors open at 08:30 #NordConf2025&lt;/p&gt;</description>"
+	"<category>nordconf2025</category><category>keynote</category>"
+	"<media:content url=\"https://files.example/a.png\" type=\"image/png\" fileSize=\"2048\" medium=\"image\">"
+	"<media:description type=\"plain\">A map of the venue</media:description></media:content>"
+	"<media:thumbnail url=\"https://files.example/a-small.png\"/>"
+	"<enclosure url=\"https://files.example/talk.mp3\" type=\"audio/mpeg\" length=\"99\"/>"
+	"<enclosure url=\"file:///etc/passwd\" type=\"text/plain\"/>"
+	"</item>"
+	"<item xml:lang=\"en\"><title>No id, only a title</title></item>"
+	"</channel></rss>\n";
+
+int main(void)
+{
+	struct buf err = { 0 };
+	struct feed f;
+	rp_err r = feed_parse(mastodon, sizeof mastodon - 1, &f, &err);
+	check(r == RP_OK, "feed_parse returns RP_OK");
+	check(f.format == FEED_FORMAT_RSS && !f.bozo, "format rss, not bozo");
+	check(f.n_entries == 2, "two entries collected");
+	check(f.lang && !strcmp(f.lang, "sv"), "feed language from <language>");
+
+	/* the streamed JSON equals the collected JSON */
+	struct buf whole = { 0 };
+	feed_write_json(&whole, &f);
+	struct stream s = { { 0 }, 0 };
+	struct feed g;
+	feed_json_begin(&s.json);
+	r = feed_parse_stream(mastodon, sizeof mastodon - 1, &g, on_entry, &s, &err);
+	feed_json_end(&s.json, &g);
+	check(r == RP_OK && g.n_entries == 0 && g.n_streamed == 2 && s.n == 2,
+	      "feed_parse_stream hands entries to the callback and keeps none");
+	check(!strcmp(buf_str(&whole), buf_str(&s.json)), "streamed JSON equals collected JSON");
+	feed_done(&g);
+
+	/* entry -> post */
+	struct post p;
+	r = feed_entry_to_post(&f, &f.entries[0], "https://social.example/@nordconf.rss", &p, &err);
+	check(r == RP_OK, "first entry maps to a post");
+	if (r == RP_OK) {
+		check(p.id && !strcmp(p.id, "https://social.example/@nordconf/1"), "post id from guid");
+		check(p.text && !strcmp(p.text, "Doors open at 08:30 #NordConf2025"), "post text is summary_text");
+		check(p.published == 1759821164, "post published in UTC seconds");
+		check(p.tags.n == 2, "categories become tags");
+		check(p.lang && !strcmp(p.lang, "sv"), "lang falls back to the feed language");
+		check(p.n_media == 2, "media: Media RSS item and the http enclosure, not file:");
+		if (p.n_media == 2) {
+			check(!strcmp(p.media[0].url, "https://files.example/a.png") &&
+			      p.media[0].alt && !strcmp(p.media[0].alt, "A map of the venue") &&
+			      p.media[0].thumbnail && !strcmp(p.media[0].thumbnail, "https://files.example/a-small.png") &&
+			      p.media[0].length == 2048,
+			      "media:content with alt text, thumbnail and size");
+			check(!strcmp(p.media[1].url, "https://files.example/talk.mp3") && p.media[1].length == 99,
+			      "enclosure as media");
+		}
+		post_done(&p);
+	}
+	buf_reset(&err);
+	r = feed_entry_to_post(&f, &f.entries[1], NULL, &p, &err);
+	check(r == RP_ERR_INPUT && strstr(buf_str(&err), "neither id nor link"),
+	      "an entry without id or link is refused with a reason");
+	check(f.entries[1].lang && !strcmp(f.entries[1].lang, "en"), "entry lang from xml:lang");
+	feed_done(&f);
+
+	/* JSON Feed: 20-digit ids survive */
+	static const char big[] = "{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":"
+	                          "[{\"id\":123456789012345678901,\"url\":\"https://x.example/1\"}]}";
+	r = feed_parse(big, sizeof big - 1, &f, &err);
+	check(r == RP_OK && f.format == FEED_FORMAT_JSON && f.n_entries == 1 &&
+	      f.entries[0].id && !strcmp(f.entries[0].id, "123456789012345678901"),
+	      "JSON Feed id past 64 bits read as its decimal string");
+	feed_done(&f);
+
+	/* limits */
+	buf_reset(&err);
+	r = feed_parse(mastodon, (size_t)RP_FEED_MAX_BYTES + 1, &f, &err);
+	check(r == RP_ERR_LIMIT && strstr(buf_str(&err), "limit"), "input past RP_FEED_MAX_BYTES refused");
+
+	buf_done(&whole);
+	buf_done(&s.json);
+	buf_done(&err);
+	printf("1..%d\n", n_test);
+	return n_fail ? 1 : 0;
+}
