@@ -84,7 +84,6 @@ struct import {
 	uint64_t bytes_total, bytes_done;
 	size_t read, bad, outside;  /* posts read, refused, not about the event */
 	const char *file;        /* being read */
-	rp_err feed_err;         /* first error inside a feed callback */
 };
 
 static void note(void *ctx, const char *msg)
@@ -219,33 +218,32 @@ static rp_err import_jsonl(struct import *im, const char *path)
 	return e;
 }
 
-static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
+/* One feed entry as a post; source is the feed's own link when it has
+ * one, else the file. */
+static rp_err take_entry(struct import *im, const struct feed *f, const struct feed_entry *e)
 {
-	struct import *im = ctx;
-	if (im->feed_err || stop_requested)
-		return;
 	struct post p;
 	struct buf err;
 	buf_init(&err);
-	/* The source is the feed's own link when it gave one before this
-	 * entry, else the file. */
 	const char *source = f->link ? f->link : im->file;
 	if (feed_entry_to_post(f, e, source, &p, &err) != RP_OK) {
 		log_warn(im->file, "entry %s: %s; skipped", e->id ? e->id : e->link ? e->link : "?",
 		         buf_str(&err));
 		im->bad++;
 		buf_done(&err);
-		return;
+		return RP_OK;
 	}
 	buf_done(&err);
 	im->read++;
-	im->feed_err = take_post(im, &p);
+	rp_err res = take_post(im, &p);
 	post_done(&p);
 	report(im, false);
+	return res;
 }
 
-/* A feed file: read whole (at most RP_FEED_MAX_BYTES), entries streamed
- * through the parser to take_post. */
+/* A feed file: read whole (at most RP_FEED_MAX_BYTES) and parsed whole
+ * (RP_FEED_MAX_ENTRIES), so the feed's link, which may follow the entries,
+ * names the source of each. */
 static rp_err import_feed(struct import *im, const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -274,8 +272,7 @@ static rp_err import_feed(struct import *im, const char *path)
 	fclose(f);
 	if (!e) {
 		struct feed feed;
-		im->feed_err = RP_OK;
-		e = feed_parse_stream(doc.data ? doc.data : "", doc.len, &feed, on_entry, im, &err);
+		e = feed_parse(doc.data ? doc.data : "", doc.len, &feed, &err);
 		if (e) {
 			log_error(path, "%s", buf_str(&err));
 		} else {
@@ -285,9 +282,9 @@ static rp_err import_feed(struct import *im, const char *path)
 			} else if (feed.bozo && feed.bozo_reason) {
 				log_warn(path, "%s (what could be read was kept)", feed.bozo_reason);
 			}
+			for (size_t i = 0; !e && i < feed.n_entries && !stop_requested; i++)
+				e = take_entry(im, &feed, &feed.entries[i]);
 			feed_done(&feed);
-			if (!e)
-				e = im->feed_err;
 		}
 		im->bytes_done += doc.len;
 	}

@@ -1466,8 +1466,8 @@ static char *fix_markup(const char *s, size_t n, size_t *ret_n)
 	unsigned voids = void_candidates(s, n, &stray_lt);
 	/* a named entity in an attribute value: libxml2 would keep one byte
 	 * of it; the oracle keeps it as written */
-	bool attr_entities = named && !memmem(s, n, "<!ENTITY", 8);
-	if (!bare && !voids && !stray_lt && !attr_entities)
+	bool attr_entities = !memmem(s, n, "<!ENTITY", 8);
+	if (!bare && !voids && !stray_lt && !(named && attr_entities))
 		return NULL;
 	struct buf out = { 0 };
 	size_t run = 0;
@@ -1582,11 +1582,13 @@ static char *fix_markup(const char *s, size_t n, size_t *ret_n)
 			if (j < n) {
 				/* `&name` then any other character: an HTML entity is
 				 * decoded, another name is kept as `&name;` (the
-				 * lenient parser adds the semicolon) */
+				 * lenient parser adds the semicolon, but not before a
+				 * tag) */
 				bool known = text_entity_lookup(s + i + 1, j - i - 1) >= 0;
 				buf_adds(&out, known ? "&" : "&amp;");
 				buf_add(&out, s + i + 1, j - i - 1);
-				buf_addc(&out, ';');
+				if (known || s[j] != '<')
+					buf_addc(&out, ';');
 				run = j;
 				i = j - 1;
 				changed = true;

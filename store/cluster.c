@@ -40,7 +40,7 @@
 #define EXACT_TERMS     16   /* highest-weight terms of the post in that cosine */
 #define NEAR_STORIES     2   /* best candidate stories whose recent members are checked */
 #define MAX_CANDIDATES 256   /* simhash candidates gathered per post */
-#define NEAR_VERIFY      4   /* of them, the nearest this many get the Jaccard check */
+#define NEAR_VERIFY      2   /* of them, the nearest this many get the Jaccard check */
 #define SWEEP_EVERY   2048   /* posts between sweeps of dead stories and old fingerprints */
 #define LINK_WEIGHT    2.0   /* tf of an outbound link term: a shared link is strong evidence */
 
@@ -233,6 +233,8 @@ struct cluster_engine {
 	size_t cap_hot;
 	struct u64map keys;
 	struct u64map ids;
+	struct u64map story_heads;  /* hash of a story's id (its first post's id) -> story */
+	struct u64map dup_heads;    /* hash of a dup group's id -> dup group */
 	struct u64map df;
 	uint64_t n_docs;
 	struct u64map term_post;   /* term -> index into postings */
@@ -312,6 +314,8 @@ void cluster_engine_free(struct cluster_engine *e)
 	rp_free(e->hot);
 	map_done(&e->keys);
 	map_done(&e->ids);
+	map_done(&e->story_heads);
+	map_done(&e->dup_heads);
 	map_done(&e->df);
 	map_done(&e->term_post);
 	for (size_t i = 0; i < e->n_postings; i++)
@@ -707,13 +711,6 @@ static void make_terms(struct cluster_engine *e, const struct post *p)
 	e->n_q = k;
 }
 
-static void df_add(struct cluster_engine *e)
-{
-	for (size_t i = 0; i < e->n_q; i++)
-		(*map_put(&e->df, e->q[i].term, NULL))++;
-	e->n_docs++;
-}
-
 /* Turn e->q's term frequencies into a unit TF-IDF vector, highest weight
  * first. With count, first count the post in the document frequencies
  * (one hash probe per term for both). */
@@ -743,10 +740,6 @@ static void weigh_terms_counting(struct cluster_engine *e, bool count)
 	radix_q(e->q, e->qtmp, e->n_q, true);   /* weights are >= 0: highest first */
 }
 
-static void weigh_terms(struct cluster_engine *e)
-{
-	weigh_terms_counting(e, false);
-}
 
 /* ---- stories ------------------------------------------------------------ */
 
@@ -896,6 +889,7 @@ static uint32_t story_new(struct cluster_engine *e, uint32_t head, int64_t t)
 	e->hot[e->n_stories] = (struct story_hot){ t, 0, 0 };
 	e->live = rp_grow(e->live, sizeof *e->live, e->n_live + 1, &e->cap_live);
 	e->live[e->n_live++] = (uint32_t)e->n_stories;
+	*map_put(&e->story_heads, hash64_str(e->recs[head].id), NULL) = (uint32_t)e->n_stories;
 	return (uint32_t)e->n_stories++;
 }
 
@@ -903,6 +897,7 @@ static uint32_t dup_new(struct cluster_engine *e, uint32_t head, uint32_t story)
 {
 	e->dups = rp_grow(e->dups, sizeof *e->dups, e->n_dups + 1, &e->cap_dups);
 	e->dups[e->n_dups] = (struct dupg){ head, story, 0 };
+	*map_put(&e->dup_heads, hash64_str(e->recs[head].id), NULL) = (uint32_t)e->n_dups;
 	return (uint32_t)e->n_dups++;
 }
 
@@ -1243,6 +1238,35 @@ static uint32_t rec_named(struct cluster_engine *e, const char *id, int64_t t)
 	return ri;
 }
 
+/* The story whose first post is id, made (headed by a placeholder when
+ * the engine never saw id) when there is none. */
+static uint32_t story_named(struct cluster_engine *e, const char *id, int64_t t)
+{
+	const uint32_t *v = map_find(&e->story_heads, hash64_str(id));
+	if (v && strcmp(e->recs[e->stories[*v].head].id, id) == 0)
+		return *v;
+	uint32_t h = rec_named(e, id, t);
+	uint32_t si = story_new(e, h, t);
+	if (e->recs[h].story == NONE)
+		e->recs[h].story = si;
+	return si;
+}
+
+/* The dup group whose first post is id, made when there is none. */
+static uint32_t dup_named(struct cluster_engine *e, const char *id, uint32_t si, int64_t t)
+{
+	const uint32_t *v = map_find(&e->dup_heads, hash64_str(id));
+	if (v && strcmp(e->recs[e->dups[*v].head].id, id) == 0)
+		return *v;
+	uint32_t h = rec_named(e, id, t);
+	uint32_t di = dup_new(e, h, si);
+	if (e->recs[h].dup == NONE)
+		e->recs[h].dup = di;
+	if (e->recs[h].story == NONE)
+		e->recs[h].story = si;
+	return di;
+}
+
 rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
                               const char *dup, const char *story,
                               struct cluster_assign *ret)
@@ -1273,55 +1297,38 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 	make_terms(e, p);
 
 	uint32_t ri = rec_named(e, p->id, t);
-	bool known = !e->recs[ri].placeholder || e->recs[ri].dup != NONE;
-	uint32_t old_story = e->recs[ri].story;
 	bool had_content = !e->recs[ri].placeholder;
 
-	/* The story: its head record, and the story itself when new. */
-	uint32_t sh = rec_named(e, story, t);
-	if (e->recs[sh].story == NONE) {
-		e->recs[sh].story = story_new(e, sh, t);
-		if (e->recs[sh].dup == NONE)
-			e->recs[sh].dup = dup_new(e, sh, e->recs[sh].story);
-	}
-	uint32_t si = e->recs[sh].story;
-	if (e->stories[si].head != sh) {
-		/* story names a post that is not its story's head: make a story
-		 * headed by it so the id Redis uses keeps meaning one story. */
-		si = story_new(e, sh, t);
-	}
-	/* The dup group. */
-	uint32_t dh = rec_named(e, dup, t);
-	if (e->recs[dh].dup == NONE || e->dups[e->recs[dh].dup].head != dh)
-		e->recs[dh].dup = dup_new(e, dh, si);
-	if (e->recs[dh].story == NONE)
-		e->recs[dh].story = si;
-	uint32_t di = e->recs[dh].dup;
+	/* The story and the dup group, by the ids of their first posts. */
+	uint32_t si = story_named(e, story, t);
+	uint32_t di = dup_named(e, dup, si, t);
 	e->dups[di].story = si;
 
+	/* Move the post: counts and centroid leave the old group and story
+	 * (a placeholder was never counted) and join the new ones. */
 	struct rec *r = &e->recs[ri];
-	if (known && r->dup != NONE && r->dup != di && e->dups[r->dup].n > 0)
-		e->dups[r->dup].n--;
-	bool new_member = !known || r->story != si;
-	if (known && old_story != NONE && old_story != si && had_content) {
-		struct story *os = &e->stories[old_story];
+	if (!had_content || r->dup != di) {
+		if (had_content && r->dup != NONE && e->dups[r->dup].n > 0)
+			e->dups[r->dup].n--;
+		e->dups[di].n++;
+	}
+	bool join = !had_content || r->story != si;
+	if (join)   /* the post's vector, counted in the IDF when new */
+		weigh_terms_counting(e, !had_content);
+	if (join && had_content && r->story != NONE) {
+		struct story *os = &e->stories[r->story];
 		if (os->n_posts > 0)
 			os->n_posts--;
-		weigh_terms(e);
-		centroid_add(e, old_story, -1);
+		centroid_add(e, r->story, -1);
 	}
 	r->placeholder = false;
 	r->t = t;
 	r->simhash = fp;
 	r->dup = di;
 	r->story = si;
-	if (new_member) {
-		e->dups[di].n++;
-		if (!had_content)
-			df_add(e);
-		weigh_terms(e);
+	if (join) {
 		centroid_add(e, si, 1);
-		story_count(e, si, ri, di, p, dh == ri);
+		story_count(e, si, ri, di, p, e->dups[di].head == ri);
 	}
 	register_key(e, ks.identity, true, ri);
 	register_key(e, ks.original, ks.has_original, ri);
@@ -1338,12 +1345,10 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 rp_err cluster_engine_story(const struct cluster_engine *e, const char *story_id,
                             struct cluster_story *ret)
 {
-	uint32_t ri = rec_by_id(e, story_id);
-	if (ri == NONE || e->recs[ri].story == NONE)
+	const uint32_t *v = map_find(&e->story_heads, hash64_str(story_id));
+	if (!v || strcmp(e->recs[e->stories[*v].head].id, story_id) != 0)
 		return RP_ERR_NOTFOUND;
-	const struct story *s = &e->stories[e->recs[ri].story];
-	if (s->head != ri)
-		return RP_ERR_NOTFOUND;
+	const struct story *s = &e->stories[*v];
 	struct cluster_story cs;
 	cs.id = e->recs[s->head].id;
 	cs.representative = s->rep != NONE ? e->recs[e->dups[s->rep].head].id : cs.id;

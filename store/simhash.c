@@ -90,24 +90,26 @@ uint64_t simhash_tokens(const uint64_t *tok, size_t n, size_t k)
 	return votes_result(&v);
 }
 
-/* The band index: for each band, an open hash of 2^BAND_BITS buckets
- * addressed by the band's bits directly (they are already uniform). */
+/* The band index: for each band, 2^BAND_BITS chains addressed by the
+ * band's bits directly (they are already uniform). Chain links live in
+ * one pool, four per fingerprint, with a free list: adding a fingerprint
+ * allocates nothing once the pool has grown, and a chain is a few
+ * neighbouring cache lines rather than a heap block per bucket. */
 #define BAND_BITS (64 / SIMHASH_BANDS)
 #define BAND_BUCKETS ((size_t)1 << BAND_BITS)
+#define NIL UINT32_MAX
 
-struct entry {
+struct link {
 	uint64_t fp;
 	uint32_t value;
-};
-
-struct bucket {
-	struct entry *e;
-	uint32_t n;
-	uint32_t cap;
+	uint32_t next;      /* next link in the chain, or in the free list; NIL ends */
 };
 
 struct simhash_index {
-	struct bucket *band[SIMHASH_BANDS];   /* BAND_BUCKETS each */
+	uint32_t *head[SIMHASH_BANDS];   /* BAND_BUCKETS chain heads each */
+	struct link *pool;
+	size_t n_pool, cap_pool;
+	uint32_t free;                   /* free list of links */
 	size_t size;
 };
 
@@ -119,8 +121,11 @@ static inline size_t band_of(uint64_t fp, unsigned b)
 struct simhash_index *simhash_index_new(void)
 {
 	struct simhash_index *ix = rp_calloc(1, sizeof *ix);
-	for (unsigned b = 0; b < SIMHASH_BANDS; b++)
-		ix->band[b] = rp_calloc(BAND_BUCKETS, sizeof *ix->band[b]);
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
+		ix->head[b] = rp_malloc(BAND_BUCKETS * sizeof *ix->head[b]);
+		memset(ix->head[b], 0xff, BAND_BUCKETS * sizeof *ix->head[b]);   /* NIL */
+	}
+	ix->free = NIL;
 	return ix;
 }
 
@@ -128,23 +133,30 @@ void simhash_index_free(struct simhash_index *ix)
 {
 	if (!ix)
 		return;
-	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
-		for (size_t i = 0; i < BAND_BUCKETS; i++)
-			rp_free(ix->band[b][i].e);
-		rp_free(ix->band[b]);
-	}
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++)
+		rp_free(ix->head[b]);
+	rp_free(ix->pool);
 	rp_free(ix);
+}
+
+static uint32_t link_new(struct simhash_index *ix)
+{
+	if (ix->free != NIL) {
+		uint32_t l = ix->free;
+		ix->free = ix->pool[l].next;
+		return l;
+	}
+	ix->pool = rp_grow(ix->pool, sizeof *ix->pool, ix->n_pool + 1, &ix->cap_pool);
+	return (uint32_t)ix->n_pool++;
 }
 
 void simhash_index_add(struct simhash_index *ix, uint64_t fp, uint32_t value)
 {
 	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
-		struct bucket *k = &ix->band[b][band_of(fp, b)];
-		if (k->n == k->cap) {
-			k->cap = k->cap ? 2 * k->cap : 2;
-			k->e = rp_realloc(k->e, k->cap * sizeof *k->e);
-		}
-		k->e[k->n++] = (struct entry){ fp, value };
+		uint32_t l = link_new(ix);
+		uint32_t *h = &ix->head[b][band_of(fp, b)];
+		ix->pool[l] = (struct link){ fp, value, *h };
+		*h = l;
 	}
 	ix->size++;
 }
@@ -153,18 +165,18 @@ void simhash_index_remove(struct simhash_index *ix, uint64_t fp, uint32_t value)
 {
 	int found = 0;
 	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
-		struct bucket *k = &ix->band[b][band_of(fp, b)];
-		for (uint32_t i = 0; i < k->n; i++) {
-			if (k->e[i].fp == fp && k->e[i].value == value) {
-				k->e[i] = k->e[--k->n];
+		uint32_t *at = &ix->head[b][band_of(fp, b)];
+		while (*at != NIL) {
+			struct link *k = &ix->pool[*at];
+			if (k->fp == fp && k->value == value) {
+				uint32_t l = *at;
+				*at = k->next;
+				k->next = ix->free;
+				ix->free = l;
 				found = 1;
 				break;
 			}
-		}
-		if (k->n == 0 && k->cap > 0) {
-			rp_free(k->e);
-			k->e = NULL;
-			k->cap = 0;
+			at = &k->next;
 		}
 	}
 	if (found)
@@ -176,22 +188,23 @@ size_t simhash_index_query(const struct simhash_index *ix, uint64_t fp, unsigned
 {
 	size_t n = 0;
 	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
-		const struct bucket *k = &ix->band[b][band_of(fp, b)];
-		for (uint32_t i = 0; i < k->n && n < max; i++) {
-			unsigned d = simhash_distance(fp, k->e[i].fp);
+		for (uint32_t l = ix->head[b][band_of(fp, b)]; l != NIL && n < max;
+		     l = ix->pool[l].next) {
+			const struct link *k = &ix->pool[l];
+			unsigned d = simhash_distance(fp, k->fp);
 			if (d > max_dist)
 				continue;
 			/* A value found through an earlier band is a duplicate. */
 			int seen = 0;
 			for (size_t j = 0; j < n; j++)
-				if (out[j] == k->e[i].value) {
+				if (out[j] == k->value) {
 					seen = 1;
 					break;
 				}
 			if (!seen) {
 				if (dist)
 					dist[n] = d;
-				out[n++] = k->e[i].value;
+				out[n++] = k->value;
 			}
 		}
 	}

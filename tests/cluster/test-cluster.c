@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -302,6 +303,97 @@ static void test_restore(void **state)
 	cluster_engine_free(e);
 }
 
+/* Rebuild on start: an engine that restores every post of the labelled
+ * set with the decisions of another agrees with it on every post, every
+ * story summary, and on what a new sighting joins. */
+static void test_restore_replay(void **state)
+{
+	(void)state;
+	const char *src = getenv("SRCDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/data/stories/posts.jsonl", src ? src : ".");
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	struct post *posts = NULL;
+	size_t n = 0, cap = 0;
+	char *line = NULL;
+	size_t lcap = 0;
+	ssize_t len;
+	struct buf err;
+	buf_init(&err);
+	while ((len = getline(&line, &lcap, f)) > 0) {
+		posts = rp_grow(posts, sizeof *posts, n + 1, &cap);
+		assert_int_equal(post_parse_line(line, (size_t)len, &posts[n], &err), RP_OK);
+		n++;
+	}
+	fclose(f);
+	free(line);
+	buf_done(&err);
+	assert_true(n > 300);
+
+	struct cluster_engine *a = cluster_engine_new(NULL), *b = cluster_engine_new(NULL);
+	char **dup = rp_calloc(n, sizeof *dup), **story = rp_calloc(n, sizeof *story);
+	for (size_t i = 0; i < n; i++) {
+		struct cluster_assign as;
+		assert_int_equal(cluster_engine_add(a, &posts[i], &as), RP_OK);
+		dup[i] = rp_strdup(as.dup);
+		story[i] = rp_strdup(as.story);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct cluster_assign as;
+		assert_int_equal(cluster_engine_restore(b, &posts[i], dup[i], story[i], &as), RP_OK);
+	}
+	int failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct cluster_assign as;
+		assert_int_equal(cluster_engine_add(b, &posts[i], &as), RP_OK);
+		if (as.match != CLUSTER_MATCH_SAME || strcmp(as.dup, dup[i]) != 0 ||
+		    strcmp(as.story, story[i]) != 0) {
+			printf("# post %zu %s: %s %s %s\n", i, posts[i].id, cluster_match_str(as.match),
+			       as.dup, as.story);
+			failed++;
+		}
+		struct cluster_story sa, sb;
+		assert_int_equal(cluster_engine_story(a, story[i], &sa), RP_OK);
+		assert_int_equal(cluster_engine_story(b, story[i], &sb), RP_OK);
+		if (sa.n_posts != sb.n_posts || sa.n_dups != sb.n_dups ||
+		    sa.n_authors != sb.n_authors || sa.n_sources != sb.n_sources ||
+		    sa.first != sb.first || sa.last != sb.last ||
+		    strcmp(sa.representative, sb.representative) != 0) {
+			printf("# story %s: %zu/%zu posts, %zu/%zu dups, rep %s/%s\n", story[i],
+			       sa.n_posts, sb.n_posts, sa.n_dups, sb.n_dups, sa.representative,
+			       sb.representative);
+			failed++;
+		}
+	}
+	/* A boost of the first post, new to both, lands alike. */
+	struct post boost;
+	post_init(&boost);
+	boost.id = rp_strdup("https://late.example/users/z/statuses/1/activity");
+	boost.source = rp_strdup("mastodon:late.example");
+	boost.repost_of = rp_strdup(posts[0].id);
+	boost.text = rp_strdup(posts[0].text);
+	boost.published = posts[n - 1].published;
+	struct cluster_assign x, y;
+	assert_int_equal(cluster_engine_add(a, &boost, &x), RP_OK);
+	assert_int_equal(cluster_engine_add(b, &boost, &y), RP_OK);
+	assert_int_equal(x.match, CLUSTER_MATCH_IDENTITY);
+	assert_string_equal(x.dup, y.dup);
+	assert_string_equal(x.story, y.story);
+	post_done(&boost);
+	for (size_t i = 0; i < n; i++) {
+		rp_free(dup[i]);
+		rp_free(story[i]);
+		post_done(&posts[i]);
+	}
+	rp_free(dup);
+	rp_free(story);
+	rp_free(posts);
+	cluster_engine_free(a);
+	cluster_engine_free(b);
+	assert_int_equal(failed, 0);
+}
+
 static void test_story_summary(void **state)
 {
 	(void)state;
@@ -353,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_url_keys),
 		cmocka_unit_test(test_restore),
+		cmocka_unit_test(test_restore_replay),
 		cmocka_unit_test(test_story_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
