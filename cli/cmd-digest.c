@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/date.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "store/digest.h"
 #include "store/keys.h"
 #include "store/redis.h"
@@ -69,8 +70,8 @@ static void headline(struct buf *out, const struct digest_story *s)
 	digest_excerpt(&ex, s->rep.text);
 	const char *t = buf_str(&ex);
 	size_t n = strcspn(t, ".!?");
-	if (n > 120)
-		n = 120;
+	/* A headline stays short, and is cut only between characters. */
+	n = utf8_truncate(t, n, 120);
 	buf_add(out, t, n);
 	if (!n)
 		buf_adds(out, s->id ? s->id : s->sid);
