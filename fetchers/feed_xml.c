@@ -50,8 +50,13 @@ static struct fx_priv *priv_of(const struct fx *fx) { return fx->priv; }
 
 void fx_bozo(struct fx *fx, const char *why)
 {
-	if (!fx->feed->bozo_reason)
-		fx->feed->bozo_reason = rp_strdup(why);
+	if (!fx->feed->bozo_reason) {
+		/* libxml2 messages may quote bytes of the input */
+		struct buf b = { 0 };
+		utf8_repair(&b, why, strlen(why));
+		fx->feed->bozo_reason = b.len ? buf_detach(&b) : rp_strdup("bozo");
+		buf_done(&b);
+	}
 	fx->feed->bozo = true;
 }
 
@@ -293,8 +298,16 @@ bool fx_pop(struct fx *fx, struct buf *out, bool *was_content)
 		buf_adds(out, r);
 		rp_free(r);
 	}
-	if (c->keep)
+	if (c->keep) {
 		repair_text(fx, out);
+		if (!utf8_is_valid(out->data ? out->data : "", out->len)) {
+			struct buf *t = &fx->scratch2;
+			buf_reset(t);
+			utf8_repair(t, out->data, out->len);
+			buf_reset(out);
+			buf_add(out, t->data ? t->data : "", t->len);
+		}
+	}
 	if (c->content && fx->incontent > 0) {
 		fx->incontent--;
 		fx->cp.type[0] = 0;
@@ -481,15 +494,19 @@ char *attr_get(const struct attrs *at, const char *name, bool any_ns)
 			continue;
 		const char *v = (const char *)a[3];
 		size_t n = (size_t)(a[4] - a[3]);
-		if (!memchr(v, '&', n))
+		if (!memchr(v, '&', n) && utf8_is_valid(v, n))
 			return rp_strndup(v, n);
-		struct buf b = { 0 };
+		struct buf b = { 0 }, r = { 0 };
 		attr_decode(at->fx, &b, v, n, 0);
-		if (!b.len) {
-			buf_done(&b);
+		/* libxml2 copies one byte of a stand-in entity in attributes:
+		 * keep the value valid UTF-8 whatever happened */
+		utf8_repair(&r, b.data ? b.data : "", b.len);
+		buf_done(&b);
+		if (!r.len) {
+			buf_done(&r);
 			return rp_strdup("");
 		}
-		return buf_detach(&b);
+		return buf_detach(&r);
 	}
 	return NULL;
 }

@@ -503,6 +503,8 @@ static void make_text_key(struct cluster_engine *e, struct cluster_keys *k, stru
  * qsort with a comparator on the few hundred keys of a post. */
 static void radix_u32(uint32_t *v, uint32_t *tmp, size_t n)
 {
+	if (n < 2)
+		return;
 	for (unsigned shift = 0; shift < 32; shift += 8) {
 		size_t count[257] = {0};
 		for (size_t i = 0; i < n; i++)
@@ -515,9 +517,13 @@ static void radix_u32(uint32_t *v, uint32_t *tmp, size_t n)
 	}
 }
 
-/* Sort the qterms of e by key(), keeping each a stable radix pass. */
+/* Sort n qterms by radix: by the top 32 bits of the term (equal terms end
+ * up together) or by weight, highest first (weights are >= 0, so their
+ * float bits order like integers). */
 static void radix_q(struct qterm *v, struct qterm *tmp, size_t n, bool by_weight)
 {
+	if (n < 2)
+		return;
 	for (unsigned shift = 0; shift < 32; shift += 8) {
 		size_t count[257] = {0};
 		for (size_t i = 0; i < n; i++) {

@@ -13,14 +13,14 @@
  *   2. canonical URL of the post (core/url.h url_canonical);
  *   3. the same normalised text (store/textnorm.h);
  *   4. near-duplicates: simhash candidates (store/simhash.h band index)
- *      and the recent members of the best story, verified by Jaccard
- *      similarity over word shingles.
+ *      and the newest members of the best stories, verified by Jaccard
+ *      similarity over content-word shingles.
  * Stories: incremental centroid clustering over TF-IDF vectors within a
  * time window (not single link). A post joins the story of its dup group;
  * otherwise the live story whose centroid is most similar (cosine above
  * cluster_params.story_min_cosine, candidates from an inverted index of
- * terms to recent stories), or a story that shares an outbound link with
- * it; otherwise it starts a story.
+ * terms to recent stories; canonical outbound links are heavy terms, so
+ * posts sharing a link in other words meet); otherwise it starts one.
  *
  * The engine holds no I/O and no clock: time is the posts' published time
  * (a post without one takes the newest time seen). It is not thread-safe;

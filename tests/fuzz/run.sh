@@ -3,8 +3,8 @@
 #
 #   tests/fuzz/run.sh [SECONDS]        (default 60; CI passes a short time)
 #
-# Builds the targets in $BUILD (default build-fuzz, set up with clang-14,
-# ASan+UBSan and fuzzer coverage on the libraries when missing), replays
+# Builds the targets in $BUILD (default build-fuzz; set up when missing with
+# clang-14, ASan+UBSan and -fno-sanitize-recover=all), replays
 # the committed crash inputs in tests/fuzz/regressions/TARGET/, then fuzzes
 # each target seeded from tests/data/feeds, ../shared/corpus/open when it
 # is present, and the regressions. A crash does not end the run: the input
@@ -28,7 +28,7 @@ if [ ! -f "$build/build.ninja" ]; then
 	CC=${CC:-clang-14} meson setup "$build" "$src" -Dfuzz=true \
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args=-fno-sanitize-recover=all \
-		>"$build.setup.log" 2>&1 || { cat "$build.setup.log"; exit 2; }
+		>"${TMPDIR:-/tmp}/rp-fuzz-setup.$$.log" 2>&1 || { cat "${TMPDIR:-/tmp}/rp-fuzz-setup.$$.log"; exit 2; }
 fi
 
 targets=${FUZZ_TARGETS:-}
@@ -41,9 +41,9 @@ for t in $targets; do
 	# Retry: in a shared tree another folder's half-written file may break
 	# the build for a moment.
 	tries=0
-	until ninja -C "$build" "tests/fuzz/$t" >"$build.ninja.log" 2>&1; do
+	until ninja -C "$build" "tests/fuzz/$t" >"${TMPDIR:-/tmp}/rp-fuzz-ninja.$$.log" 2>&1; do
 		tries=$((tries + 1))
-		[ $tries -lt ${FUZZ_BUILD_TRIES:-3} ] || { cat "$build.ninja.log" >&2; echo "run.sh: cannot build $t" >&2; exit 2; }
+		[ $tries -lt ${FUZZ_BUILD_TRIES:-3} ] || { cat "${TMPDIR:-/tmp}/rp-fuzz-ninja.$$.log" >&2; echo "run.sh: cannot build $t" >&2; exit 2; }
 		sleep 20
 	done
 done
