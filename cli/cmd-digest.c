@@ -315,20 +315,24 @@ static bool parse_size(const char *s, size_t lo, size_t hi, size_t *ret)
 	return true;
 }
 
-/* EXISTS on the story index of kind for id: 1 yes, 0 no, -1 error. */
+/* Whether the theme or session id of kind has posts (its field in
+ * store/keys.h P n): 1 yes, 0 no, -1 error. */
 static int index_exists(struct redis *r, const char *event, enum digest_kind kind, const char *id)
 {
-	struct buf k;
+	struct buf k, field;
 	buf_init(&k);
+	buf_init(&field);
 	store_prefix(&k, event);
-	buf_printf(&k, "%s%s:p", kind == DIGEST_SESSION ? STORE_K_SESSION : STORE_K_THEME, id);
+	buf_adds(&k, STORE_K_COUNTS);
+	buf_printf(&field, "%s%s", kind == DIGEST_SESSION ? STORE_K_SESSION : STORE_K_THEME, id);
 	redisReply *rep;
 	int res = -1;
-	if (redis_callv(r, &rep, "EXISTS", buf_str(&k), (char *)NULL) == RP_OK) {
+	if (redis_callv(r, &rep, "HEXISTS", buf_str(&k), buf_str(&field), (char *)NULL) == RP_OK) {
 		res = rep->type == REDIS_REPLY_INTEGER && rep->integer > 0;
 		freeReplyObject(rep);
 	}
 	buf_done(&k);
+	buf_done(&field);
 	return res;
 }
 

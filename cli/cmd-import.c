@@ -7,11 +7,18 @@
  * changes nothing, and a run killed with SIGKILL is finished by running it
  * again (the engine sees the file in the same order and decides the same).
  *
+ * posts.jsonl is read, parsed and tagged by a reader thread that runs
+ * ahead of the main thread (engine and ingest) through a bounded queue in
+ * file order, so that work overlaps the engine's and Redis's (the engine
+ * decides in file order as before; only the reader touches the matcher).
+ *
  * Without --redis a managed redis-server (store/server.h) serves the data
  * directory for the length of the run. On a terminal a progress bar shows
  * on stderr; otherwise a plain log line every few seconds. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/limits.h"
@@ -36,6 +44,7 @@
 #define IMPORT_DEFAULT_EVENT  "default"   /* event id when no ontology is given */
 #define IMPORT_PROGRESS_MS    100         /* progress bar refresh on a terminal */
 #define IMPORT_LOG_MS         5000        /* plain progress line otherwise */
+#define IMPORT_QUEUE_POSTS    512         /* posts read and tagged ahead of the engine */
 
 static const char usage_text[] =
 	"usage: rapporteur import [OPTIONS] posts.jsonl|FEED...\n"
@@ -81,8 +90,10 @@ struct import {
 	struct ingest *ingest;
 	bool tty, quiet;
 	int64_t start_ns, last_report_ns;
-	uint64_t bytes_total, bytes_done;
-	size_t read, bad, outside;  /* posts read, refused, not about the event */
+	uint64_t bytes_total;
+	_Atomic uint64_t bytes_done;
+	_Atomic size_t read, bad, outside;  /* posts read, refused, not about the event
+	                                       (the reader thread counts too) */
 	const char *file;        /* being read */
 };
 
@@ -121,23 +132,28 @@ static void report(struct import *im, bool force)
 		fflush(stderr);
 	} else {
 		log_info(im->file, "%.0f%% read, %zu posts read, %zu acknowledged, %.0f posts/s",
-		         frac * 100, im->read, st.acked, rate);
+		         frac * 100, (size_t)im->read, st.acked, rate);
 	}
 }
 
-/* One post: tag, engine, ingest. Errors from Redis end the run. */
-static rp_err take_post(struct import *im, struct post *p)
+/* The tagger's result. With an ontology, a post that is not about the
+ * event (no event, theme or session tag or keyword, not from a trusted
+ * source) is not stored under it: false. */
+static bool tag_post(struct import *im, struct post *p)
 {
-	/* The tagger's result. With an ontology, a post that is not about the
-	 * event (no event, theme or session tag or keyword, not from a
-	 * trusted source) is not stored under it. */
 	if (im->matcher) {
 		matcher_match(im->matcher, p, NULL);
 		if (!p->in_event) {
 			im->outside++;
-			return RP_OK;
+			return false;
 		}
 	}
+	return true;
+}
+
+/* One tagged post: engine, ingest. Errors from Redis end the run. */
+static rp_err store_post(struct import *im, struct post *p)
+{
 	struct cluster_assign as;
 	rp_err e = cluster_engine_add(im->engine, p, &as);
 	if (e) {
@@ -155,6 +171,12 @@ static rp_err take_post(struct import *im, struct post *p)
 	return e;
 }
 
+/* One post: tag, engine, ingest. */
+static rp_err take_post(struct import *im, struct post *p)
+{
+	return tag_post(im, p) ? store_post(im, p) : RP_OK;
+}
+
 static bool is_jsonl(const char *path)
 {
 	if (strcmp(path, "-") == 0)
@@ -164,20 +186,72 @@ static bool is_jsonl(const char *path)
 	       (n > 7 && strcmp(path + n - 7, ".ndjson") == 0);
 }
 
-static rp_err import_jsonl(struct import *im, const char *path)
+/* The posts the reader thread has read and tagged, oldest first: a ring
+ * of IMPORT_QUEUE_POSTS. The queue owns the posts in it; pop moves one out
+ * to the caller. */
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	struct post v[IMPORT_QUEUE_POSTS];
+	size_t head, n;
+	bool done;       /* the reader has finished (end of file, error or stop) */
+	bool quit;       /* the main thread has given up: the reader stops */
+	rp_err err;      /* the reader's I/O error, when done */
+};
+
+struct reader {
+	struct import *im;
+	struct queue *q;
+	FILE *f;
+	const char *path;
+};
+
+/* Reader side: false when the main thread has quit (p is freed). */
+static bool queue_push(struct queue *q, struct post *p)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (!f) {
-		log_error(path, "%s", strerror(errno));
-		return RP_ERR_IO;
+	pthread_mutex_lock(&q->mu);
+	while (q->n == IMPORT_QUEUE_POSTS && !q->quit)
+		pthread_cond_wait(&q->room, &q->mu);
+	bool ok = !q->quit;
+	if (ok) {
+		q->v[(q->head + q->n) % IMPORT_QUEUE_POSTS] = *p;
+		if (q->n++ == 0)
+			pthread_cond_signal(&q->more);
 	}
+	pthread_mutex_unlock(&q->mu);
+	if (!ok)
+		post_done(p);
+	return ok;
+}
+
+/* Main side: false when the reader is done and the queue is empty. */
+static bool queue_pop(struct queue *q, struct post *ret)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->n == 0 && !q->done)
+		pthread_cond_wait(&q->more, &q->mu);
+	bool ok = q->n > 0;
+	if (ok) {
+		*ret = q->v[q->head];
+		q->head = (q->head + 1) % IMPORT_QUEUE_POSTS;
+		if (q->n-- == IMPORT_QUEUE_POSTS)
+			pthread_cond_signal(&q->room);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return ok;
+}
+
+static void *reader_run(void *arg)
+{
+	struct reader *rd = arg;
+	struct import *im = rd->im;
 	rp_err e = RP_OK;
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t n;
 	struct buf err;
 	buf_init(&err);
-	while (!stop_requested && (n = getline(&line, &cap, f)) >= 0) {
+	while (!stop_requested && (n = getline(&line, &cap, rd->f)) >= 0) {
 		lineno++;
 		im->bytes_done += (uint64_t)n;
 		size_t len = (size_t)n;
@@ -187,7 +261,7 @@ static rp_err import_jsonl(struct import *im, const char *path)
 			continue;
 		char where[4096];
 		if (len > RP_POST_MAX_LINE) {
-			snprintf(where, sizeof where, "%s:%zu", path, lineno);
+			snprintf(where, sizeof where, "%s:%zu", rd->path, lineno);
 			log_warn(where, "line longer than %u bytes; skipped", RP_POST_MAX_LINE);
 			im->bad++;
 			continue;
@@ -195,24 +269,77 @@ static rp_err import_jsonl(struct import *im, const char *path)
 		struct post p;
 		buf_reset(&err);
 		if (post_parse_line(line, len, &p, &err) != RP_OK) {
-			snprintf(where, sizeof where, "%s:%zu", path, lineno);
+			snprintf(where, sizeof where, "%s:%zu", rd->path, lineno);
 			log_warn(where, "%s; skipped", buf_str(&err));
 			im->bad++;
 			continue;
 		}
 		im->read++;
-		e = take_post(im, &p);
+		if (!tag_post(im, &p)) {
+			post_done(&p);
+			continue;
+		}
+		if (!queue_push(rd->q, &p))
+			break;
+	}
+	if (ferror(rd->f)) {
+		log_error(rd->path, "read error: %s", strerror(errno));
+		e = RP_ERR_IO;
+	}
+	free(line);
+	buf_done(&err);
+	pthread_mutex_lock(&rd->q->mu);
+	rd->q->done = true;
+	rd->q->err = e;
+	pthread_cond_signal(&rd->q->more);
+	pthread_mutex_unlock(&rd->q->mu);
+	return NULL;
+}
+
+static rp_err import_jsonl(struct import *im, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f) {
+		log_error(path, "%s", strerror(errno));
+		return RP_ERR_IO;
+	}
+	struct queue *q = rp_calloc(1, sizeof *q);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->more, NULL);
+	pthread_cond_init(&q->room, NULL);
+	struct reader rd = { im, q, f, path };
+	pthread_t th;
+	rp_err e = RP_OK;
+	if (pthread_create(&th, NULL, reader_run, &rd) != 0) {
+		log_error(path, "cannot start the reader thread");
+		e = RP_ERR_IO;
+		goto out;
+	}
+	struct post p;
+	while (queue_pop(q, &p)) {
+		e = store_post(im, &p);
 		post_done(&p);
 		if (e)
 			break;
 		report(im, false);
 	}
-	if (!e && ferror(f)) {
-		log_error(path, "read error: %s", strerror(errno));
-		e = RP_ERR_IO;
+	if (e) {
+		/* Redis gave up: stop the reader and drop what it queued. */
+		pthread_mutex_lock(&q->mu);
+		q->quit = true;
+		pthread_cond_signal(&q->room);
+		pthread_mutex_unlock(&q->mu);
 	}
-	free(line);
-	buf_done(&err);
+	pthread_join(th, NULL);
+	for (; q->n > 0; q->n--, q->head = (q->head + 1) % IMPORT_QUEUE_POSTS)
+		post_done(&q->v[q->head]);
+	if (!e)
+		e = q->err;
+out:
+	pthread_cond_destroy(&q->more);
+	pthread_cond_destroy(&q->room);
+	pthread_mutex_destroy(&q->mu);
+	rp_free(q);
 	if (f != stdin)
 		fclose(f);
 	return e;
@@ -503,8 +630,8 @@ int cmd_import(int argc, char **argv)
 	log_info(NULL, "event %s: %zu posts read, %zu not about the event, %zu stored (%zu new, %zu copies, %zu unchanged, "
 	         "%zu edited, %zu tombstoned), %zu bad, %u reconnects, %u OOM pauses, "
 	         "%.2f s, %.0f posts/s",
-	         event, im.read, im.outside, st.acked, st.result[INGEST_NEW], st.result[INGEST_COPY],
-	         st.result[INGEST_SAME], st.result[INGEST_EDIT], st.result[INGEST_TOMBSTONE], im.bad, st.reconnects, st.oom_pauses, secs,
+	         event, (size_t)im.read, (size_t)im.outside, st.acked, st.result[INGEST_NEW], st.result[INGEST_COPY],
+	         st.result[INGEST_SAME], st.result[INGEST_EDIT], st.result[INGEST_TOMBSTONE], (size_t)im.bad, st.reconnects, st.oom_pauses, secs,
 	         secs > 0 ? (double)st.acked / secs : 0.0);
 	if (stop_requested && !status) {
 		log_error(NULL, "interrupted; run the same import again to finish it");

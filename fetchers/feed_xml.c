@@ -212,15 +212,16 @@ static bool b64_decode(struct buf *out, const char *s, size_t n)
 
 /* The oracle repairs UTF-8 that was read as Latin-1 once more (only for
  * documents read as UTF-8), then maps C1 controls to Windows-1252. */
-static void repair_text(struct fx *fx, struct buf *b)
+/* Returns true when b is plain ASCII (then nothing was to be done). */
+static bool repair_text(struct fx *fx, struct buf *b)
 {
 	if (!b->len)
-		return;
+		return true;
 	size_t i = 0;
 	while (i < b->len && !((unsigned char)b->data[i] & 0x80))
 		i++;
 	if (i == b->len)
-		return; /* ASCII: nothing to repair */
+		return true; /* ASCII: nothing to repair */
 	const char *s = b->data, *e = s + b->len;
 	bool high = false, latin = true;
 	for (const char *p = s; p < e;) {
@@ -247,7 +248,7 @@ static void repair_text(struct fx *fx, struct buf *b)
 		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
 	};
 	if (!memchr(s, 0xc2, b->len) && !memchr(s, 0xef, b->len))
-		return;
+		return false;
 	struct buf *t = &fx->scratch2;
 	buf_reset(t);
 	bool changed = false;
@@ -269,6 +270,7 @@ static void repair_text(struct fx *fx, struct buf *b)
 		buf_reset(b);
 		buf_add(b, t->data, t->len);
 	}
+	return false;
 }
 
 bool fx_pop(struct fx *fx, struct buf *out, bool *was_content)
@@ -299,8 +301,7 @@ bool fx_pop(struct fx *fx, struct buf *out, bool *was_content)
 		rp_free(r);
 	}
 	if (c->keep) {
-		repair_text(fx, out);
-		if (!utf8_is_valid(out->data ? out->data : "", out->len)) {
+		if (!repair_text(fx, out) && !utf8_is_valid(out->data ? out->data : "", out->len)) {
 			struct buf *t = &fx->scratch2;
 			buf_reset(t);
 			utf8_repair(t, out->data, out->len);
@@ -979,7 +980,7 @@ static void serialise_end(struct fx *fx, const xmlChar *local)
 
 static bool cp_is_xhtml(const struct fx *fx)
 {
-	return !strcmp(fx->cp.type, "application/xhtml+xml");
+	return fx->cp.type[0] == 'a' && !strcmp(fx->cp.type, "application/xhtml+xml");
 }
 
 static void track_namespaces(struct fx *fx, int nb_ns, const xmlChar **ns)

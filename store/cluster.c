@@ -42,7 +42,8 @@
 #define MAX_CANDIDATES 256   /* simhash candidates gathered per post */
 #define NEAR_VERIFY      2   /* of them, the nearest this many get the Jaccard check */
 #define SWEEP_EVERY   2048   /* posts between sweeps of dead stories and old fingerprints */
-#define LINK_WEIGHT    2.0   /* tf of an outbound link term: a shared link is strong evidence */
+#define LINK_WEIGHT    2.0
+#define IDF_MEMO        64   /* document frequencies below this keep their IDF for the post */   /* tf of an outbound link term: a shared link is strong evidence */
 
 static void stop_init(void);
 
@@ -75,10 +76,19 @@ const char *cluster_match_str(enum cluster_match m)
 /* ---- a hash map of 64-bit hashes to 32-bit values ----------------------
  * Open addressing, linear probing, no deletion (the engine never forgets a
  * key; a dead story's centroid is freed whole). Key 0 marks an empty slot,
- * so a hash that is 0 is stored as another constant. */
+ * so a hash that is 0 is stored as another constant. Key and values share
+ * a 16-byte slot, so a probe touches one cache line, not two (the tables
+ * are large and probed at random: these misses were most of the engine's
+ * time once the instructions were cut). Each slot has a second value, aux,
+ * for maps that need two (term -> document frequency, posting list). */
+struct mslot {
+	uint64_t k;
+	uint32_t v;
+	uint32_t aux;   /* 0 unless the map's user sets it */
+};
+
 struct u64map {
-	uint64_t *k;
-	uint32_t *v;
+	struct mslot *s;
 	uint32_t n;     /* keys held */
 	uint32_t cap;   /* slots: 0 or a power of two */
 };
@@ -88,64 +98,71 @@ static inline uint64_t fix_key(uint64_t k)
 	return k ? k : 0x9e3779b97f4a7c15ull;
 }
 
-static uint32_t *map_find(const struct u64map *m, uint64_t key)
+static struct mslot *map_find_slot(const struct u64map *m, uint64_t key)
 {
 	if (!m->cap)
 		return NULL;
 	key = fix_key(key);
 	uint32_t mask = m->cap - 1;
 	for (uint32_t i = (uint32_t)(key ^ (key >> 32)) & mask;; i = (i + 1) & mask) {
-		if (m->k[i] == key)
-			return &m->v[i];
-		if (m->k[i] == 0)
+		if (m->s[i].k == key)
+			return &m->s[i];
+		if (m->s[i].k == 0)
 			return NULL;
 	}
 }
 
+static uint32_t *map_find(const struct u64map *m, uint64_t key)
+{
+	struct mslot *sl = map_find_slot(m, key);
+	return sl ? &sl->v : NULL;
+}
+
 static void map_grow(struct u64map *m);
 
-/* The value slot of key, inserted with value 0 when absent (*created). */
-static uint32_t *map_put(struct u64map *m, uint64_t key, bool *created)
+/* The slot of key, inserted with values 0 when absent (*created). */
+static struct mslot *map_put_slot(struct u64map *m, uint64_t key, bool *created)
 {
 	if (2 * (m->n + 1) > m->cap)
 		map_grow(m);
 	key = fix_key(key);
 	uint32_t mask = m->cap - 1;
 	for (uint32_t i = (uint32_t)(key ^ (key >> 32)) & mask;; i = (i + 1) & mask) {
-		if (m->k[i] == key) {
+		if (m->s[i].k == key) {
 			if (created)
 				*created = false;
-			return &m->v[i];
+			return &m->s[i];
 		}
-		if (m->k[i] == 0) {
-			m->k[i] = key;
-			m->v[i] = 0;
+		if (m->s[i].k == 0) {
+			m->s[i] = (struct mslot){ key, 0, 0 };
 			m->n++;
 			if (created)
 				*created = true;
-			return &m->v[i];
+			return &m->s[i];
 		}
 	}
+}
+
+static uint32_t *map_put(struct u64map *m, uint64_t key, bool *created)
+{
+	return &map_put_slot(m, key, created)->v;
 }
 
 static void map_grow(struct u64map *m)
 {
 	struct u64map old = *m;
 	m->cap = old.cap ? 2 * old.cap : 8;
-	m->k = rp_calloc(m->cap, sizeof *m->k);
-	m->v = rp_malloc(m->cap * sizeof *m->v);
+	m->s = rp_calloc(m->cap, sizeof *m->s);
 	m->n = 0;
 	for (uint32_t i = 0; i < old.cap; i++)
-		if (old.k[i])
-			*map_put(m, old.k[i], NULL) = old.v[i];
-	rp_free(old.k);
-	rp_free(old.v);
+		if (old.s[i].k)
+			*map_put_slot(m, old.s[i].k, NULL) = old.s[i];
+	rp_free(old.s);
 }
 
 static void map_done(struct u64map *m)
 {
-	rp_free(m->k);
-	rp_free(m->v);
+	rp_free(m->s);
 	memset(m, 0, sizeof *m);
 }
 
@@ -219,6 +236,7 @@ struct posting {
 struct qterm {
 	uint64_t term;
 	float w;
+	uint32_t post;       /* its posting list + 1, 0 when none: set by weigh_terms_counting */
 };
 
 struct cluster_engine {
@@ -235,9 +253,10 @@ struct cluster_engine {
 	struct u64map ids;
 	struct u64map story_heads;  /* hash of a story's id (its first post's id) -> story */
 	struct u64map dup_heads;    /* hash of a dup group's id -> dup group */
-	struct u64map df;
+	struct u64map df;          /* term -> documents that had it; aux: its posting list + 1, 0 when none */
 	uint64_t n_docs;
-	struct u64map term_post;   /* term -> index into postings */
+	double idf_memo[IDF_MEMO]; /* idf by document frequency, valid while idf_memo_n[df] == n_docs + 1 */
+	uint64_t idf_memo_n[IDF_MEMO];
 	struct posting *postings;
 	size_t n_postings, cap_postings;
 	struct simhash_index *sim;
@@ -257,8 +276,8 @@ struct cluster_engine {
 	size_t n_q, cap_q;
 	struct qterm *qtmp;
 	size_t cap_qtmp;
-	uint32_t *tmp32;
-	size_t cap_tmp32;
+	uint64_t *qkey;            /* sort keys of e->q */
+	size_t cap_qkey;
 	uint64_t *sh64;
 	uint32_t *sh;
 	size_t n_sh, n_sh64, cap_sh64, cap_sh;
@@ -317,7 +336,6 @@ void cluster_engine_free(struct cluster_engine *e)
 	map_done(&e->story_heads);
 	map_done(&e->dup_heads);
 	map_done(&e->df);
-	map_done(&e->term_post);
 	for (size_t i = 0; i < e->n_postings; i++)
 		rp_free(e->postings[i].s);
 	rp_free(e->postings);
@@ -327,7 +345,7 @@ void cluster_engine_free(struct cluster_engine *e)
 	buf_done(&e->kb);
 	rp_free(e->q);
 	rp_free(e->qtmp);
-	rp_free(e->tmp32);
+	rp_free(e->qkey);
 	rp_free(e->skip);
 	rp_free(e->sh64);
 	rp_free(e->sh);
@@ -498,47 +516,71 @@ static void make_text_key(struct cluster_engine *e, struct cluster_keys *k, stru
 
 /* ---- shingles and similarity ----------------------------------------- */
 
-/* Sort n keys by radix, 8 bits a pass, through tmp (n slots); the keys are
- * hashes or positive float bits, so every pass does work. Faster than
- * qsort with a comparator on the few hundred keys of a post. */
-static void radix_u32(uint32_t *v, uint32_t *tmp, size_t n)
-{
-	if (n < 2)
-		return;
-	for (unsigned shift = 0; shift < 32; shift += 8) {
-		size_t count[257] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[((v[i] >> shift) & 0xff) + 1]++;
-		for (size_t b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(v[i] >> shift) & 0xff]++] = v[i];
-		memcpy(v, tmp, n * sizeof *v);
+/* Sorts for the few tens of keys of one post: a quicksort (median of
+ * three, Hoare partition) down to runs of SORT_SMALL, then one insertion
+ * pass. The radix sort used before cost four 256-bucket histograms per
+ * call whatever n was: a third of the engine's instructions
+ * (tests/cluster/README.md, "Speed"). */
+#define SORT_SMALL 16
+#define DEFINE_SORT(name, T, LESS)                                              \
+	static void name##_part(T *v, size_t n)                                 \
+	{                                                                       \
+		while (n > SORT_SMALL) {                                        \
+			size_t mid = n / 2;                                     \
+			T t;                                                    \
+			if (LESS(v[mid], v[0])) {                               \
+				t = v[mid]; v[mid] = v[0]; v[0] = t;            \
+			}                                                       \
+			if (LESS(v[n - 1], v[mid])) {                           \
+				t = v[mid]; v[mid] = v[n - 1]; v[n - 1] = t;    \
+				if (LESS(v[mid], v[0])) {                       \
+					t = v[mid]; v[mid] = v[0]; v[0] = t;    \
+				}                                               \
+			}                                                       \
+			T pivot = v[mid];                                       \
+			size_t i = 0, j = n - 1;                                \
+			for (;;) {                                              \
+				while (LESS(v[i], pivot))                       \
+					i++;                                    \
+				while (LESS(pivot, v[j]))                       \
+					j--;                                    \
+				if (i >= j)                                     \
+					break;                                  \
+				t = v[i]; v[i] = v[j]; v[j] = t;                \
+				i++;                                            \
+				j--;                                            \
+			}                                                       \
+			/* [0, j] <= pivot <= [j + 1, n), both non-empty */     \
+			size_t nl = j + 1;                                      \
+			if (nl < n - nl) {                                      \
+				name##_part(v, nl);                             \
+				v += nl;                                        \
+				n -= nl;                                        \
+			} else {                                                \
+				name##_part(v + nl, n - nl);                    \
+				n = nl;                                         \
+			}                                                       \
+		}                                                               \
+	}                                                                       \
+	static void name(T *v, size_t n)                                        \
+	{                                                                       \
+		name##_part(v, n);                                              \
+		for (size_t i = 1; i < n; i++) {                                \
+			T x = v[i];                                             \
+			size_t k = i;                                           \
+			while (k > 0 && LESS(x, v[k - 1])) {                    \
+				v[k] = v[k - 1];                                \
+				k--;                                            \
+			}                                                       \
+			v[k] = x;                                               \
+		}                                                               \
 	}
-}
 
-/* Sort n qterms by radix: by the top 32 bits of the term (equal terms end
- * up together) or by weight, highest first (weights are >= 0, so their
- * float bits order like integers). */
-static void radix_q(struct qterm *v, struct qterm *tmp, size_t n, bool by_weight)
-{
-	if (n < 2)
-		return;
-	for (unsigned shift = 0; shift < 32; shift += 8) {
-		size_t count[257] = {0};
-		for (size_t i = 0; i < n; i++) {
-			uint32_t k = by_weight ? ~float_bits(v[i].w) : (uint32_t)(v[i].term >> 32);
-			count[((k >> shift) & 0xff) + 1]++;
-		}
-		for (size_t b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++) {
-			uint32_t k = by_weight ? ~float_bits(v[i].w) : (uint32_t)(v[i].term >> 32);
-			tmp[count[(k >> shift) & 0xff]++] = v[i];
-		}
-		memcpy(v, tmp, n * sizeof *v);
-	}
-}
+#define LESS_NUM(a, b) ((a) < (b))
+#define LESS_TERM(a, b) ((a).term < (b).term)
+DEFINE_SORT(sort_u32, uint32_t, LESS_NUM)
+DEFINE_SORT(sort_u64, uint64_t, LESS_NUM)
+DEFINE_SORT(sort_qterm, struct qterm, LESS_TERM)
 
 /* The shingles of e->tn: its content words (function words and lone
  * ASCII characters left out) and the pairs of neighbouring content words,
@@ -589,8 +631,7 @@ static void make_shingles(struct cluster_engine *e)
 		e->sh[i] = (uint32_t)(e->sh64[i] >> 32);
 	e->n_sh64 = m;
 	e->n_content = (m + 1) / 2;
-	e->tmp32 = rp_grow(e->tmp32, sizeof *e->tmp32, m + 1, &e->cap_tmp32);
-	radix_u32(e->sh, e->tmp32, m);
+	sort_u32(e->sh, m);
 	size_t k = 0;
 	for (size_t i = 0; i < m; i++)
 		if (k == 0 || e->sh[k - 1] != e->sh[i])
@@ -670,7 +711,7 @@ static void stop_init(void)
 static void q_push(struct cluster_engine *e, uint64_t term, float tf)
 {
 	e->q = rp_grow(e->q, sizeof *e->q, e->n_q + 1, &e->cap_q);
-	e->q[e->n_q++] = (struct qterm){ term, tf };
+	e->q[e->n_q++] = (struct qterm){ term, tf, 0 };
 }
 
 /* Link terms: canonical outbound links, from post->links and the URLs
@@ -702,8 +743,9 @@ static void make_terms(struct cluster_engine *e, const struct post *p)
 		q_add_link(e, t->urls.v[i], LINK_WEIGHT);
 	if (e->n_q == 0)
 		return;
-	e->qtmp = rp_grow(e->qtmp, sizeof *e->qtmp, e->n_q, &e->cap_qtmp);
-	radix_q(e->q, e->qtmp, e->n_q, false);
+	/* By the whole term; the radix sort before this one ordered by the
+	 * top 32 bits, which differs only for two terms sharing them. */
+	sort_qterm(e->q, e->n_q);
 	size_t k = 0;
 	for (size_t i = 0; i < e->n_q; i++) {
 		if (k > 0 && e->q[k - 1].term == e->q[i].term) {
@@ -726,24 +768,50 @@ static void weigh_terms_counting(struct cluster_engine *e, bool count)
 		e->n_docs++;
 	double n = (double)e->n_docs, norm = 0;
 	for (size_t i = 0; i < e->n_q; i++) {
-		double df;
+		/* One probe for the frequency and the posting list. */
+		struct mslot *sl;
 		if (count) {
-			df = ++*map_put(&e->df, e->q[i].term, NULL);
+			sl = map_put_slot(&e->df, e->q[i].term, NULL);
+			sl->v++;
 		} else {
-			const uint32_t *d = map_find(&e->df, e->q[i].term);
-			df = d ? *d : 0;
+			sl = map_find_slot(&e->df, e->q[i].term);
 		}
-		/* BM25's IDF: near 0 for a term in every post, never negative. */
-		double idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
-		double w = (1.0 + log(e->q[i].w)) * idf;
+		uint32_t df = sl ? sl->v : 0;
+		e->q[i].post = sl ? sl->aux : 0;
+		/* BM25's IDF: near 0 for a term in every post, never negative.
+		 * Most terms of a post are rare, so few distinct frequencies
+		 * occur: each log is taken once per post. */
+		double idf;
+		if (df < IDF_MEMO && e->idf_memo_n[df] == e->n_docs + 1) {
+			idf = e->idf_memo[df];
+		} else {
+			idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
+			if (df < IDF_MEMO) {
+				e->idf_memo[df] = idf;
+				e->idf_memo_n[df] = e->n_docs + 1;
+			}
+		}
+		double tf = e->q[i].w;   /* log(1) is exactly 0 */
+		double w = (tf == 1 ? 1.0 : 1.0 + log(tf)) * idf;
 		e->q[i].w = (float)w;
 		norm += w * w;
 	}
 	norm = sqrt(norm);
 	for (size_t i = 0; i < e->n_q; i++)
 		e->q[i].w = norm > 0 ? (float)(e->q[i].w / norm) : 0;
+	/* Highest weight first, ties in term order. Weights are >= 0, so
+	 * their float bits order like integers; the index in the low half
+	 * keeps the sort stable. */
+	if (e->n_q < 2)
+		return;
+	e->qkey = rp_grow(e->qkey, sizeof *e->qkey, e->n_q, &e->cap_qkey);
 	e->qtmp = rp_grow(e->qtmp, sizeof *e->qtmp, e->n_q, &e->cap_qtmp);
-	radix_q(e->q, e->qtmp, e->n_q, true);   /* weights are >= 0: highest first */
+	for (size_t i = 0; i < e->n_q; i++)
+		e->qkey[i] = (uint64_t)~float_bits(e->q[i].w) << 32 | i;
+	sort_u64(e->qkey, e->n_q);
+	for (size_t i = 0; i < e->n_q; i++)
+		e->qtmp[i] = e->q[(uint32_t)e->qkey[i]];
+	memcpy(e->q, e->qtmp, e->n_q * sizeof *e->q);
 }
 
 
@@ -754,21 +822,17 @@ static bool story_live(const struct cluster_engine *e, uint32_t si)
 	return e->hot[si].last >= e->watermark - e->par.story_window_s;
 }
 
-static struct posting *posting_of(struct cluster_engine *e, uint64_t term, bool make)
+/* The posting list of term, made when it has none. */
+static struct posting *posting_of(struct cluster_engine *e, uint64_t term)
 {
-	if (!make) {
-		const uint32_t *ix = map_find(&e->term_post, term);
-		return ix ? &e->postings[*ix] : NULL;
-	}
-	bool created;
-	uint32_t *ix = map_put(&e->term_post, term, &created);
-	if (created) {
+	struct mslot *sl = map_put_slot(&e->df, term, NULL);
+	if (sl->aux == 0) {
 		e->postings = rp_grow(e->postings, sizeof *e->postings, e->n_postings + 1,
 		                      &e->cap_postings);
 		memset(&e->postings[e->n_postings], 0, sizeof *e->postings);
-		*ix = (uint32_t)e->n_postings++;
+		sl->aux = (uint32_t)++e->n_postings;
 	}
-	return &e->postings[*ix];
+	return &e->postings[sl->aux - 1];
 }
 
 /* Add sign * the unit vector e->q to story si's centroid. */
@@ -787,7 +851,7 @@ static void centroid_add(struct cluster_engine *e, uint32_t si, float sign)
 		*v = float_bits(old + w);
 		s->norm2 += 2.0 * old * w + (double)w * w;
 		if (created) {
-			struct posting *pl = posting_of(e, e->q[i].term, true);
+			struct posting *pl = posting_of(e, e->q[i].term);
 			pl->s = rp_grow(pl->s, sizeof *pl->s, pl->n + 1, &pl->cap);
 			pl->s[pl->n++] = si;
 		}
@@ -829,8 +893,10 @@ static void find_stories(struct cluster_engine *e)
 			break;
 		/* A term no story has (most often one only this post used) cannot
 		 * find anything: it does not take a query slot. */
-		struct posting *pl = posting_of(e, e->q[i].term, false);
-		if (!pl || pl->n == 0)
+		if (e->q[i].post == 0)
+			continue;
+		struct posting *pl = &e->postings[e->q[i].post - 1];
+		if (pl->n == 0)
 			continue;
 		used++;
 		/* Walk newest first; drop dead stories from the list as we go. */

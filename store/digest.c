@@ -1,5 +1,6 @@
 /* store/digest.c - reads for digests (see digest.h). Three pipelined
- * rounds: the index, the stories, then their posts. */
+ * rounds: the index (and the post count of P n), the stories, then their
+ * posts. */
 #include "store/digest.h"
 
 #include <stdbool.h>
@@ -131,9 +132,12 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 	if (!e)
 		e = send(r, &c);
 	buf_reset(&k);
-	buf_printf(&k, "%s%s%s:p", buf_str(&P), ix, id);
+	buf_printf(&k, "%s" STORE_K_COUNTS, buf_str(&P));
 	redis_cmd_reset(&c);
-	redis_cmd_adds(&c, "ZCARD");
+	redis_cmd_adds(&c, "HGET");
+	redis_cmd_adds(&c, buf_str(&k));
+	buf_reset(&k);
+	buf_printf(&k, "%s%s", ix, id);
 	redis_cmd_adds(&c, buf_str(&k));
 	if (!e)
 		e = send(r, &c);

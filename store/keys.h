@@ -28,9 +28,9 @@
  *       t   published t                   up  updated t (absent when none)
  *       h   16 hex of the content (title, text, url): an edit changes it
  *       d   GID                           s   SID
- *       m   how d was decided: 0 first of its group, 1 identity/repost,
- *           2 same canonical URL, 3 same normalised text, 4 near-copy
- *           (cluster.h enum cluster_match order, minus "same")
+ *       m   how d was decided: 1 identity/repost, 2 same canonical URL,
+ *           3 same normalised text, 4 near-copy (cluster.h enum
+ *           cluster_match order, minus "same"); absent: first of its group
  *       th  theme ids, comma-separated    se  session ids, comma-separated
  *       x   tombstone: "deleted" or "hidden". A later fetch never clears
  *           it nor rewrites the post (issue 4).
@@ -65,13 +65,21 @@
  *   P s:SID:m            zset: score t, member PID (the story's posts)
  * A post that Redis found to be an exact copy of a post another importer
  * stored first joins that post's story: it is added to `s:SID:m` and
- * `n` is incremented, the rest of the summary waits for the next member.
+ * `n` is incremented, the rest of the summary waits for the next member
+ * (a new index in T sets `ls` to 0, so that member rescores everywhere).
  *
  * ## Per theme and per session (ids from tags.yaml)
- *   P th:THEME:p         zset: score t, member PID (posts by time)
  *   P th:THEME:s         zset: score STORY_SCORE, member SID (stories by score)
- *   P se:SESSION:p       zset, as th:THEME:p
  *   P se:SESSION:s       zset, as th:THEME:s
+ *   P n                  hash: field "th:THEME" or "se:SESSION", value =
+ *                        posts of that theme or session (HINCRBY once per
+ *                        script call; a field exists once it has a post)
+ * Posts of a theme or session by time are derived, not stored again:
+ * they are the members (s:SID:m) of its stories (th:THEME:s) whose `th`
+ * (`se`) lists it, since every post's story is in every index the post
+ * is in (T below). A zset of posts per theme and per session cost two
+ * ZADDs and about 200 bytes a post (bench/ingest), for a list only the
+ * count of which the digest reads.
  * STORY_SCORE = log2(W) + l / H, with W = ln(1 + na) + 1.5 ln(1 + nr)
  * + 0.5 ln(1 + nd) + 0.25 ln(1 + n): independent voices (distinct authors
  * and sources) count most, repeats little, all log-damped, the weight of
@@ -80,20 +88,25 @@
  * by W * 2^-((now - l) / H): the highlight weight decayed by half every H
  * after the story's last post, without rewriting scores as the clock
  * moves. store_story_weight_now turns a score back into that weight.
- * Each new member rescores the story in the post's own indexes at once,
- * and in the story's other indexes (T) when the story has crossed a power
- * of two in size or its last time has moved by H/8 since they were last
- * rescored (field `ls` of P s:SID: the l of that rescoring). So a big
- * story spread over many sessions costs a few ZADDs per post, not one per
- * index, and a stored score is never above the fresh one; readers
+ * A story is rescored in every index it is in (T) when it is new, when a
+ * member brings it into a new index, when it has crossed a power of two
+ * in size, or when its last time has moved by H/16 since it was last
+ * rescored (field `ls` of P s:SID: the l of that rescoring); at most once
+ * per script call (a batch of posts). So a big story costs a few ZADDs
+ * per batch, not several per post, a stored score is never above the
+ * fresh one and never below it by more than those bounds; readers
  * (store/digest.c) fetch several candidates per story shown and re-rank
  * them with store_story_score of the summary.
  *
  * ## The event stream
  *   P x                  stream, capped with XADD MAXLEN ~ STORE_STREAM_MAXLEN.
- *                        One entry per change: e = new | copy | edit,
- *                        p = PID, s = SID. The web turns entries into
- *                        Server-Sent Events whose ids are the stream ids.
+ *                        One entry per ingest script call that changed
+ *                        anything (a batch of posts): its changes in order,
+ *                        each as the three fields e = new | copy | edit,
+ *                        p = PID, s = SID (field names repeat). The web
+ *                        turns entries into Server-Sent Events whose ids
+ *                        are the stream ids. (One entry per change cost one
+ *                        XADD per post.)
  *
  * ## Server settings the layout is sized for
  * Posts and stories are small hashes meant to stay listpack-encoded (a
@@ -130,8 +143,9 @@
 #define STORE_K_URL       "ku:"     /* + bucket */
 #define STORE_K_TEXT      "kt:"     /* + bucket */
 #define STORE_K_STORY     "s:"      /* + SID; + SID + ":m" for members */
-#define STORE_K_THEME     "th:"     /* + THEME + ":p" or ":s" */
-#define STORE_K_SESSION   "se:"     /* + SESSION + ":p" or ":s" */
+#define STORE_K_THEME     "th:"     /* + THEME + ":s"; + THEME: a field of P n */
+#define STORE_K_SESSION   "se:"     /* + SESSION + ":s"; + SESSION: a field of P n */
+#define STORE_K_COUNTS    "n"
 #define STORE_K_STREAM    "x"
 
 /* True when event is a usable event id: 1..STORE_EVENT_MAX_BYTES of

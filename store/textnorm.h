@@ -27,6 +27,8 @@ enum textnorm_flag {
 	TEXTNORM_TAG = 1,        /* the token was a hashtag */
 };
 
+struct textnorm_fold;
+
 struct textnorm_tok {
 	uint64_t hash;           /* hash64 of the token's folded bytes */
 	uint32_t off;            /* byte offset of the token in textnorm.norm */
@@ -41,6 +43,7 @@ struct textnorm {
 	size_t cap_tok;
 	struct strv urls;         /* URLs found in the text, as written */
 	struct buf fold;          /* scratch: the folded text */
+	struct textnorm_fold *fc; /* folds of single characters, made as met (textnorm.c); owned */
 };
 
 void textnorm_init(struct textnorm *t);
