@@ -191,6 +191,13 @@ char *fx_trim_dup(const char *s, size_t n);
  * entries, bozo). utf8_doc: the bytes were read as UTF-8 (not transcoded). */
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
                     feed_entry_fn fn, void *fn_ctx);
+/* feed_repair.c: a mended copy of the UTF-8 document s[0..n) (owned by
+ * the caller, length in *ret_n), or NULL when it needs no mending.
+ * markup: bare `&`, `&name` without `;`, `&#X..;`, stray `<`, unclosed
+ * HTML void elements, undeclared entities in attribute values.
+ * controls: C0 controls become U+F700 + byte (turned back by fx_pop). */
+char *feed_repair_markup(const char *s, size_t n, size_t *ret_n);
+char *feed_repair_controls(const char *s, size_t n, size_t *ret_n);
 /* jsonfeed.c: a JSON document (after BOM) into f. */
 void jsonfeed_parse(struct feed *f, const char *s, size_t n, feed_entry_fn fn, void *fn_ctx);
 

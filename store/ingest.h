@@ -8,8 +8,8 @@
  * completely or not at all (a batch is one script call, so it is atomic
  * as a whole), enforces identity, repost, canonical-URL and text dedupe
  * inside Redis (two importers of one file store each post once), keeps the
- * story and its indexes, and XADDs every change to the event stream. Key
- * layout: store/keys.h.
+ * story and its indexes, and XADDs the batch's changes to the event
+ * stream (one entry per call). Key layout: store/keys.h.
  *
  * A post is acknowledged when the reply to its batch has been read; only
  * then is it counted in ingest_stats. On a lost connection every batch in

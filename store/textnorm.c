@@ -220,7 +220,8 @@ static void fold_text(struct textnorm *t, const char *s, size_t n)
 		out_mark = t->fold.len;
 		plain = true;
 		if (cp < 0x80) {
-			buf_reserve(&t->fold, 1);
+			if (t->fold.len + 1 >= t->fold.cap)
+				buf_reserve(&t->fold, 1);
 			t->fold.data[t->fold.len++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
 		} else if (cp >= 0x4E00) {
 			buf_add(&t->fold, at, (size_t)(p - at));   /* ideographs fold to themselves */
@@ -248,6 +249,15 @@ static void fold_text(struct textnorm *t, const char *s, size_t n)
 		utf8_fold(&t->fold, piece, (size_t)(end - piece));
 	if (t->fold.data)
 		t->fold.data[t->fold.len] = '\0';
+}
+
+const char *textnorm_fold(struct textnorm *t, const char *s, size_t n)
+{
+	buf_reset(&t->fold);
+	fold_text(t, s, n);
+	if (!t->fold.data)
+		buf_add(&t->fold, "", 0);
+	return t->fold.data;
 }
 
 void textnorm_add(struct textnorm *t, const char *s, size_t n)

@@ -54,6 +54,10 @@ void textnorm_reset(struct textnorm *t);
  * t. Calling it twice (title, then text) separates the two by a word
  * boundary. */
 void textnorm_add(struct textnorm *t, const char *s, size_t n);
+/* The folded form of s (n bytes), equal to core/utf8.h utf8_fold's but
+ * faster on the scripts most posts use (textnorm.c says how); lent until
+ * the next call on t. textnorm_add folds through it. */
+const char *textnorm_fold(struct textnorm *t, const char *s, size_t n);
 /* Drop the hashtags that end the text after its last plain word (the
  * decoration that cross-posts add or drop); nothing when every token is
  * a hashtag. */
