@@ -252,7 +252,13 @@ static void decode_document(struct feed *f, const char *s, size_t n, struct buf 
 		if (!f->bozo_reason) {
 			struct buf r = { 0 };
 			buf_printf(&r, "document declared as %s, but parsed as %s", rfc3023, used);
-			f->bozo_reason = buf_detach(&r);
+			/* the declared name is raw document bytes: repair them, every
+			 * string handed out is valid UTF-8 */
+			struct buf v = { 0 };
+			utf8_repair(&v, r.data, r.len);
+			buf_done(&r);
+			f->bozo_reason = v.len ? buf_detach(&v) : rp_strdup("bozo");
+			buf_done(&v);
 		}
 	}
 }

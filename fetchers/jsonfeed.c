@@ -67,10 +67,14 @@ static char *quote_big_numbers(const char *s, size_t n, size_t *ret_n)
 			j++;
 			if (j < n && (s[j] == '+' || s[j] == '-'))
 				j++;
+			/* Parse the exponent within [0, n): the input is not
+			 * NUL-terminated, so strtol could run past the end. */
 			size_t e0 = j;
-			while (j < n && isdigit((unsigned char)s[j]))
+			while (j < n && isdigit((unsigned char)s[j])) {
+				if (exp < 100000)
+					exp = exp * 10 + (s[j] - '0');
 				j++;
-			exp = strtol(s + e0 - (s[e0 - 1] == '-' ? 1 : 0), NULL, 10);
+			}
 			if (j - e0 > 6)
 				exp = 100000;
 		}
@@ -350,7 +354,15 @@ void jsonfeed_parse(struct feed *f, const char *s, size_t n, feed_entry_fn fn, v
 	f->format = FEED_FORMAT_NONE;
 	if (!json_is_object(root)) {
 		f->bozo = true;
-		f->bozo_reason = rp_strdup(root ? "JSON document is not an object" : jerr.text);
+		if (root) {
+			f->bozo_reason = rp_strdup("JSON document is not an object");
+		} else {
+			/* jansson quotes the offending token: raw bytes, repair them */
+			struct buf r = { 0 };
+			utf8_repair(&r, jerr.text, strlen(jerr.text));
+			f->bozo_reason = r.len ? buf_detach(&r) : rp_strdup("bozo");
+			buf_done(&r);
+		}
 		json_decref(root);
 		return;
 	}

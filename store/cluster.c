@@ -187,13 +187,15 @@ static struct u64map stop_set;   /* hash64 of each stopword; built once, read on
 #define NONE UINT32_MAX
 
 struct rec {
-	char *id;            /* owned */
+	char *id;            /* in e->ids_mem */
 	int64_t t;           /* UTC seconds: published, or the watermark when it had none */
 	uint32_t dup;        /* dup group index */
 	uint32_t story;      /* story index */
 	uint64_t simhash;    /* 0 when no text */
-	uint32_t *sh;        /* n_sh sorted distinct shingle hashes; NULL outside the near window */
+	uint32_t *sh;        /* n_sh sorted distinct shingle hashes, in chunk sh_chunk of
+	                        e->shc; NULL outside the near window */
 	uint32_t n_sh;
+	uint32_t sh_chunk;
 	bool placeholder;    /* named by a restore, content never seen */
 	bool indexed;        /* in the simhash index */
 };
@@ -239,8 +241,36 @@ struct qterm {
 	uint32_t post;       /* its posting list + 1, 0 when none: set by weigh_terms_counting */
 };
 
+/* Post ids, copied end to end into blocks that live as long as the
+ * engine (records are never forgotten): one allocation per block, not per
+ * post. */
+#define ID_BLOCK 65536
+struct id_block {
+	struct id_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+/* Shingle sets of the records inside the near-duplicate window, packed
+ * into chunks in arrival order. Records leave the window in about that
+ * order, so a chunk empties as a whole and is reused: no allocation per
+ * post, and neighbouring posts' sets share pages. A set longer than a
+ * quarter chunk gets a chunk of its own. */
+#define SH_CHUNK 16384   /* shingles (uint32_t) per chunk */
+struct sh_chunk {
+	uint32_t *v;         /* cap slots; NULL once a chunk of its own was freed */
+	uint32_t used, cap;
+	uint32_t live;       /* shingles of indexed records still in it */
+};
+
 struct cluster_engine {
 	struct cluster_params par;
+	struct sh_chunk *shc;
+	size_t n_shc, cap_shc;
+	uint32_t shc_cur;          /* chunk being filled, or NONE */
+	uint32_t *shc_free;        /* empty chunks to reuse */
+	size_t n_shc_free, cap_shc_free;
+	struct id_block *ids_mem;  /* newest block first */
 	struct rec *recs;
 	size_t n_recs, cap_recs;
 	struct dupg *dups;
@@ -304,6 +334,7 @@ struct cluster_engine *cluster_engine_new(const struct cluster_params *p)
 	textnorm_init(&e->tn);
 	buf_init(&e->kb);
 	e->sweep_countdown = SWEEP_EVERY;
+	e->shc_cur = NONE;
 	stop_init();
 	return e;
 }
@@ -318,9 +349,14 @@ void cluster_engine_free(struct cluster_engine *e)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; i < e->n_recs; i++) {
-		rp_free(e->recs[i].id);
-		rp_free(e->recs[i].sh);
+	for (size_t i = 0; i < e->n_shc; i++)
+		rp_free(e->shc[i].v);
+	rp_free(e->shc);
+	rp_free(e->shc_free);
+	while (e->ids_mem) {
+		struct id_block *b = e->ids_mem;
+		e->ids_mem = b->next;
+		rp_free(b);
 	}
 	rp_free(e->recs);
 	rp_free(e->dups);
@@ -436,13 +472,14 @@ static void identity_key(struct buf *b, const char *id, const char *src)
 }
 
 struct keyset {
-	uint64_t identity, original, url, text;   /* in-memory hashes; 0 when none */
+	uint64_t identity, original, url, text;   /* in-memory hashes (64 bits of the key's XXH3-128); 0 when none */
 	bool has_original, has_url, has_text;
 };
 
 /* 32 hex digits of the 128-bit XXH3 of the key string (the form
- * core/hash.h hash128_hex gives, without its snprintf). */
-static void hexkey(const struct buf *b, char out[CLUSTER_KEY_HEX])
+ * core/hash.h hash128_hex gives, without its snprintf); returns 64 bits of
+ * that hash for the engine's own tables, so the key is hashed once. */
+static uint64_t hexkey(const struct buf *b, char out[CLUSTER_KEY_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
 	XXH128_hash_t h = XXH3_128bits(b->data, b->len);
@@ -451,6 +488,7 @@ static void hexkey(const struct buf *b, char out[CLUSTER_KEY_HEX])
 		out[16 + i] = hex[(h.low64 >> (60 - 4 * i)) & 0xf];
 	}
 	out[32] = '\0';
+	return h.low64;
 }
 
 /* Normalise p's text into e->tn; the title counts when the text does not
@@ -482,20 +520,17 @@ static void make_id_keys(struct cluster_engine *e, const struct post *p, struct 
 	memset(k, 0, sizeof *k);
 	memset(ks, 0, sizeof *ks);
 	identity_key(&e->kb, p->id, p->source);
-	hexkey(&e->kb, k->identity);
-	ks->identity = hash64(e->kb.data, e->kb.len);
+	ks->identity = hexkey(&e->kb, k->identity);
 	if (p->repost_of) {
 		identity_key(&e->kb, p->repost_of, p->source);
-		hexkey(&e->kb, k->original);
-		ks->original = hash64(e->kb.data, e->kb.len);
+		ks->original = hexkey(&e->kb, k->original);
 		ks->has_original = true;
 	}
 	if (p->url && is_http(p->url)) {
 		buf_reset(&e->kb);
 		buf_adds(&e->kb, "u:");
 		add_uri(&e->kb, p->url);
-		hexkey(&e->kb, k->url);
-		ks->url = hash64(e->kb.data, e->kb.len);
+		ks->url = hexkey(&e->kb, k->url);
 		ks->has_url = true;
 	}
 }
@@ -508,8 +543,7 @@ static void make_text_key(struct cluster_engine *e, struct cluster_keys *k, stru
 		buf_reset(&e->kb);
 		buf_adds(&e->kb, "t:");
 		buf_add(&e->kb, e->tn.norm.data, e->tn.norm.len);
-		hexkey(&e->kb, k->text);
-		ks->text = hash64(e->kb.data, e->kb.len);
+		ks->text = hexkey(&e->kb, k->text);
 		ks->has_text = true;
 	}
 }
@@ -1009,12 +1043,36 @@ static void story_count(struct cluster_engine *e, uint32_t si, uint32_t ri, uint
 
 /* ---- records ------------------------------------------------------------ */
 
+static char *id_copy(struct cluster_engine *e, const char *id)
+{
+	size_t n = strlen(id) + 1;
+	struct id_block *b = e->ids_mem;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > ID_BLOCK / 4 ? n : ID_BLOCK;
+		b = rp_malloc(sizeof *b + cap);
+		b->used = 0;
+		b->cap = cap;
+		if (n > ID_BLOCK / 4 && e->ids_mem) {
+			/* a long id gets a block of its own behind the current one */
+			b->next = e->ids_mem->next;
+			e->ids_mem->next = b;
+		} else {
+			b->next = e->ids_mem;
+			e->ids_mem = b;
+		}
+	}
+	char *c = b->data + b->used;
+	memcpy(c, id, n);
+	b->used += n;
+	return c;
+}
+
 static uint32_t rec_new(struct cluster_engine *e, const char *id, int64_t t)
 {
 	e->recs = rp_grow(e->recs, sizeof *e->recs, e->n_recs + 1, &e->cap_recs);
 	struct rec *r = &e->recs[e->n_recs];
 	memset(r, 0, sizeof *r);
-	r->id = rp_strdup(id);
+	r->id = id_copy(e, id);
 	r->t = t;
 	r->dup = r->story = NONE;
 	*map_put(&e->ids, hash64_str(id), NULL) = (uint32_t)e->n_recs;
@@ -1029,6 +1087,60 @@ static uint32_t rec_by_id(const struct cluster_engine *e, const char *id)
 	return NONE;
 }
 
+/* A chunk slot for n shingles (see struct sh_chunk); *ret_chunk gets
+ * its chunk. */
+static uint32_t *sh_alloc(struct cluster_engine *e, uint32_t n, uint32_t *ret_chunk)
+{
+	bool own = n > SH_CHUNK / 4;
+	uint32_t ci = e->shc_cur;
+	if (own || ci == NONE || e->shc[ci].cap - e->shc[ci].used < n) {
+		if (!own && ci != NONE && e->shc[ci].live == 0) {
+			e->shc_free = rp_grow(e->shc_free, sizeof *e->shc_free, e->n_shc_free + 1,
+			                      &e->cap_shc_free);
+			e->shc_free[e->n_shc_free++] = ci;
+		}
+		if (e->n_shc_free > 0) {
+			ci = e->shc_free[--e->n_shc_free];
+		} else {
+			e->shc = rp_grow(e->shc, sizeof *e->shc, e->n_shc + 1, &e->cap_shc);
+			ci = (uint32_t)e->n_shc++;
+			e->shc[ci] = (struct sh_chunk){ NULL, 0, 0, 0 };
+		}
+		struct sh_chunk *c = &e->shc[ci];
+		uint32_t cap = own ? n : SH_CHUNK;
+		if (c->cap != cap || !c->v) {
+			rp_free(c->v);
+			c->v = rp_malloc((size_t)cap * sizeof *c->v);
+			c->cap = cap;
+		}
+		c->used = 0;
+		c->live = 0;
+		if (!own)
+			e->shc_cur = ci;
+	}
+	struct sh_chunk *c = &e->shc[ci];
+	uint32_t *v = c->v + c->used;
+	c->used += n;
+	c->live += n;
+	*ret_chunk = ci;
+	return v;
+}
+
+static void sh_release(struct cluster_engine *e, uint32_t ci, uint32_t n)
+{
+	struct sh_chunk *c = &e->shc[ci];
+	c->live -= n;
+	if (c->live > 0 || ci == e->shc_cur)
+		return;
+	if (c->cap != SH_CHUNK) {   /* a chunk of its own: give the memory back */
+		rp_free(c->v);
+		c->v = NULL;
+		c->cap = 0;
+	}
+	e->shc_free = rp_grow(e->shc_free, sizeof *e->shc_free, e->n_shc_free + 1, &e->cap_shc_free);
+	e->shc_free[e->n_shc_free++] = ci;
+}
+
 /* Keep the shingles and fingerprint of record ri for near-duplicate
  * lookups. */
 static void rec_index(struct cluster_engine *e, uint32_t ri, uint64_t fp)
@@ -1038,7 +1150,7 @@ static void rec_index(struct cluster_engine *e, uint32_t ri, uint64_t fp)
 		return;
 	r->simhash = fp;
 	r->n_sh = (uint32_t)e->n_sh;
-	r->sh = rp_malloc(e->n_sh * sizeof *r->sh);
+	r->sh = sh_alloc(e, r->n_sh, &r->sh_chunk);
 	memcpy(r->sh, e->sh, e->n_sh * sizeof *r->sh);
 	simhash_index_add(e->sim, fp, ri);
 	r->indexed = true;
@@ -1050,7 +1162,7 @@ static void rec_unindex(struct cluster_engine *e, uint32_t ri)
 	if (!r->indexed)
 		return;
 	simhash_index_remove(e->sim, r->simhash, ri);
-	rp_free(r->sh);
+	sh_release(e, r->sh_chunk, r->n_sh);
 	r->sh = NULL;
 	r->n_sh = 0;
 	r->indexed = false;

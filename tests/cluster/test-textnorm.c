@@ -161,6 +161,11 @@ static void test_fold_cache(void **state)
 				check_fold(&t, s, (size_t)len);
 			}
 	check_fold(&t, "a\0\xCC\x81" "b", 5);   /* NUL */
+	char ascii[128];   /* every ASCII byte, at every offset of the 8-byte steps */
+	for (int i = 0; i < 127; i++)
+		ascii[i] = (char)(i + 1);
+	for (size_t off = 0; off < 8; off++)
+		check_fold(&t, ascii + off, 127 - off);
 	uint64_t x = 88172645463325252ull;
 	for (int r = 0; r < 20000; r++) {
 		char s[256];
