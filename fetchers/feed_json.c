@@ -5,6 +5,7 @@
  * always present; strings are valid UTF-8 (any invalid byte is written as
  * U+FFFD) with controls escaped. The caller owns the buf. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,39 +13,75 @@
 #include "core/utf8.h"
 #include "fetchers/feed.h"
 
+/* Bytes put_str must look at: controls, '"', '\\', DEL is fine, and every
+ * non-ASCII lead (validated, U+2028/2029 escaped). Clean spans are copied
+ * at once. */
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+static const unsigned char str_special[256] = {
+	R16(1), R16(1),                                  /* 0x00-0x1f */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x20: '"' */
+	R16(0), R16(0),                                  /* 0x30-0x4f */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,  /* 0x50: '\\' */
+	R16(0), R16(0),                                  /* 0x60-0x7f */
+	R16(2), R16(2), R16(2), R16(2), R16(2), R16(2), R16(2), R16(2),
+};
+#undef R16
+
 static void put_str(struct buf *out, const char *s)
 {
 	if (!s) {
 		buf_adds(out, "null");
 		return;
 	}
+	size_t n = strlen(s);
+	buf_reserve(out, n + 2);
 	buf_addc(out, '"');
-	const char *p = s, *e = s + strlen(s), *run = p;
+	const char *p = s, *e = s + n, *run = p;
 	while (p < e) {
+		/* eight clean ASCII bytes at a time: no control, '"', '\\' or
+		 * high bit */
+		while (e - p >= 8) {
+			uint64_t w, ones = 0x0101010101010101ull, hi = 0x8080808080808080ull;
+			memcpy(&w, p, 8);
+			uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+			if ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & hi)
+				break;
+			p += 8;
+		}
+		if (p >= e)
+			break;
 		unsigned char c = (unsigned char)*p;
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+		unsigned char k = str_special[c];
+		if (!k) {
 			p++;
 			continue;
 		}
-		buf_add(out, run, (size_t)(p - run));
-		if (c < 0x80) {
-			if (c == '"') buf_adds(out, "\\\"");
-			else if (c == '\\') buf_adds(out, "\\\\");
-			else if (c == '\n') buf_adds(out, "\\n");
-			else if (c == '\t') buf_adds(out, "\\t");
-			else if (c == '\r') buf_adds(out, "\\r");
-			else buf_printf(out, "\\u%04x", c);
-			p++;
-		} else {
+		if (k == 2) {
+			/* valid UTF-8 other than U+2028/2029 stays in the clean span */
 			const char *q = p;
 			int32_t cp = utf8_decode(&p, e);
+			if (cp >= 0 && cp != 0x2028 && cp != 0x2029)
+				continue;
+			buf_add(out, run, (size_t)(q - run));
 			if (cp < 0)
 				buf_adds(out, "\xef\xbf\xbd");
-			else if (cp == 0x2028 || cp == 0x2029)
-				buf_printf(out, "\\u%04x", (unsigned)cp);
 			else
-				buf_add(out, q, (size_t)(p - q));
+				buf_printf(out, "\\u%04x", (unsigned)cp);
+			run = p;
+			continue;
 		}
+		buf_add(out, run, (size_t)(p - run));
+		if (c == '"') buf_adds(out, "\\\"");
+		else if (c == '\\') buf_adds(out, "\\\\");
+		else if (c == '\n') buf_adds(out, "\\n");
+		else if (c == '\t') buf_adds(out, "\\t");
+		else if (c == '\r') buf_adds(out, "\\r");
+		else {
+			static const char hex[] = "0123456789abcdef";
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			buf_add(out, u, 6);
+		}
+		p++;
 		run = p;
 	}
 	buf_add(out, run, (size_t)(p - run));

@@ -61,6 +61,27 @@ static bool markup_start(unsigned char c)
 	return isalpha(c) || c == '_' || c == ':' || c == '/' || c == '!' || c == '?' || c >= 0x80;
 }
 
+/* Whether the tag whose name ends at t (left bytes to the end of the
+ * input) is written self-closed, `<img .../>`: such a void element
+ * needs no repair, so it does not make its name a candidate. */
+static bool self_closed(const char *t, size_t left)
+{
+	char q = 0;
+	for (size_t j = 0; j < left; j++) {
+		if (q) {
+			if (t[j] == q)
+				q = 0;
+		} else if (t[j] == '"' || t[j] == '\'') {
+			q = t[j];
+		} else if (t[j] == '<') {
+			return false;
+		} else if (t[j] == '>') {
+			return j > 0 && t[j - 1] == '/';
+		}
+	}
+	return false;
+}
+
 static unsigned void_candidates(const char *s, size_t n, bool *stray_lt)
 {
 	/* one pass over the '<': which void names open, which close, and
@@ -83,8 +104,12 @@ static unsigned void_candidates(const char *s, size_t n, bool *stray_lt)
 			if (left <= l || memcmp(q, void_names[k], l))
 				continue;
 			char c = q[l];
-			if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n')
-				*(end ? &close : &open) |= 1u << k;
+			if (!(c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n'))
+				continue;
+			if (end)
+				close |= 1u << k;
+			else if (!self_closed(q + l, left - l))
+				open |= 1u << k;
 		}
 	}
 	return open & ~close;

@@ -14,6 +14,7 @@
  * capped by the named limits of core/limits.h. */
 #include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -218,6 +219,13 @@ static bool repair_text(struct fx *fx, struct buf *b)
 	if (!b->len)
 		return true;
 	size_t i = 0;
+	/* eight bytes at a time: any high bit? */
+	for (; i + 8 <= b->len; i += 8) {
+		uint64_t w;
+		memcpy(&w, b->data + i, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+	}
 	while (i < b->len && !((unsigned char)b->data[i] & 0x80))
 		i++;
 	if (i == b->len)

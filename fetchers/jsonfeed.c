@@ -24,8 +24,38 @@
 #include "core/utf8.h"
 #include "fetchers/feed_xml.h"
 
-/* Quote number literals jansson cannot hold; NULL when none needed. */
-static char *quote_big_numbers(const char *s, size_t n, size_t *ret_n)
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The code unit of a \uXXXX escape at s[i] (s[i] == '\\'), -1 when
+ * there is none. Reads only within [0, n). */
+static long u_escape(const char *s, size_t n, size_t i)
+{
+	if (n - i < 6 || s[i + 1] != 'u')
+		return -1;
+	long v = 0;
+	for (size_t k = 2; k < 6; k++) {
+		int h = hexval(s[i + k]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* Quote number literals jansson cannot hold, and replace lone surrogate
+ * escapes (\ud800 without its pair, which jansson rejects with the whole
+ * document) by \ufffd; *surrogates tells whether any was replaced. NULL
+ * when nothing needed changing. */
+static char *quote_big_numbers(const char *s, size_t n, size_t *ret_n, bool *surrogates)
 {
 	struct buf out = { 0 };
 	bool changed = false, in_str = false;
@@ -33,10 +63,28 @@ static char *quote_big_numbers(const char *s, size_t n, size_t *ret_n)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (in_str) {
-			if (c == '\\')
+			if (c == '\\') {
+				long u = u_escape(s, n, i);
+				if (u >= 0xd800 && u <= 0xdbff) {
+					long lo = i + 6 < n && s[i + 6] == '\\' ? u_escape(s, n, i + 6) : -1;
+					if (lo >= 0xdc00 && lo <= 0xdfff) {
+						i += 11; /* a valid pair */
+						continue;
+					}
+				}
+				if (u >= 0xd800 && u <= 0xdfff) {
+					buf_add(&out, s + run, i - run);
+					buf_add(&out, "\\ufffd", 6);
+					run = i + 6;
+					changed = true;
+					*surrogates = true;
+					i += 5;
+					continue;
+				}
 				i++;
-			else if (c == '"')
+			} else if (c == '"') {
 				in_str = false;
+			}
 			continue;
 		}
 		if (c == '"') {
@@ -346,11 +394,25 @@ static void item_to_entry(struct feed *f, const json_t *it, struct feed_entry *e
 
 void jsonfeed_parse(struct feed *f, const char *s, size_t n, feed_entry_fn fn, void *fn_ctx)
 {
+	/* Invalid UTF-8 anywhere makes jansson reject the whole document:
+	 * repair the bytes to U+FFFD first (bozo), and keep the entries. */
+	struct buf fixed = { 0 };
+	const char *repair = NULL;
+	if (!utf8_is_valid(s, n)) {
+		utf8_repair(&fixed, s, n);
+		s = fixed.data ? fixed.data : "";
+		n = fixed.len;
+		repair = "document is not valid UTF-8: invalid bytes replaced";
+	}
 	size_t qn = 0;
-	char *q = quote_big_numbers(s, n, &qn);
+	bool surrogates = false;
+	char *q = quote_big_numbers(s, n, &qn, &surrogates);
+	if (surrogates && !repair)
+		repair = "lone surrogate escape replaced";
 	json_error_t jerr;
 	json_t *root = json_loadb(q ? q : s, q ? qn : n, JSON_ALLOW_NUL, &jerr);
 	rp_free(q);
+	buf_done(&fixed);
 	f->format = FEED_FORMAT_NONE;
 	if (!json_is_object(root)) {
 		f->bozo = true;
@@ -366,12 +428,17 @@ void jsonfeed_parse(struct feed *f, const char *s, size_t n, feed_entry_fn fn, v
 		json_decref(root);
 		return;
 	}
+	if (repair) {
+		f->bozo = true;
+		f->bozo_reason = rp_strdup(repair);
+	}
 	const json_t *version = json_object_get(root, "version");
 	bool ok_version = json_is_string(version) &&
 		!strncmp(json_string_value(version), "https://jsonfeed.org/version/", 29);
 	const json_t *items = json_object_get(root, "items");
 	if (!ok_version && !json_is_array(items)) {
 		f->bozo = true;
+		rp_free(f->bozo_reason);
 		f->bozo_reason = rp_strdup("JSON document is not a JSON Feed");
 		json_decref(root);
 		return;

@@ -8,10 +8,13 @@
  *   stories  head record, counters, author and source sets, a TF-IDF
  *            centroid (sum of member vectors) while live, and a ring of
  *            its newest distinct members for near-duplicate checks;
- *   keys     typed dedupe key hash -> first record that had it;
- *   ids      post id hash -> record;
- *   df       term -> number of distinct documents that had it (IDF);
- *   postings term -> stories whose centroid has it, newest last.
+ *   keys     typed dedupe key hash (64 bits of its XXH3-128) -> first
+ *            record that had it;
+ *   ids      post id hash -> record; the id strings in append-only blocks;
+ *   df       term -> number of distinct documents that had it (IDF), and
+ *            in the same slot its posting list: stories whose centroid has
+ *            it, newest last (one probe per term for both);
+ *   shc      the shingle sets of the near window, packed in reused chunks.
  * Everything is found through hashes and bounded walks, so a post costs
  * the same whether the engine holds a hundred posts or a million. */
 #include "store/cluster.h"
@@ -116,6 +119,17 @@ static uint32_t *map_find(const struct u64map *m, uint64_t key)
 {
 	struct mslot *sl = map_find_slot(m, key);
 	return sl ? &sl->v : NULL;
+}
+
+/* Start loading the slot where key would be: the probes that follow
+ * (several maps, each a likely cache miss) then overlap instead of
+ * waiting one after the other. */
+static inline void map_prefetch(const struct u64map *m, uint64_t key)
+{
+	if (m->cap) {
+		key = fix_key(key);
+		__builtin_prefetch(&m->s[(uint32_t)(key ^ (key >> 32)) & (m->cap - 1)]);
+	}
 }
 
 static void map_grow(struct u64map *m);
@@ -742,9 +756,9 @@ static void stop_init(void)
 }
 
 
-static void q_push(struct cluster_engine *e, uint64_t term, float tf)
+/* make_terms reserves room for every term first. */
+static inline void q_push(struct cluster_engine *e, uint64_t term, float tf)
 {
-	e->q = rp_grow(e->q, sizeof *e->q, e->n_q + 1, &e->cap_q);
 	e->q[e->n_q++] = (struct qterm){ term, tf, 0 };
 }
 
@@ -766,6 +780,7 @@ static void make_terms(struct cluster_engine *e, const struct post *p)
 {
 	e->n_q = 0;
 	const struct textnorm *t = &e->tn;
+	e->q = rp_grow(e->q, sizeof *e->q, t->n_tok + p->links.n + t->urls.n + 1, &e->cap_q);
 	for (size_t i = 0; i < t->n_tok; i++) {
 		if (e->skip[i])
 			continue;
@@ -961,13 +976,16 @@ static void find_stories(struct cluster_engine *e)
 	/* The shared weight ranks the candidates; the best few get the exact
 	 * cosine over every term of the post. */
 	keep_best_stories(e, EXACT_STORIES);
+	size_t nk = e->n_q < EXACT_TERMS ? e->n_q : EXACT_TERMS;
+	for (size_t i = 0; i < e->n_sstories; i++)
+		for (size_t k = 0; k < nk; k++)
+			map_prefetch(&e->stories[e->sstories[i]].centroid, e->q[k].term);
 	for (size_t i = 0; i < e->n_sstories; i++) {
 		const struct story *s = &e->stories[e->sstories[i]];
 		struct story_hot *h = &e->hot[e->sstories[i]];
 		/* The highest-weight terms carry nearly all of the dot product;
 		 * each lookup is a cache miss in a large centroid. */
 		double dot = 0;
-		size_t nk = e->n_q < EXACT_TERMS ? e->n_q : EXACT_TERMS;
 		for (size_t k = 0; k < nk; k++) {
 			const uint32_t *v = map_find(&s->centroid, e->q[k].term);
 			if (v)
@@ -1249,6 +1267,11 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	/* This very post again? */
 	struct keyset ks;
 	make_id_keys(e, p, &a.keys, &ks);
+	map_prefetch(&e->keys, ks.identity);
+	if (ks.has_original)
+		map_prefetch(&e->keys, ks.original);
+	if (ks.has_url)
+		map_prefetch(&e->keys, ks.url);
 	uint32_t ri = rec_by_id(e, p->id);
 	if (ri != NONE && !e->recs[ri].placeholder) {
 		a.match = CLUSTER_MATCH_SAME;

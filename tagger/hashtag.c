@@ -23,6 +23,16 @@ static const unsigned char ascii_class[128] = {
 	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
+/* 1 for the bytes hashtag_extract must look at: '#', the first letters
+ * of "http", "www." (any case) and every non-ASCII byte (U+FF03, the
+ * full-width '#', and the letters that decide prev). */
+#define ONES16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char tag_start_byte[256] = {
+	['#'] = 1, ['h'] = 1, ['H'] = 1, ['w'] = 1, ['W'] = 1,
+	[0x80] = ONES16, ONES16, ONES16, ONES16, ONES16, ONES16, ONES16, ONES16,
+};
+#undef ONES16
+
 /* 0 not a word character, 1 letter or underscore, 2 digit, 3 a mark
  * (joins a word but is no letter: "#" U+FE0F U+20E3, the keycap emoji,
  * is not a tag). */
@@ -86,13 +96,16 @@ size_t hashtag_extract(const char *s, size_t n, struct hashtag_span *out, size_t
 	int32_t prev = ' ';   /* the character before p; start of text acts as a space */
 
 	while (p < end && got < max) {
-		unsigned char b = (unsigned char)*p;
-		/* Most bytes start neither a tag nor a URL: step over them. */
-		if (b < 0x80 && b != '#' && b != 'h' && b != 'H' && b != 'w' && b != 'W') {
-			prev = b;
+		/* Most bytes start neither a tag nor a URL: step over the run
+		 * of them; prev is then the last one. */
+		const char *run = p;
+		while (p < end && !tag_start_byte[(unsigned char)*p])
 			p++;
-			continue;
-		}
+		if (p != run)
+			prev = (unsigned char)p[-1];
+		if (p >= end)
+			break;
+		unsigned char b = (unsigned char)*p;
 		/* Skip whole URLs (to the next space) when one starts a word. */
 		if ((b == 'h' || b == 'H' || b == 'w' || b == 'W') && !hashtag_is_word_cp(prev) &&
 		    starts_url(p, end)) {

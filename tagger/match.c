@@ -189,7 +189,9 @@ static void reason(struct matcher *m, const struct concept *c, enum match_by by,
 	struct match_why *w = m->why;
 	if (!w)
 		return;
-	w->reasons = rp_grow(w->reasons, sizeof *w->reasons, w->n_reasons + 1, &w->cap_reasons);
+	if (w->n_reasons == w->cap_reasons)
+		w->reasons = rp_grow(w->reasons, sizeof *w->reasons, w->n_reasons + 1,
+		                     &w->cap_reasons);
 	w->reasons[w->n_reasons++] = (struct match_reason){ c, by, field, token, len };
 }
 
@@ -209,7 +211,8 @@ static void add_shown_tag(struct matcher *m, const char *display, size_t len,
 	struct match_why *w = m->why;
 	if (!w || !display)
 		return;
-	w->tags = rp_grow(w->tags, sizeof *w->tags, w->n_tags + 1, &w->cap_tags);
+	if (w->n_tags == w->cap_tags)
+		w->tags = rp_grow(w->tags, sizeof *w->tags, w->n_tags + 1, &w->cap_tags);
 	w->tags[w->n_tags++] = (struct match_tag){ display, len, c, how, field };
 }
 
@@ -391,106 +394,131 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 	m->why = NULL;
 }
 
+/* Append n bytes to out: the common case (room enough) inline, without
+ * a call per comma. */
+static inline void out_add(struct buf *out, const char *s, size_t n)
+{
+	if (out->len + n + 1 > out->cap)
+		buf_reserve(out, n);
+	memcpy(out->data + out->len, s, n);
+	out->len += n;
+	out->data[out->len] = '\0';
+}
+
+#define OUT_LIT(out, lit) out_add((out), (lit), sizeof(lit) - 1)
+
+/* What json_str does with a byte: 0 copy it, 1 a control character
+ * (\u00XX), else the letter of its short escape; 0xE2 is 2: it may
+ * start U+2028 or U+2029. */
+static const unsigned char json_esc[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 't', 'n', 1, 1, 'r', 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = '"', ['\\'] = '\\', [0xE2] = 2,
+};
+
 /* JSON string: escapes what RFC 8259 requires, and U+2028/2029 so the
- * line can be pasted into JavaScript. Input is valid UTF-8. */
+ * line can be pasted into JavaScript. Input is valid UTF-8. Writes into
+ * out directly: room for the worst case (6 bytes a byte) is made first. */
 static void json_str(struct buf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	buf_reserve(out, n + 2);
-	buf_addc(out, '"');
-	size_t run = 0;
+	buf_reserve(out, n * 6 + 2);
+	char *d = out->data + out->len;
+	*d++ = '"';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		const char *esc = NULL;
-		char u[7];
-		if (c == '"')
-			esc = "\\\"";
-		else if (c == '\\')
-			esc = "\\\\";
-		else if (c == '\n')
-			esc = "\\n";
-		else if (c == '\t')
-			esc = "\\t";
-		else if (c == '\r')
-			esc = "\\r";
-		else if (c < 0x20) {
-			u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-			u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = 0;
-			esc = u;
-		} else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-		           ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-			buf_add(out, s + run, i - run);
-			buf_adds(out, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
-			i += 2;
-			run = i + 1;
-			continue;
+		unsigned char e = json_esc[c];
+		if (e == 0) {
+			*d++ = (char)c;
+		} else if (e == 2) {
+			if (i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+				memcpy(d, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+				d += 6;
+				i += 2;
+			} else {
+				*d++ = (char)c;
+			}
+		} else if (e == 1) {
+			d[0] = '\\'; d[1] = 'u'; d[2] = '0'; d[3] = '0';
+			d[4] = hex[c >> 4]; d[5] = hex[c & 15];
+			d += 6;
+		} else {
+			d[0] = '\\';
+			d[1] = (char)e;
+			d += 2;
 		}
-		if (!esc)
-			continue;
-		buf_add(out, s + run, i - run);
-		buf_adds(out, esc);
-		run = i + 1;
 	}
-	buf_add(out, s + run, n - run);
-	buf_addc(out, '"');
+	*d++ = '"';
+	out->len = (size_t)(d - out->data);
+	*d = '\0';
 }
 
 static void json_strv(struct buf *out, const struct strv *sv)
 {
-	buf_addc(out, '[');
+	OUT_LIT(out, "[");
 	for (size_t i = 0; i < sv->n; i++) {
 		if (i)
-			buf_addc(out, ',');
+			OUT_LIT(out, ",");
 		json_str(out, sv->v[i], strlen(sv->v[i]));
 	}
-	buf_addc(out, ']');
+	OUT_LIT(out, "]");
 }
 
 void match_write_json(const struct ontology *o, const struct post *p,
                       const struct match_why *why, struct buf *out)
 {
-	buf_adds(out, "{\"id\":");
+	OUT_LIT(out, "{\"id\":");
 	json_str(out, p->id ? p->id : "", p->id ? strlen(p->id) : 0);
-	buf_adds(out, ",\"event\":");
+	OUT_LIT(out, ",\"event\":");
 	if (p->in_event)
 		json_str(out, o->event.id, strlen(o->event.id));
 	else
-		buf_adds(out, "null");
-	buf_adds(out, ",\"themes\":");
+		OUT_LIT(out, "null");
+	OUT_LIT(out, ",\"themes\":");
 	json_strv(out, &p->themes);
-	buf_adds(out, ",\"sessions\":");
+	OUT_LIT(out, ",\"sessions\":");
 	json_strv(out, &p->sessions);
-	buf_adds(out, ",\"tags\":[");
+	OUT_LIT(out, ",\"tags\":[");
 	for (size_t i = 0; why && i < why->n_tags; i++) {
 		if (i)
-			buf_addc(out, ',');
+			OUT_LIT(out, ",");
 		json_str(out, why->tags[i].display, why->tags[i].display_len);
 	}
-	buf_adds(out, "],\"why\":[");
+	OUT_LIT(out, "],\"why\":[");
 	for (size_t i = 0; why && i < why->n_reasons; i++) {
 		const struct match_reason *r = &why->reasons[i];
 		if (i)
-			buf_addc(out, ',');
-		buf_adds(out, "{\"concept\":");
+			OUT_LIT(out, ",");
+		OUT_LIT(out, "{\"concept\":");
 		if (r->concept) {
 			json_str(out, r->concept->id, strlen(r->concept->id));
-			buf_adds(out, ",\"kind\":\"");
-			buf_adds(out, concept_kind_name(r->concept->kind));
-			buf_addc(out, '"');
+			OUT_LIT(out, ",\"kind\":\"");
+			{
+				const char *k = concept_kind_name(r->concept->kind);
+				out_add(out, k, strlen(k));
+			}
+			OUT_LIT(out, "\"");
 		} else {
-			buf_adds(out, "null");
+			OUT_LIT(out, "null");
 		}
-		buf_adds(out, ",\"by\":\"");
-		buf_adds(out, match_by_name(r->by));
-		buf_addc(out, '"');
+		OUT_LIT(out, ",\"by\":\"");
+		{
+			const char *b = match_by_name(r->by);
+			out_add(out, b, strlen(b));
+		}
+		OUT_LIT(out, "\"");
 		if (r->field != FIELD_NONE) {
-			buf_adds(out, ",\"field\":\"");
-			buf_adds(out, match_field_name(r->field));
-			buf_addc(out, '"');
+			OUT_LIT(out, ",\"field\":\"");
+			{
+				const char *fl = match_field_name(r->field);
+				out_add(out, fl, strlen(fl));
+			}
+			OUT_LIT(out, "\"");
 		}
-		buf_adds(out, ",\"token\":");
+		OUT_LIT(out, ",\"token\":");
 		json_str(out, r->token, r->token_len);
-		buf_addc(out, '}');
+		OUT_LIT(out, "}");
 	}
-	buf_adds(out, "]}");
+	OUT_LIT(out, "]}");
 }
