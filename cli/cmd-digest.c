@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "cli/cmd.h"
+#include "cli/open-store.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/date.h"
@@ -78,6 +79,12 @@ static void headline(struct buf *out, const struct digest_story *s)
 	buf_done(&ex);
 }
 
+/* "1 post", "2 posts": digests are read aloud by screen readers too. */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* Markdown: escape what would start markup inside a line. */
 static void md_text(FILE *f, const char *s)
 {
@@ -95,7 +102,9 @@ static void write_md(FILE *f, const struct digest *d, const char *label)
 	md_text(f, label ? label : d->id);
 	fprintf(f, " (%s)\n\n", d->id);
 	iso(d->now, a);
-	fprintf(f, "%zu posts in %zu stories; the best %zu as of %s.\n", d->posts, d->total, d->n, a);
+	fprintf(f, "%zu %s in %zu %s; the best %zu as of %s.\n", d->posts,
+	        plural(d->posts, "post", "posts"), d->total, plural(d->total, "story", "stories"),
+	        d->n, a);
 	if (d->n == 0)
 		fputs("\nNo stories yet.\n", f);
 	for (size_t i = 0; i < d->n; i++) {
@@ -110,8 +119,10 @@ static void write_md(FILE *f, const struct digest *d, const char *label)
 		fputs("\n\n> ", f);
 		md_text(f, buf_str(&ex));
 		fputs("\n\n", f);
-		fprintf(f, "- size: %zu posts, %zu distinct, by %zu authors on %zu sources\n",
-		        s->n_posts, s->n_dups, s->n_authors, s->n_sources);
+		fprintf(f, "- size: %zu %s, %zu distinct, by %zu %s on %zu %s\n",
+		        s->n_posts, plural(s->n_posts, "post", "posts"), s->n_dups,
+		        s->n_authors, plural(s->n_authors, "author", "authors"),
+		        s->n_sources, plural(s->n_sources, "source", "sources"));
 		fputs("- sources: ", f);
 		for (size_t j = 0; j < s->sources.n; j++) {
 			if (j)
@@ -435,25 +446,12 @@ int cmd_digest(int argc, char **argv)
 		status = 2;
 		goto done;
 	}
-	if (!redis_url_arg) {
-		const char *dir = server_data_dir(data);
-		if (server_start(dir, &srv, &err) != RP_OK) {
-			log_error(dir, "cannot start redis-server: %s", buf_str(&err));
-			status = 1;
-			goto done;
-		}
-		redis_url_arg = server_url(srv);
-	}
-	rp_err e = redis_open(redis_url_arg, &r, &err);
-	if (e) {
-		log_error(NULL, "%s", buf_str(&err));
-		status = rp_err_exit_status(e);
+	if ((status = cli_open_store(redis_url_arg, data, &srv, &r)) != 0)
 		goto done;
-	}
 	if (!kind_known && index_exists(r, event, DIGEST_THEME, id) != 1 &&
 	    index_exists(r, event, DIGEST_SESSION, id) == 1)
 		kind = DIGEST_SESSION;
-	e = digest_read(r, event, kind, id, limit, clock_now(), &d, &err);
+	rp_err e = digest_read(r, event, kind, id, limit, clock_now(), &d, &err);
 	if (e) {
 		log_error(redis_url(r), "%s", buf_str(&err));
 		status = 1;

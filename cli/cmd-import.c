@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "cli/open-store.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
@@ -533,26 +534,13 @@ int cmd_import(int argc, char **argv)
 		goto done;
 	}
 
-	if (!redis_url_arg) {
-		const char *dir = server_data_dir(data);
-		if (server_start(dir, &srv, &err) != RP_OK) {
-			log_error(dir, "cannot start redis-server: %s", buf_str(&err));
-			status = 1;
-			goto done;
-		}
-		redis_url_arg = server_url(srv);
-	}
-	rp_err e = redis_open(redis_url_arg, &r, &err);
-	if (e) {
-		log_error(NULL, "%s", buf_str(&err));
-		status = rp_err_exit_status(e);
+	if ((status = cli_open_store(redis_url_arg, data, &srv, &r)) != 0)
 		goto done;
-	}
 	io.retry_ms = (int64_t)retry_s * 1000;
 	io.server = srv;
 	io.note = note;
 	io.note_ctx = &im;
-	e = ingest_open(r, event, &io, &im.ingest, &err);
+	rp_err e = ingest_open(r, event, &io, &im.ingest, &err);
 	if (e) {
 		log_error(NULL, "%s", buf_str(&err));
 		status = rp_err_exit_status(e);
