@@ -41,7 +41,11 @@ struct automaton {
 
 /* ---- tokens -------------------------------------------------------- */
 
-static const unsigned char ascii_word[128] = {
+/* 1 an ASCII word character, 0 an ASCII separator, 2 a byte of a
+ * non-ASCII character (char_class decides): one lookup a byte. */
+#define TWOS16 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
+static const unsigned char ascii_word[256] = {
+	[0x80] = TWOS16, TWOS16, TWOS16, TWOS16, TWOS16, TWOS16, TWOS16, TWOS16,
 	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
 	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
 	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
@@ -53,6 +57,7 @@ static const unsigned char ascii_word[128] = {
 	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
 	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
+#undef TWOS16
 
 /* Scripts written without spaces between words: each character is a
  * token, so a phrase in them matches as a run of characters. */
@@ -85,20 +90,22 @@ static int char_class(const char *p, const char *end, const char **next)
 	return unspaced(cp) ? 2 : 1;
 }
 
-/* The next token at or after *pos: returns false at the end. */
+/* The next token at or after *pos: returns false at the end. Inlined
+ * into the scan: it runs once per word of every post. */
+__attribute__((always_inline))
 static inline bool next_token(const char *text, size_t n, size_t *pos, size_t *ts, size_t *te)
 {
 	const char *p = text + *pos, *end = text + n, *q;
 	int c = 0;
 	/* skip separators */
 	while (p < end) {
-		unsigned char b = (unsigned char)*p;
-		if (b < 0x80) {
-			if (ascii_word[b]) {
-				c = 1;
-				q = p + 1;
-				break;
-			}
+		unsigned char k = ascii_word[(unsigned char)*p];
+		if (k == 1) {
+			c = 1;
+			q = p + 1;
+			break;
+		}
+		if (k == 0) {
 			p++;
 			continue;
 		}
@@ -115,13 +122,13 @@ static inline bool next_token(const char *text, size_t n, size_t *pos, size_t *t
 	p = q;
 	if (c == 1) {
 		while (p < end) {
-			unsigned char b = (unsigned char)*p;
-			if (b < 0x80) {
-				if (!ascii_word[b])
-					break;
+			unsigned char k = ascii_word[(unsigned char)*p];
+			if (k == 1) {
 				p++;
 				continue;
 			}
+			if (k == 0)
+				break;
 			if (char_class(p, end, &q) != 1)
 				break;
 			p = q;
