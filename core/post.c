@@ -396,8 +396,14 @@ static int fast_number(struct fast *f, struct fast_value *v)
 		if (p < end && *p >= '0' && *p <= '9')
 			return 0;
 	} else {
+		/* Count first: only up to 18 digits is accumulated, so x never
+		 * overflows; longer numbers go to jansson's path. */
 		while (p < end && *p >= '0' && *p <= '9')
-			x = x * 10 + (*p++ - '0');
+			p++;
+		if (p - digits > 18)
+			return 0;
+		for (const unsigned char *d = digits; d < p; d++)
+			x = x * 10 + (*d - '0');
 	}
 	if (p - digits > 18)
 		return 0;
