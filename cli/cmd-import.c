@@ -34,6 +34,7 @@
 #include "core/log.h"
 #include "core/post.h"
 #include "store/cluster.h"
+#include "store/curation.h"
 #include "store/ingest.h"
 #include "store/keys.h"
 #include "store/redis.h"
@@ -524,7 +525,6 @@ int cmd_import(int argc, char **argv)
 			goto done;
 		}
 		event = ontology_event_id(im.onto);
-		im.matcher = matcher_new(im.onto);
 	}
 	if (!event)
 		event = IMPORT_DEFAULT_EVENT;
@@ -536,6 +536,27 @@ int cmd_import(int argc, char **argv)
 
 	if ((status = cli_open_store(redis_url_arg, data, &srv, &r)) != 0)
 		goto done;
+	if (im.onto) {
+		/* Staff decisions kept in Redis (approved aliases and concepts,
+		 * merges, blocks) apply to every post this import tags. */
+		redisContext *c = NULL;
+		uint64_t version;
+		buf_reset(&err);
+		rp_err ce = curation_connect(redis_url(r), &c, &err);
+		if (ce == RP_OK)
+			ce = curation_apply(c, im.onto, &version, &err);
+		if (c)
+			redisFree(c);
+		if (ce) {
+			log_error(redis_url(r), "cannot read the curation decisions: %s", buf_str(&err));
+			status = rp_err_exit_status(ce);
+			goto done;
+		}
+		if (err.len)
+			log_warn(NULL, "%s", buf_str(&err)); /* decisions that no longer apply */
+		buf_reset(&err);
+		im.matcher = matcher_new(im.onto);
+	}
 	io.retry_ms = (int64_t)retry_s * 1000;
 	io.server = srv;
 	io.note = note;
