@@ -440,7 +440,11 @@ int cmd_import(int argc, char **argv)
 	size_t retry_s = INGEST_RETRY_MS_DEFAULT / 1000;
 	struct import im = { 0 };
 	bool restore = true;
-	int first_file = argc;
+	/* Files may stand before, between or after the options (as with GNU
+	 * getopt): each is moved down to argv[1 + n_files], a slot already
+	 * read, so argv[1 .. end_files) are the files in their order. */
+	int n_files = 0;
+	const int first_file = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -471,23 +475,24 @@ int cmd_import(int argc, char **argv)
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			im.quiet = true;
 		} else if (strcmp(a, "--") == 0) {
-			first_file = i + 1;
+			while (++i < argc)
+				argv[first_file + n_files++] = argv[i];
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			log_error(NULL, "bad argument \"%s\"%s", a, v ? "" : " (missing value?)");
 			fputs(usage_text, stderr);
 			return 2;
 		} else {
-			first_file = i;
-			break;
+			argv[first_file + n_files++] = argv[i];
 		}
 	}
-	if (first_file >= argc) {
+	const int end_files = first_file + n_files;
+	if (n_files == 0) {
 		log_error(NULL, "no input: give posts.jsonl or feed files");
 		fputs(usage_text, stderr);
 		return 2;
 	}
-	for (int i = first_file; i < argc; i++) {
+	for (int i = first_file; i < end_files; i++) {
 		struct stat st;
 		if (strcmp(argv[i], "-") == 0)
 			continue;
@@ -615,7 +620,7 @@ int cmd_import(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
-	for (int i = first_file; i < argc && !stop_requested; i++) {
+	for (int i = first_file; i < end_files && !stop_requested; i++) {
 		im.file = argv[i];
 		e = is_jsonl(argv[i]) ? import_jsonl(&im, argv[i]) : import_feed(&im, argv[i]);
 		if (e == RP_ERR_REDIS)

@@ -78,10 +78,11 @@ grep -q '"NetNeutrality"' "$work/out" && ok "tags export --redis: the approved a
 grep -q '"by":"ana".*"why":"used with privacy","when":1352282400' "$work/out" && ok "tags log: who, why, when" || notok "tags log" "$work/out"
 "$rap" tag --in posts.jsonl --tags test.yaml --redis "$R" 2>/dev/null | head -n 1 > "$work/out"
 grep -q '"themes":\["access","privacy"\]' "$work/out" && ok "tag --redis: decisions re-applied to past posts" || notok "tag --redis" "$work/out"
-# import applies the decisions too: a post tagged only with the newly
+# import applies the decisions too (and takes options after its files):
+# a post tagged only with the newly
 # approved alias lands in the alias's theme.
 printf '%s\n' '{"id":"imp-1","text":"Judges must review blocking orders #conf12 #NetNeutrality","published":"2012-11-07T10:00:00Z"}' > "$work/imp.jsonl"
-if "$rap" import --quiet --redis "$R" --tags test.yaml "$work/imp.jsonl" > "$work/out" 2>&1 &&
+if "$rap" import --quiet --redis "$R" "$work/imp.jsonl" --tags test.yaml > "$work/out" 2>&1 &&
 	"$rap" digest privacy --redis "$R" --tags test.yaml --format json > "$work/out" 2>&1 &&
 	grep -q 'Judges must review blocking orders' "$work/out"; then
 	ok "import --redis: approved alias applies to new posts"
