@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "cli/args.h"
 #include "cli/cmd.h"
 #include "cli/open-store.h"
 #include "core/buf.h"
@@ -315,17 +316,6 @@ static void write_atom(FILE *f, const struct digest *d, const char *event, const
 	fputs("</feed>\n", f);
 }
 
-static bool parse_size(const char *s, size_t lo, size_t hi, size_t *ret)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return false;
-	*ret = (size_t)v;
-	return true;
-}
-
 /* Whether the theme or session id of kind has posts (its field in
  * store/keys.h P n): 1 yes, 0 no, -1 error. */
 static int index_exists(struct redis *r, const char *event, enum digest_kind kind, const char *id)
@@ -372,7 +362,7 @@ int cmd_digest(int argc, char **argv)
 				return 2;
 			}
 			i++;
-		} else if (strcmp(a, "--limit") == 0 && v && parse_size(v, 1, DIGEST_LIMIT_MAX, &limit)) {
+		} else if (strcmp(a, "--limit") == 0 && v && args_size(v, 1, DIGEST_LIMIT_MAX, &limit)) {
 			i++;
 		} else if (strcmp(a, "--redis") == 0 && v) {
 			redis_url_arg = v;

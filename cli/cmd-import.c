@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "cli/cmd.h"
 #include "cli/open-store.h"
 #include "core/alloc.h"
@@ -422,17 +423,6 @@ static rp_err import_feed(struct import *im, const char *path)
 	return e;
 }
 
-static bool parse_size(const char *s, size_t lo, size_t hi, size_t *ret)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return false;
-	*ret = (size_t)v;
-	return true;
-}
-
 int cmd_import(int argc, char **argv)
 {
 	const char *redis_url_arg = NULL, *data = NULL, *tags = NULL, *event = NULL;
@@ -463,12 +453,12 @@ int cmd_import(int argc, char **argv)
 		} else if (strcmp(a, "--event") == 0 && v) {
 			event = v;
 			i++;
-		} else if (strcmp(a, "--batch") == 0 && v && parse_size(v, 1, INGEST_BATCH_MAX, &io.batch)) {
+		} else if (strcmp(a, "--batch") == 0 && v && args_size(v, 1, INGEST_BATCH_MAX, &io.batch)) {
 			i++;
 		} else if (strcmp(a, "--window") == 0 && v &&
-		           parse_size(v, 1, INGEST_WINDOW_MAX, &io.window)) {
+		           args_size(v, 1, INGEST_WINDOW_MAX, &io.window)) {
 			i++;
-		} else if (strcmp(a, "--retry") == 0 && v && parse_size(v, 1, 86400, &retry_s)) {
+		} else if (strcmp(a, "--retry") == 0 && v && args_size(v, 1, 86400, &retry_s)) {
 			i++;
 		} else if (strcmp(a, "--no-restore") == 0) {
 			restore = false;
