@@ -145,10 +145,10 @@ class Importer:
     """`rapporteur import` in the background, its stderr collected with
     the time each line arrived."""
 
-    def __init__(self, url, path, retry=120):
+    def __init__(self, url, path, retry=120, extra=()):
         self.lines = []
         self.proc = subprocess.Popen(
-            [RAP, "import", "--redis", url, "--tags", TAGS, "--retry", str(retry), path],
+            [RAP, "import", "--redis", url, "--tags", TAGS, "--retry", str(retry), *extra, path],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         started.append(self.proc)
         self.t = threading.Thread(target=self._read, daemon=True)
@@ -194,7 +194,10 @@ def wait_until(cond, timeout, step=0.02):
 def r1(root, posts):
     srv = Redis(root, "r1")
     srv.start()
-    imp = Importer(srv.url(), posts)
+    # A small run finishes between two polls of the kill points on a quiet
+    # machine; smaller batches keep it inside them (and exercise more
+    # batch boundaries, which is what a kill should hit).
+    imp = Importer(srv.url(), posts, extra=("--batch", "4", "--window", "2") if N < 20000 else ())
     lost_total, resume = 0, []
     ok_points = True
     for k, frac in enumerate((0.25, 0.5, 0.75)):
