@@ -364,17 +364,7 @@ int cmd_digest(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--limit") == 0 && v && args_size(v, 1, DIGEST_LIMIT_MAX, &limit)) {
 			i++;
-		} else if (strcmp(a, "--redis") == 0 && v) {
-			redis_url_arg = v;
-			i++;
-		} else if (strcmp(a, "--data") == 0 && v) {
-			data = v;
-			i++;
-		} else if (strcmp(a, "--tags") == 0 && v) {
-			tags = v;
-			i++;
-		} else if (strcmp(a, "--event") == 0 && v) {
-			event = v;
+		} else if (cli_store_option(a, v, &redis_url_arg, &data, &tags, &event)) {
 			i++;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			log_error(NULL, "bad argument \"%s\"%s", a, v ? "" : " (missing value?)");
@@ -404,11 +394,8 @@ int cmd_digest(int argc, char **argv)
 	enum digest_kind kind = DIGEST_THEME;
 	bool kind_known = false;
 
-	if (!tags)
-		tags = getenv("RAPPORTEUR_TAGS");
-	if ((!tags || !*tags) && access("tags.yaml", R_OK) == 0)
-		tags = "tags.yaml";
-	if (tags && *tags) {
+	tags = cli_tags_path(tags);
+	if (tags) {
 		rp_err e = ontology_load(tags, &onto, &err);
 		if (e) {
 			fprintf(stderr, "%s", buf_str(&err));

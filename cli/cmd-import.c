@@ -441,17 +441,7 @@ int cmd_import(int argc, char **argv)
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage_text, stdout);
 			return 0;
-		} else if (strcmp(a, "--redis") == 0 && v) {
-			redis_url_arg = v;
-			i++;
-		} else if (strcmp(a, "--data") == 0 && v) {
-			data = v;
-			i++;
-		} else if (strcmp(a, "--tags") == 0 && v) {
-			tags = v;
-			i++;
-		} else if (strcmp(a, "--event") == 0 && v) {
-			event = v;
+		} else if (cli_store_option(a, v, &redis_url_arg, &data, &tags, &event)) {
 			i++;
 		} else if (strcmp(a, "--batch") == 0 && v && args_size(v, 1, INGEST_BATCH_MAX, &io.batch)) {
 			i++;
@@ -499,11 +489,8 @@ int cmd_import(int argc, char **argv)
 	struct server *srv = NULL;
 	struct redis *r = NULL;
 
-	if (!tags)
-		tags = getenv("RAPPORTEUR_TAGS");
-	if ((!tags || !*tags) && access("tags.yaml", R_OK) == 0)
-		tags = "tags.yaml";
-	if (tags && *tags) {
+	tags = cli_tags_path(tags);
+	if (tags) {
 		rp_err e = ontology_load(tags, &im.onto, &err);
 		if (e) {
 			fprintf(stderr, "%s", buf_str(&err));

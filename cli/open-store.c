@@ -1,6 +1,10 @@
 /* cli/open-store.c - --redis URL, or the managed redis-server. */
 #include "cli/open-store.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "core/buf.h"
 #include "core/log.h"
 
@@ -38,4 +42,28 @@ done:
 	}
 	buf_done(&err);
 	return status;
+}
+
+bool cli_store_option(const char *a, const char *v, const char **redis, const char **data,
+                      const char **tags, const char **event)
+{
+	if (!v)
+		return false;
+	const char **dst = strcmp(a, "--redis") == 0 ? redis :
+	                   strcmp(a, "--data") == 0  ? data :
+	                   strcmp(a, "--tags") == 0  ? tags :
+	                   strcmp(a, "--event") == 0 ? event : NULL;
+	if (!dst)
+		return false;
+	*dst = v;
+	return true;
+}
+
+const char *cli_tags_path(const char *tags)
+{
+	if (!tags)
+		tags = getenv("RAPPORTEUR_TAGS");
+	if ((!tags || !*tags) && access("tags.yaml", R_OK) == 0)
+		tags = "tags.yaml";
+	return tags && *tags ? tags : NULL;
 }

@@ -267,6 +267,13 @@ int64_t date_from_civil(int64_t year, int month, int day, int hour, int min, int
 #define DATE_MIN (-62135596800LL) /* 0001-01-01T00:00:00Z */
 #define DATE_MAX (253402300799LL) /* 9999-12-31T23:59:59Z */
 
+/* Two decimal digits of v (0..99). */
+static void put2(char *out, int64_t v)
+{
+	out[0] = (char)('0' + v / 10);
+	out[1] = (char)('0' + v % 10);
+}
+
 void date_format(int64_t t, char out[DATE_ISO_LEN])
 {
 	if (t < DATE_MIN)
@@ -280,25 +287,18 @@ void date_format(int64_t t, char out[DATE_ISO_LEN])
 	civil_from_days(days, &y, &m, &d);
 	int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60), ss = (int)(secs % 60);
 	/* Every field is in range, so this writes exactly 20 characters. */
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
+	put2(out, y / 100);
+	put2(out + 2, y % 100);
 	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
+	put2(out + 5, m);
 	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
+	put2(out + 8, d);
 	out[10] = 'T';
-	out[11] = (char)('0' + hh / 10);
-	out[12] = (char)('0' + hh % 10);
+	put2(out + 11, hh);
 	out[13] = ':';
-	out[14] = (char)('0' + mm / 10);
-	out[15] = (char)('0' + mm % 10);
+	put2(out + 14, mm);
 	out[16] = ':';
-	out[17] = (char)('0' + ss / 10);
-	out[18] = (char)('0' + ss % 10);
+	put2(out + 17, ss);
 	out[19] = 'Z';
 	out[20] = '\0';
 }
