@@ -36,6 +36,7 @@
 #include "core/post.h"
 #include "store/cluster.h"
 #include "store/curation.h"
+#include "store/discovery.h"
 #include "store/ingest.h"
 #include "store/keys.h"
 #include "store/redis.h"
@@ -66,8 +67,8 @@ static const char usage_text[] =
 	"  --tags FILE      the ontology (tags.yaml); default $RAPPORTEUR_TAGS, else\n"
 	"                   ./tags.yaml when present\n"
 	"  --event ID       event id when no ontology is used (default \"default\")\n"
-	"  --batch N        posts per ingest script call (default 32)\n"
-	"  --window N       script calls in flight (default 8)\n"
+	"  --batch N        posts per ingest script call (default 256)\n"
+	"  --window N       script calls in flight (default 4)\n"
 	"  --retry SECONDS  how long to wait out a lost or full Redis (default 60)\n"
 	"  --no-restore     do not rebuild the engine from the posts Redis holds\n"
 	"                   (by default new posts join the stories of earlier\n"
@@ -91,6 +92,8 @@ struct import {
 	struct matcher *matcher;  /* NULL without an ontology: every post is kept, untagged */
 	struct cluster_engine *engine;
 	struct ingest *ingest;
+	struct discovery *disc;   /* hashtags beside the agreed ones (tagger engineers); NULL
+	                             without an ontology */
 	bool tty, quiet;
 	int64_t start_ns, last_report_ns;
 	uint64_t bytes_total;
@@ -166,6 +169,11 @@ static rp_err store_post(struct import *im, struct post *p)
 	}
 	struct cluster_story cs;
 	bool have = cluster_engine_story(im->engine, as.story, &cs) == RP_OK;
+	if (im->disc) {
+		struct ingest_stats st;
+		ingest_get_stats(im->ingest, &st);
+		discovery_add(im->disc, p, &as, st.queued);   /* counted when acked as stored */
+	}
 	e = ingest_add(im->ingest, p, &as, have ? &cs : NULL);
 	if (e == RP_ERR_INPUT) {
 		im->bad++;
@@ -538,6 +546,16 @@ int cmd_import(int argc, char **argv)
 			log_warn(NULL, "%s", buf_str(&err)); /* decisions that no longer apply */
 		buf_reset(&err);
 		im.matcher = matcher_new(im.onto);
+		/* Live discovery (store/discovery.h): counts the hashtags of the
+		 * posts Redis stores as new, written about once a second. */
+		buf_reset(&err);
+		if (discovery_open(redis_url(r), im.onto, &im.disc, &err) != RP_OK) {
+			log_error(redis_url(r), "discovery: %s", buf_str(&err));
+			status = 1;
+			goto done;
+		}
+		io.acked = discovery_acked;
+		io.acked_ctx = im.disc;
 	}
 	io.retry_ms = (int64_t)retry_s * 1000;
 	io.server = srv;
@@ -609,6 +627,11 @@ int cmd_import(int argc, char **argv)
 	}
 	if (!e || e != RP_ERR_REDIS)
 		e = ingest_flush(im.ingest);
+	if (im.disc) {
+		buf_reset(&err);
+		if (discovery_flush(im.disc, NULL, &err) != RP_OK)
+			log_warn(redis_url(r), "discovery counts not written: %s", buf_str(&err));
+	}
 	if (im.tty && !im.quiet)
 		fputs("\r\033[K", stderr);
 	if (e) {
@@ -619,10 +642,11 @@ int cmd_import(int argc, char **argv)
 	ingest_get_stats(im.ingest, &st);
 	double secs = (double)(clock_mono_ns() - im.start_ns) / 1e9;
 	log_info(NULL, "event %s: %zu posts read, %zu not about the event, %zu stored (%zu new, %zu copies, %zu unchanged, "
-	         "%zu edited, %zu tombstoned), %zu bad, %u reconnects, %u OOM pauses, "
-	         "%.2f s, %.0f posts/s",
+	         "%zu edited, %zu tombstoned), %zu bad, %u reconnects (%zu acknowledged batches replayed), "
+	         "%u OOM pauses, %.2f s, %.0f posts/s",
 	         event, (size_t)im.read, (size_t)im.outside, st.acked, st.result[INGEST_NEW], st.result[INGEST_COPY],
-	         st.result[INGEST_SAME], st.result[INGEST_EDIT], st.result[INGEST_TOMBSTONE], (size_t)im.bad, st.reconnects, st.oom_pauses, secs,
+	         st.result[INGEST_SAME], st.result[INGEST_EDIT], st.result[INGEST_TOMBSTONE], (size_t)im.bad, st.reconnects,
+	         st.replayed, st.oom_pauses, secs,
 	         secs > 0 ? (double)st.acked / secs : 0.0);
 	if (stop_requested && !status) {
 		log_error(NULL, "interrupted; run the same import again to finish it");
@@ -632,6 +656,7 @@ int cmd_import(int argc, char **argv)
 		status = 2;
 done:
 	ingest_close(im.ingest);
+	discovery_close(im.disc);
 	cluster_engine_free(im.engine);
 	matcher_free(im.matcher);
 	redis_close(r);

@@ -11,6 +11,7 @@
  *                           kept in Redis as an audit log
  *   log                     the audit log
  *   mine                    count a file's hashtags into Redis's discovery
+ *   retag                   re-apply the decisions to the posts stored in Redis
  *
  * The ontology comes from --tags (default ./tags.yaml); Redis from --redis
  * URL (redis://host:port or unix:/path). Owned by the tagger engineers. */
@@ -28,6 +29,7 @@
 #include "core/log.h"
 #include "core/post.h"
 #include "store/curation.h"
+#include "store/retag.h"
 #include "tagger/match.h"
 #include "tagger/mine.h"
 #include "tagger/ontology.h"
@@ -48,15 +50,21 @@ static void tags_usage(FILE *f)
 	      "       rapporteur tags block TAG | --account ACCOUNT --by WHO --reason WHY --redis URL\n"
 	      "       rapporteur tags log --redis URL [--max N]\n"
 	      "       rapporteur tags mine --in posts.jsonl --redis URL   (count into Redis)\n"
+	      "       rapporteur tags retag --redis URL [--tags FILE]\n"
 	      "\n"
 	      "check        validate tags.yaml (default ./tags.yaml); every mistake is printed\n"
 	      "             as FILE:LINE:COLUMN: what is wrong; exit 2 when there is one.\n"
 	      "export       write the ontology back as tags.yaml (to stdout or --out), with the\n"
 	      "             decisions kept in Redis applied when --redis is given.\n"
 	      "suggestions  --in: hashtags used beside the agreed ones, ranked, with evidence;\n"
-	      "             --redis: what ingest discovered (see `tags mine`) and the public\n"
-	      "             suggestion queue, most votes first.\n"
-	      "decisions    applied at once, appended to the audit log with who, when, why.\n", f);
+	      "             --redis: what import discovered (and `tags mine` counted) and the\n"
+	      "             public suggestion queue, most votes first.\n"
+	      "decisions    applied at once to new posts, appended to the audit log with who,\n"
+	      "             when, why.\n"
+	      "retag        apply the decisions to past posts: match every post stored in\n"
+	      "             Redis again and move it to its themes and sessions (counts,\n"
+	      "             stories, digests). Safe while an import runs; running it again\n"
+	      "             changes nothing. Prints how many posts changed.\n", f);
 }
 
 static int tags_check(int argc, char **argv)
@@ -429,6 +437,23 @@ static int tags_curation(const char *sub, int argc, char **argv)
 		status = mined(&op, o, c);
 		goto out;
 	}
+	if (strcmp(sub, "retag") == 0) {
+		if (op.arg) {
+			log_error(NULL, "retag takes no argument (\"%s\")", op.arg);
+			status = 2;
+			goto out;
+		}
+		struct retag_stats rs;
+		e = retag_run(c, o, &rs, &err);
+		printf("retag: %zu posts read, %zu changed, %zu stories re-indexed", rs.scanned,
+		       rs.changed, rs.stories);
+		if (rs.tombstoned)
+			printf(", %zu hidden or deleted left as they are", rs.tombstoned);
+		if (rs.skipped)
+			printf(", %zu changed meanwhile (run again to take them)", rs.skipped);
+		putchar('\n');
+		goto report;
+	}
 	if (strcmp(sub, "log") == 0) {
 		struct strv lines;
 		strv_init(&lines);
@@ -524,7 +549,7 @@ int cmd_tags(int argc, char **argv)
 	if (strcmp(sub, "export") == 0)
 		return tags_export(argc - 1, argv + 1);
 	static const char *const curation_subs[] = { "suggestions", "suggest", "vote", "approve",
-		"merge", "reject", "block", "log", "mine", NULL };
+		"merge", "reject", "block", "log", "mine", "retag", NULL };
 	for (size_t i = 0; curation_subs[i]; i++)
 		if (strcmp(sub, curation_subs[i]) == 0)
 			return tags_curation(sub, argc - 1, argv + 1);

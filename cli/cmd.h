@@ -12,5 +12,8 @@ int cmd_tags(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_cluster(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
+int cmd_hide(int argc, char **argv);     /* cli/cmd-hide.c, with unhide and delete */
+int cmd_unhide(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
 
 #endif

@@ -21,6 +21,9 @@ static const struct verb verbs[] = {
 	{ "import",  cmd_import,  "import [--redis URL] posts.jsonl|FEED...  ingest posts offline" },
 	{ "cluster", cmd_cluster, "cluster --in posts.jsonl --out pred.jsonl  dedupe and cluster a file" },
 	{ "digest",  cmd_digest,  "digest THEME|SESSION --format md|json  the highlight stories" },
+	{ "hide",    cmd_hide,    "hide ID --by WHO --why TEXT          a curator hides a post" },
+	{ "unhide",  cmd_unhide,  "unhide ID --by WHO                   undo a hide" },
+	{ "delete",  cmd_delete,  "delete ID                            the source deleted a post" },
 };
 
 static void usage(FILE *f)

@@ -26,30 +26,9 @@ void buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-void buf_reserve(struct buf *b, size_t extra)
+void buf_grow(struct buf *b, size_t need)
 {
-	b->data = rp_grow(b->data, 1, b->len + extra + 1, &b->cap);
-}
-
-void buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void buf_addc(struct buf *b, char c)
-{
-	buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
+	b->data = rp_grow(b->data, 1, need, &b->cap);
 }
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)

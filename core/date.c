@@ -756,6 +756,87 @@ static bool parse_iso8601(struct sl s, int64_t *ret)
 	return true;
 }
 
+/* ---- the two canonical forms, read directly ---- */
+
+/* n ASCII digits at s as a number; -1 when one is not a digit. */
+static int64_t digits(const char *s, size_t n)
+{
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* The forms nearly every feed writes, "Mon, 27 Jul 2025 19:48:49 +0000"
+ * (RFC 822, one- or two-digit day) and "2026-01-27T12:27:38Z" /
+ * "...T07:37:06+02:00" (W3C-DTF), read in one pass. For these exact
+ * shapes the readers above come to the same instant by the same
+ * arithmetic (W3C-DTF refuses the RFC 822 shape: its first token is not
+ * a year); anything else, or a field out of range, returns false and
+ * goes the long way. Tokenising and trying W3C-DTF first cost 4.5k
+ * instructions a date, 46M of 859M on the 10 MB RSS bench. */
+static bool parse_canonical(struct sl in, int64_t *ret)
+{
+	const char *p = in.p;
+	size_t n = in.n;
+	int64_t y, mo, d, h, mi, sec, tzh, tzm;
+	if (n >= 30 && n <= 31 && p[3] == ',' && p[4] == ' ' && is_day_name((struct sl){p, 3})) {
+		size_t dl = n - 29; /* day digits */
+		const char *q = p + 5 + dl;
+		d = digits(p + 5, dl);
+		mo = month_number((struct sl){q + 1, 3});
+		if (d < 0 || q[0] != ' ' || !mo || q[4] != ' ' || q[9] != ' ' || q[12] != ':' ||
+		    q[15] != ':' || q[18] != ' ' || (q[19] != '+' && q[19] != '-'))
+			return false;
+		y = digits(q + 5, 4);
+		h = digits(q + 10, 2);
+		mi = digits(q + 13, 2);
+		sec = digits(q + 16, 2);
+		tzh = digits(q + 20, 2);
+		tzm = digits(q + 22, 2);
+		if (y < 0 || h < 0 || mi < 0 || sec < 0 || tzh < 0 || tzm < 0)
+			return false;
+		if (q[19] == '-') {
+			tzh = -tzh;
+			tzm = -tzm;
+		}
+	} else if ((n == 20 || n == 25) && p[4] == '-' && p[7] == '-' && p[10] == 'T' &&
+	           p[13] == ':' && p[16] == ':') {
+		y = digits(p, 4);
+		mo = digits(p + 5, 2);
+		d = digits(p + 8, 2);
+		h = digits(p + 11, 2);
+		mi = digits(p + 14, 2);
+		sec = digits(p + 17, 2);
+		if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0)
+			return false;
+		if (n == 20) {
+			if (p[19] != 'Z' && p[19] != 'z')
+				return false;
+			tzh = tzm = 0;
+		} else {
+			if ((p[19] != '+' && p[19] != '-') || p[22] != ':')
+				return false;
+			tzh = digits(p + 20, 2);
+			tzm = digits(p + 23, 2);
+			if (tzh < 0 || tzm < 0)
+				return false;
+			if (p[19] == '-') {
+				tzh = -tzh;
+				tzm = -tzm;
+			}
+		}
+	} else {
+		return false;
+	}
+	if (!datetime_ok(y, mo, d, h, mi, sec))
+		return false;
+	return finish(y, mo, d, h, mi, sec, tzh, tzm, ret);
+}
+
 rp_err date_parse(const char *s, int64_t *ret)
 {
 	if (!s)
@@ -764,7 +845,7 @@ rp_err date_parse(const char *s, int64_t *ret)
 	if (in.n == 0 || in.n > 4096)
 		return RP_ERR_INPUT;
 	int64_t t;
-	if (parse_w3dtf(in, &t) || parse_rfc822(in, &t) || parse_iso8601(in, &t) ||
+	if (parse_canonical(in, &t) || parse_w3dtf(in, &t) || parse_rfc822(in, &t) || parse_iso8601(in, &t) ||
 	    parse_asctime(in, &t)) {
 		*ret = t;
 		return RP_OK;

@@ -147,13 +147,23 @@ static size_t collapse(char *dst, const char *src, size_t n, bool decode)
 				run++;
 				continue;
 			}
+			/* A lone ' ' between two text bytes collapses to itself:
+			 * keep it in the run, so a sentence is one copy instead of
+			 * one per word (collapse was 79M of 1,017M instructions on
+			 * the 10 MB RSS bench, most of it memmove calls per word). */
+			if (c == ' ' && run > r && run + 1 < n &&
+			    byte_class[(unsigned char)src[run + 1]] == C_TEXT) {
+				run += 2;
+				continue;
+			}
 			break;
 		}
 		if (run > r) {
 			if (pending && w > 0)
 				dst[w++] = ' ';
 			pending = false;
-			memmove(dst + w, src + r, run - r);
+			if (dst + w != src + r)
+				memmove(dst + w, src + r, run - r);
 			w += run - r;
 			r = run;
 		}

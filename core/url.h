@@ -1,5 +1,6 @@
-/* core/url.h - URLs: resolve, canonicalise, classify. Built on libcurl's
- * URL API (CURLU); no hand-written URL parser.
+/* core/url.h - URLs: resolve, canonicalise, classify. url_canonical and
+ * url_is_http are built on libcurl's URL API (CURLU), loaded at their
+ * first call (url.c says why); url_resolve is RFC 3986 code of its own.
  *
  * Every function returns a new string owned by the caller through ret_,
  * written only on success. Inputs longer than RP_URL_MAX_BYTES are
@@ -14,7 +15,8 @@
 /* True when s starts with a URI scheme (RFC 3986 `ALPHA *( ALPHA / DIGIT /
  * "+" / "-" / "." ) ":"`), e.g. http:, tag:, urn:, mailto:. */
 bool url_is_absolute(const char *s);
-/* True for an absolute http: or https: URL with a host. */
+/* True for an absolute http: or https: URL with a host (false when
+ * libcurl cannot be loaded). */
 bool url_is_http(const char *s);
 
 /* RFC 3986 reference resolution of ref against base, for any scheme. An
@@ -30,7 +32,8 @@ RP_MUST_CHECK rp_err url_resolve(const char *base, const char *ref, char **ret);
  * fragment removed, tracking parameters (utm_*, fbclid, gclid, dclid,
  * msclkid, mc_cid, mc_eid, igshid, ref_src, _hsenc, _hsmi, yclid) removed,
  * the remaining query parameters sorted, percent-encoding normalised.
- * RP_ERR_INPUT for non-http(s) or unparsable URLs. */
+ * RP_ERR_INPUT for non-http(s) or unparsable URLs; RP_ERR_IO when libcurl
+ * cannot be loaded. */
 RP_MUST_CHECK rp_err url_canonical(const char *url, char **ret);
 
 #endif

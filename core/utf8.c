@@ -7,6 +7,10 @@
  * reaches utf8proc and never allocates. */
 #include "core/utf8.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <string.h>
 
 #include <utf8proc.h>
@@ -103,6 +107,17 @@ size_t utf8_encode(int32_t cp, char out[4])
 static size_t ascii_prefix(const char *s, size_t n)
 {
 	size_t i = 0;
+#if defined(__SSE2__)
+	/* sixteen bytes a step: the high bits and the zero bytes as masks
+	 * (8M of the 17M utf8_is_valid cost on the 10 MB RSS bench) */
+	const __m128i zero = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		if (_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero))))
+			break;
+		i += 16;
+	}
+#endif
 	while (i + 8 <= n) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);
@@ -274,7 +289,7 @@ bool utf8_is_space(int32_t cp)
 	return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
 }
 
-size_t utf8_space_len(const char *p, const char *end)
+size_t utf8_space_len_wide(const char *p, const char *end)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	size_t left = (size_t)(end - p);

@@ -47,8 +47,20 @@ bool utf8_is_space(int32_t cp);      /* Zs, Zl, Zp, or ASCII whitespace */
  * there is none. Whitespace is Python's str.isspace() set (ASCII
  * U+0009-000D, U+001C-001F, U+0020, U+0085, U+00A0, U+1680, U+2000-200A,
  * U+2028, U+2029, U+202F, U+205F, U+3000): the oracle's split() and strip()
- * use it, and text and date parsing must cut where it cuts. */
-size_t utf8_space_len(const char *p, const char *end);
+ * use it, and text and date parsing must cut where it cuts.
+ * Inline for ASCII: the date and text readers ask for every byte, and the
+ * call was 17M of 881M instructions on the 10 MB RSS bench. */
+size_t utf8_space_len_wide(const char *p, const char *end); /* the non-ASCII part */
+
+static inline size_t utf8_space_len(const char *p, const char *end)
+{
+	if (p >= end)
+		return 0;
+	unsigned c = (unsigned char)*p;
+	if (c >= 0x80)
+		return utf8_space_len_wide(p, end);
+	return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+}
 
 /* Characters never allowed in a stored tag or suggestion: C0/C1 controls,
  * bidi overrides and isolates (U+202A-202E, U+2066-2069), zero-width

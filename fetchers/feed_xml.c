@@ -637,7 +637,8 @@ static enum el lookup(const struct name_el *t, const char *local)
 
 /* A small cache from (interned localname, interned URI) to the kind:
  * libxml2 interns names in its dictionary, so pointers repeat. */
-#define NAME_CACHE 512
+#define NAME_CACHE_BITS 9
+#define NAME_CACHE (1u << NAME_CACHE_BITS)
 struct name_cache_ent {
 	const xmlChar *local, *uri, *prefix;
 	enum el el;
@@ -658,7 +659,14 @@ static enum el classify(struct fx *fx, const xmlChar *local, const xmlChar *pref
 		memset(name_cache, 0, sizeof name_cache);
 		name_cache_dict = fx->ctxt->dict;
 	}
-	size_t h = (((uintptr_t)local >> 3) ^ ((uintptr_t)uri >> 5) ^ ((uintptr_t)prefix >> 7)) % NAME_CACHE;
+	/* Fibonacci hashing of the three pointers: dictionary names sit a
+	 * few bytes apart, and the shift-and-xor hash this replaces put
+	 * "item" and "guid" (and "author" and "category") in one slot, so
+	 * every RSS item missed twice and ran ~25 strcasecmp per miss (30k
+	 * misses, 44M of 1,084M instructions on the 10 MB RSS bench). */
+	uint64_t key = (uint64_t)(uintptr_t)local ^ ((uint64_t)(uintptr_t)uri << 1) ^
+	               ((uint64_t)(uintptr_t)prefix << 2);
+	size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - NAME_CACHE_BITS));
 	struct name_cache_ent *ce = &name_cache[h];
 	if (ce->local == local && ce->uri == uri && ce->prefix == prefix && local) {
 		*prefixed = ce->prefixed;

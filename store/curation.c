@@ -16,6 +16,7 @@
 #include "core/utf8.h"
 #include "store/keys.h"
 #include "store/redis.h"
+#include "tagger/casing.h"
 #include "tagger/suggest.h"
 
 #define ARGS_MAX 24
@@ -846,7 +847,11 @@ rp_err curation_discovered(redisContext *c, const struct ontology *o, uint32_t m
 			} else if (strcmp(f, "e") == 0) {
 				with_event = (uint32_t)num;
 			} else if (strncmp(f, "c:", 2) == 0) {
-				if (num > best_case || (num == best_case && strcmp(f + 2, casing) < 0)) {
+				/* tagger/casing.h's rule; on a full tie the first in
+				 * HGETALL's order, which is the order first seen while
+				 * the hash is listpack-encoded (a few casings: always) */
+				if (!casing || casing_prefer((uint64_t)num, f + 2, strlen(f + 2),
+				                             (uint64_t)best_case, casing, strlen(casing))) {
 					best_case = num;
 					casing = f + 2;
 				}

@@ -12,9 +12,9 @@
  * replays onto an ontology loaded from tags.yaml - so a decision applies
  * at once to the process that made it, and to every other process at
  * its next curation_apply (the version counter tells them when). Past
- * posts are re-tagged on request by the caller (re-run the matcher over
- * them after curation_apply). `rapporteur tags export` then writes the
- * reviewed tags.yaml.
+ * posts are re-tagged on request (store/retag.h, `rapporteur tags
+ * retag`, after curation_apply). `rapporteur tags export` then writes
+ * the reviewed tags.yaml.
  *
  * Every function takes a connected hiredis context lent by the caller and
  * an event id (store_event_valid); keys are documented in store/keys.h,
@@ -121,15 +121,17 @@ RP_MUST_CHECK rp_err curation_log(redisContext *c, const char *event, size_t max
 
 const char *curation_action_name(enum curation_action a);  /* "approve-alias", ... */
 
-/* Live discovery: count the post's hashtags that are not in the ontology
- * (why->tags without a concept, after matcher_match) - uses, casings,
- * distinct authors (HyperLogLog), first and last seen, posts in the event,
- * co-occurring themes and sessions - in one pipelined round trip. Meant
- * for ingest (and `rapporteur tags mine` for files). */
+/* Discovery of one post: count the post's hashtags that are not in the
+ * ontology (why->tags without a concept, after matcher_match) - uses,
+ * casings, distinct authors (HyperLogLog), first and last seen, posts in
+ * the event, co-occurring themes and sessions - in one pipelined round
+ * trip. For `rapporteur tags mine` (a file, counted as often as it is
+ * run); import counts in memory and only stored posts (store/discovery.h),
+ * into the same keys. */
 RP_MUST_CHECK rp_err curation_record(redisContext *c, const char *event, const struct post *p,
                                      const struct match_why *why, struct buf *err);
 
-/* The tags counted by curation_record, used in min_uses posts or more and
+/* The tags counted by curation_record and store/discovery.h, used in min_uses posts or more and
  * still not in o (nor blocked), judged by tagger/mine.h (mine_judge), best
  * first, at most max. *ret is owned by the caller (mine_suggestions_free). */
 RP_MUST_CHECK rp_err curation_discovered(redisContext *c, const struct ontology *o,

@@ -1,6 +1,8 @@
 /* store/digest.c - reads for digests (see digest.h). Three pipelined
  * rounds: the index (and the post count of P n), the stories, then their
- * posts. */
+ * posts; a fourth, rare, when a representative turns out tombstoned.
+ * Tombstoned posts (store/keys.h `x`) are never shown nor counted, even
+ * where a summary or an index is stale (see live_story). */
 #include "store/digest.h"
 
 #include <stdbool.h>
@@ -59,6 +61,177 @@ static int64_t rep_int(const redisReply *r)
 	if (r->type == REDIS_REPLY_STRING)
 		return strtoll(r->str, NULL, 10);
 	return 0;
+}
+
+/* HMGET of the fields a digest shows of a post, and its tombstone. */
+static const char *const post_fields[] = { "i", "src", "u", "a", "ti", "tx", "la", "t", "x" };
+#define POST_FIELDS (sizeof post_fields / sizeof post_fields[0])
+
+static void post_cmd(struct redis_cmd *c, const char *key)
+{
+	redis_cmd_reset(c);
+	redis_cmd_adds(c, "HMGET");
+	redis_cmd_adds(c, key);
+	for (size_t j = 0; j < POST_FIELDS; j++)
+		redis_cmd_adds(c, post_fields[j]);
+}
+
+/* Fill p (its pid aside) from the reply of post_cmd; true, with nothing
+ * filled, when the post is tombstoned (store/keys.h `x`). */
+static bool read_post(const redisReply *rep, struct digest_post *p)
+{
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != POST_FIELDS)
+		return false;
+	if (rep->element[8]->type == REDIS_REPLY_STRING)
+		return true;
+	p->id = rep_str(rep->element[0]);
+	p->source = rep_str(rep->element[1]);
+	p->url = rep_str(rep->element[2]);
+	p->author = rep_str(rep->element[3]);
+	p->title = rep_str(rep->element[4]);
+	p->text = rep_str(rep->element[5]);
+	p->lang = rep_str(rep->element[6]);
+	p->published = rep_int(rep->element[7]);
+	return false;
+}
+
+static bool field_is(const redisReply *r, const char *s)
+{
+	return r && r->type == REDIS_REPLY_STRING && strcmp(r->str, s) == 0;
+}
+
+/* Story s as its live (not tombstoned) members show it. m is the ZRANGE
+ * WITHSCORES of its members (nm of them), mp[j] the HMGET src x a d m of
+ * member j. The tombstone script keeps tombstoned posts out of members
+ * and summaries; this guards the reader against what it did not reach
+ * (a summary the engine rewrote from its own memory since, an index in
+ * between). When a member is tombstoned, or all members were read and
+ * the summary counts more posts than are live, the counts and span are taken from
+ * the live members (when all were read; else the tombstoned ones are
+ * only subtracted), with the engine's rules: authors told apart after
+ * utf8_fold, sources by name. The sources listed are always the live
+ * members'. Returns true when the representative must be read again:
+ * it was tombstoned, and s->rep.pid now names the earliest live member
+ * of the largest live dup group, among members with a text of their own
+ * (store/keys.h `m` absent, 2 or 4) when there is one; s->rep.pid is
+ * NULL when no member is live. */
+static bool live_story(struct digest_story *s, const redisReply *m, redisReply **mp, size_t nm,
+                       bool rep_dead, bool sid_dead)
+{
+	size_t live = 0, dead = 0;
+	struct strv authors, groups;
+	strv_init(&authors);
+	strv_init(&groups);
+	size_t *gn = rp_calloc(nm ? nm : 1, sizeof *gn);   /* live members per group, by groups.v index */
+	struct buf fold;
+	buf_init(&fold);
+	int64_t first = 0, last = 0;
+	for (size_t j = 0; j < nm; j++) {
+		const redisReply *h = mp[j];
+		if (!h || h->type != REDIS_REPLY_ARRAY || h->elements != 5)
+			continue;
+		if (h->element[1]->type == REDIS_REPLY_STRING) {
+			dead++;
+			continue;
+		}
+		live++;
+		int64_t t = strtoll(m->element[2 * j + 1]->str, NULL, 10);
+		if (live == 1 || t < first)
+			first = t;
+		if (live == 1 || t > last)
+			last = t;
+		char *src = rep_str(h->element[0]);
+		if (src && !strv_contains(&s->sources, src))
+			strv_take(&s->sources, src);
+		else
+			rp_free(src);
+		if (h->element[2]->type == REDIS_REPLY_STRING && h->element[2]->len) {
+			buf_reset(&fold);
+			utf8_fold(&fold, h->element[2]->str, h->element[2]->len);
+			strv_push_unique(&authors, buf_str(&fold));
+		}
+		const char *g = h->element[3]->type == REDIS_REPLY_STRING ? h->element[3]->str
+		                                                          : m->element[2 * j]->str;
+		size_t gi = 0;
+		while (gi < groups.n && strcmp(groups.v[gi], g) != 0)
+			gi++;
+		if (gi == groups.n)
+			strv_push(&groups, g);
+		gn[gi]++;
+	}
+	bool complete = nm < DIGEST_MEMBERS_MAX;
+	if (dead || (complete && live < s->n_posts)) {
+		if (complete) {
+			s->n_posts = live;
+			s->n_dups = groups.n;
+			s->n_authors = authors.n;
+			s->n_sources = s->sources.n;
+			s->first = first;
+			s->last = last;
+		} else {
+			s->n_posts = s->n_posts > dead ? s->n_posts - dead : live;
+		}
+	}
+	bool again = false;
+	if (rep_dead) {
+		again = true;
+		char *best = NULL;
+		size_t bn = 0;
+		for (int pass = 0; pass < 2 && !best; pass++) {
+			for (size_t j = 0; j < nm; j++) {
+				const redisReply *h = mp[j];
+				if (!h || h->type != REDIS_REPLY_ARRAY || h->elements != 5 ||
+				    h->element[1]->type == REDIS_REPLY_STRING)
+					continue;
+				/* Pass 0: members with a text of their own (not an exact copy). */
+				if (pass == 0 && (field_is(h->element[4], "1") || field_is(h->element[4], "3")))
+					continue;
+				const char *g = h->element[3]->type == REDIS_REPLY_STRING ? h->element[3]->str
+				                                                          : m->element[2 * j]->str;
+				size_t gi = 0;
+				while (gi < groups.n && strcmp(groups.v[gi], g) != 0)
+					gi++;
+				if (gi < groups.n && gn[gi] > bn) {
+					bn = gn[gi];
+					best = m->element[2 * j]->str;
+				}
+			}
+		}
+		post_free(&s->rep);
+		s->rep.pid = best ? rp_strdup(best) : NULL;
+	}
+	/* The story is named by its first post's id: not shown when that
+	 * post is tombstoned. */
+	if (sid_dead) {
+		rp_free(s->id);
+		s->id = NULL;
+	}
+	if (!live && complete)
+		s->n_posts = 0;
+	strv_done(&authors);
+	strv_done(&groups);
+	rp_free(gn);
+	buf_done(&fold);
+	return again;
+}
+
+/* Drop the stories left with no live post (store/keys.h: a story whose
+ * every member is tombstoned). */
+static void drop_empty(struct digest *d)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		struct digest_story *s = &d->stories[i];
+		if (s->n_posts == 0 || !s->rep.pid) {
+			rp_free(s->sid);
+			rp_free(s->id);
+			post_free(&s->rep);
+			strv_done(&s->sources);
+			continue;
+		}
+		d->stories[o++] = *s;
+	}
+	d->n = o;
 }
 
 /* Send cmd (words), without waiting. */
@@ -193,6 +366,7 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 		redis_cmd_adds(&c, buf_str(&k));
 		redis_cmd_adds(&c, "0");
 		redis_cmd_addi(&c, DIGEST_MEMBERS_MAX - 1);
+		redis_cmd_adds(&c, "WITHSCORES");
 		if ((e = send(r, &c)))
 			break;
 		sent++;
@@ -264,27 +438,34 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 		}
 	}
 
-	/* Round 3: the representative posts and the members' sources. */
+	/* Round 3: the representative posts, whether the story's first post
+	 * is tombstoned, and the members' sources and tombstones. */
 	sent = 0;
 	for (size_t i = 0; i < d.n && !e; i++) {
 		buf_reset(&k);
 		buf_printf(&k, "%s" STORE_K_POST "%s", buf_str(&P), d.stories[i].rep.pid);
+		post_cmd(&c, buf_str(&k));
+		if ((e = send(r, &c)))
+			break;
+		sent++;
+		buf_reset(&k);
+		buf_printf(&k, "%s" STORE_K_POST "%s", buf_str(&P), d.stories[i].sid);
 		redis_cmd_reset(&c);
-		const char *f[] = { "HMGET", buf_str(&k), "i", "src", "u", "a", "ti", "tx", "la", "t" };
-		for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
-			redis_cmd_adds(&c, f[j]);
+		redis_cmd_adds(&c, "HGET");
+		redis_cmd_adds(&c, buf_str(&k));
+		redis_cmd_adds(&c, "x");
 		if ((e = send(r, &c)))
 			break;
 		sent++;
 		const redisReply *m = members[i];
-		for (size_t j = 0; m && m->type == REDIS_REPLY_ARRAY && j < m->elements && !e; j++) {
+		for (size_t j = 0; m && m->type == REDIS_REPLY_ARRAY && j + 1 < m->elements && !e; j += 2) {
 			buf_reset(&k);
 			buf_printf(&k, "%s" STORE_K_POST "%.*s", buf_str(&P), (int)m->element[j]->len,
 			           m->element[j]->str);
 			redis_cmd_reset(&c);
-			redis_cmd_adds(&c, "HGET");
-			redis_cmd_adds(&c, buf_str(&k));
-			redis_cmd_adds(&c, "src");
+			const char *f[] = { "HMGET", buf_str(&k), "src", "x", "a", "d", "m" };
+			for (size_t q = 0; q < sizeof f / sizeof f[0]; q++)
+				redis_cmd_adds(&c, f[q]);
 			e = send(r, &c);
 			sent++;
 		}
@@ -292,37 +473,66 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 	if (e && !err->len)
 		buf_adds(err, redis_errstr(r));
 	size_t got = 0;
+	bool *need = rp_calloc(d.n ? d.n : 1, sizeof *need);   /* the representative must be read again */
 	for (size_t i = 0; i < d.n && !e; i++) {
 		struct digest_story *s = &d.stories[i];
+		redisReply *sx = NULL;
 		if ((e = recv(r, &rep, err)))
 			break;
 		got++;
-		if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 8) {
-			s->rep.id = rep_str(rep->element[0]);
-			s->rep.source = rep_str(rep->element[1]);
-			s->rep.url = rep_str(rep->element[2]);
-			s->rep.author = rep_str(rep->element[3]);
-			s->rep.title = rep_str(rep->element[4]);
-			s->rep.text = rep_str(rep->element[5]);
-			s->rep.lang = rep_str(rep->element[6]);
-			s->rep.published = rep_int(rep->element[7]);
-		}
+		bool rep_dead = read_post(rep, &s->rep);
 		freeReplyObject(rep);
+		if ((e = recv(r, &sx, err)))
+			break;
+		got++;
+		bool sid_dead = sx->type == REDIS_REPLY_STRING;
+		freeReplyObject(sx);
 		const redisReply *m = members[i];
-		for (size_t j = 0; m && m->type == REDIS_REPLY_ARRAY && j < m->elements; j++) {
-			if ((e = recv(r, &rep, err)))
+		size_t nm = m && m->type == REDIS_REPLY_ARRAY ? m->elements / 2 : 0;
+		redisReply **mp = rp_calloc(nm ? nm : 1, sizeof *mp);
+		for (size_t j = 0; j < nm; j++) {
+			if ((e = recv(r, &mp[j], err)))
 				break;
 			got++;
-			char *src = rep_str(rep);
-			if (src && !strv_contains(&s->sources, src))
-				strv_take(&s->sources, src);
-			else
-				rp_free(src);
-			freeReplyObject(rep);
 		}
+		if (!e)
+			need[i] = live_story(s, m, mp, nm, rep_dead, sid_dead);
+		for (size_t j = 0; j < nm; j++)
+			if (mp[j])
+				freeReplyObject(mp[j]);
+		rp_free(mp);
 	}
 	if (e && got < sent)
 		drain(r, sent - got - 1);
+	/* Round 4, rare: a new representative for the stories whose stored
+	 * one is tombstoned (an index or summary the tombstone script did
+	 * not reach, or one the engine wrote again since). */
+	for (size_t i = 0; i < d.n && !e; i++) {
+		struct digest_story *s = &d.stories[i];
+		if (!need[i] || !s->rep.pid)
+			continue;
+		buf_reset(&k);
+		buf_printf(&k, "%s" STORE_K_POST "%s", buf_str(&P), s->rep.pid);
+		post_cmd(&c, buf_str(&k));
+		if ((e = send(r, &c))) {
+			buf_adds(err, redis_errstr(r));
+			break;
+		}
+		if ((e = recv(r, &rep, err)))
+			break;
+		if (read_post(rep, &s->rep)) {
+			/* Tombstoned since round 3: show nothing of it. */
+			char *pid = s->rep.pid;
+			s->rep.pid = NULL;
+			post_free(&s->rep);
+			s->rep.pid = pid;
+		}
+		freeReplyObject(rep);
+	}
+	rp_free(need);
+	/* Stories all of whose posts are tombstoned are not shown. */
+	if (!e)
+		drop_empty(&d);
 	for (size_t i = 0; i < n_members; i++)
 		if (members[i])
 			freeReplyObject(members[i]);

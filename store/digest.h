@@ -3,8 +3,10 @@
  *
  * Only reads (store/keys.h: th:/se: story indexes, s:SID, s:SID:m, p:PID),
  * pipelined, so a digest works while ingest is paused on -OOM and on a
- * replica. The caller owns the struct digest (digest_read fills it,
- * digest_done frees it); the digest owns every string in it. */
+ * replica. Tombstoned posts (hidden or deleted) are never shown and
+ * never counted, even where a summary or an index is stale. The caller
+ * owns the struct digest (digest_read fills it, digest_done frees it);
+ * the digest owns every string in it. */
 #ifndef RP_STORE_DIGEST_H
 #define RP_STORE_DIGEST_H
 
@@ -37,7 +39,7 @@ struct digest_post {
 
 struct digest_story {
 	char *sid;          /* store/keys.h SID */
-	char *id;           /* the story's name: its first post's id */
+	char *id;           /* the story's name: its first post's id; NULL when that post is tombstoned */
 	double score;       /* STORY_SCORE as stored (ranking key) */
 	double weight;      /* the highlight weight decayed to `now` */
 	size_t n_posts, n_dups, n_authors, n_sources;

@@ -34,17 +34,39 @@
  *       th  theme ids, comma-separated    se  session ids, comma-separated
  *       x   tombstone: "deleted" or "hidden". A later fetch never clears
  *           it nor rewrites the post (issue 4).
+ *       xb  who hid (or deleted) it     xw  why      xt  when: t of the call
+ *           (all set by store/tombstone.c; xb and xw always on "hidden")
  *   P posts              zset: score t, member PID. Every post; its ZCARD
- *                        is the number of posts of the event.
+ *                        is the number of posts of the event (tombstoned
+ *                        posts included).
+ * Tombstones (store/tombstone.c; one script call sets or clears one): a
+ * tombstoned post stays in P posts (a re-fetch must find it) and keeps
+ * its d, s and dedupe claims, but leaves its story's members s:SID:m;
+ * the story's summary (n nd na nr f l rep), T, ls and its scores in the
+ * indexes are recomputed from the members left, by the engine's rules
+ * (authors folded by ASCII case only; rep among members with a text or
+ * title of their own when there is one), an index no member is in any
+ * more drops the story, and a story left empty keeps its hash with n = 0,
+ * T = "" and no rep. Its themes and sessions lose one post in P n (a
+ * field may so reach 0; it stays).
+ * "deleted" also drops tx and ti, and is final; "hidden" can be cleared
+ * (unhide), which puts the post back the same way. Readers
+ * (store/digest.c) still skip tombstoned posts they meet, since a later
+ * ingest may write a summary its engine made with the post in it.
  *
- * ## Deduplication indexes (exact keys; near-copies are the engine's)
- * The 64-bit key K (first 16 hex of cluster_keys.url / .text) is split
- * into a bucket (its first 3 hex digits: 4096 buckets) and a field (the
- * other 13), so each bucket stays a small listpack-encoded hash: about
- * 30 bytes an entry instead of about 100 for a key or a hashtable entry.
- *   P ku:BBB             hash: field = 13 hex of the canonical-URL key,
- *                        value = PID of the first post with that URL
- *   P kt:BBB             hash: the same for the normalised-text key
+ * ## Deduplication index (exact keys; near-copies are the engine's)
+ *   P k                  hash: field = kind + KEY, value = PID of the
+ *                        first post with that key; kind `u` for the
+ *                        canonical URL (cluster_keys.url), `t` for the
+ *                        normalised text (cluster_keys.text); KEY = the
+ *                        first 64 bits of that key in 13 base-32 digits
+ *                        (STORE_CLAIM_DIGITS, most significant first).
+ * One hash, so the script claims the keys of a whole batch with one
+ * HMGET and one HSET (two HSETNX per post in 4096 bucket hashes cost
+ * about 6 us a post in Redis, bench/ingest). It is too big to stay a
+ * listpack: about 80 bytes an entry against 30 in a bucket, which the
+ * base-32 field (14 bytes, one 16-byte allocation; 17 hex would take 32)
+ * keeps to about +100 bytes a post.
  * Identity needs no index: the post is new when ZADD NX of its PID to
  * P posts adds it (then its hash is written in the same script);
  * a repost looks up `P p:` + the first 16 hex of cluster_keys.original.
@@ -62,7 +84,8 @@
  *           largest dup group (the most shared), the earliest on a tie
  *       T   the index keys the story is in, "th:ID,se:ID" (for rescoring)
  *       ls  l at the last rescoring of every index in T
- *   P s:SID:m            zset: score t, member PID (the story's posts)
+ *   P s:SID:m            zset: score t, member PID (the story's posts,
+ *                        tombstoned ones aside)
  * A post that Redis found to be an exact copy of a post another importer
  * stored first joins that post's story: it is added to `s:SID:m` and
  * `n` is incremented, the rest of the summary waits for the next member
@@ -106,7 +129,9 @@
  *                        p = PID, s = SID (field names repeat). The web
  *                        turns entries into Server-Sent Events whose ids
  *                        are the stream ids. (One entry per change cost one
- *                        XADD per post.)
+ *                        XADD per post.) store/tombstone.c adds one entry
+ *                        per tombstone change: e = hide | delete | unhide,
+ *                        p = PID, s = SID ("" when none).
  *
  * ## Server settings the layout is sized for
  * Posts and stories are small hashes meant to stay listpack-encoded (a
@@ -133,15 +158,18 @@
 #define STORE_EVENT_MAX_BYTES   64           /* longest event id accepted */
 #define STORE_PID_HEX           16           /* hex digits of a PID, SID or GID */
 #define STORE_PID_HEX_BUF       17           /* with its NUL */
-#define STORE_BUCKET_HEX        3            /* hex digits of a ku:/kt: bucket */
 #define STORE_STREAM_MAXLEN     100000       /* entries kept (approximately) in P x */
 #define STORE_SCORE_HALF_LIFE_S 21600.0      /* H: 6 hours */
 
 /* Suffixes after P; the Lua script in store/ingest.c uses the same. */
 #define STORE_K_POST      "p:"      /* + PID */
 #define STORE_K_POSTS     "posts"
-#define STORE_K_URL       "ku:"     /* + bucket */
-#define STORE_K_TEXT      "kt:"     /* + bucket */
+#define STORE_K_CLAIMS    "k"       /* fields STORE_CLAIM_URL / _TEXT + KEY */
+#define STORE_CLAIM_URL   'u'
+#define STORE_CLAIM_TEXT  't'
+#define STORE_CLAIM_DIGITS "0123456789abcdefghjkmnpqrstvwxyz" /* base 32, Crockford's */
+#define STORE_CLAIM_FIELD_LEN 14    /* kind + 13 digits */
+#define STORE_CLAIM_FIELD_BUF 15    /* with its NUL */
 #define STORE_K_STORY     "s:"      /* + SID; + SID + ":m" for members */
 #define STORE_K_THEME     "th:"     /* + THEME + ":s"; + THEME: a field of P n */
 #define STORE_K_SESSION   "se:"     /* + SESSION + ":s"; + SESSION: a field of P n */
@@ -214,7 +242,20 @@ static inline double store_story_weight_now(double score, double now, double hal
  *                        co-occurring theme or session id)
  *   P cur:ua:KH          HyperLogLog of its authors (distinct authors)
  *   P cur:uf, P cur:ul   zsets: member KH, score = first / last published t
- *                        (ZADD LT / GT) */
+ *                        (ZADD LT / GT)
+ * Written by curation_record (`tags mine`) and, during import, by
+ * store/discovery.c (summed in memory, one MULTI/EXEC a second).
+ * Re-tagging (store/retag.h; `rapporteur tags retag`):
+ *   P cur:pt:BBB         hash: BBB = the first 3 hex of a PID (4096
+ *                        buckets, so each stays a small listpack), field =
+ *                        its other 13 hex, value = the post's structured
+ *                        tags (post->tags) joined by "\x1f". Only posts
+ *                        with a structured tag their title or text does
+ *                        not carry as a hashtag (a feed category; not
+ *                        Mastodon's tags, which repeat the text's);
+ *                        written by store/discovery.c when the post is
+ *                        stored, read by retag to match the post again as
+ *                        import did. */
 #define STORE_K_CUR_QUEUE   "cur:q"
 #define STORE_K_CUR_SUGG    "cur:s:"    /* + SUG */
 #define STORE_K_CUR_VOTERS  "cur:v:"    /* + SUG */
@@ -227,5 +268,7 @@ static inline double store_story_weight_now(double score, double now, double hal
 #define STORE_K_CUR_AUTHORS "cur:ua:"   /* + KH */
 #define STORE_K_CUR_FIRST   "cur:uf"
 #define STORE_K_CUR_LAST    "cur:ul"
+#define STORE_K_CUR_PTAGS   "cur:pt:"   /* + BBB (first STORE_CUR_PTAGS_HEX hex of the PID) */
+#define STORE_CUR_PTAGS_HEX 3
 
 #endif

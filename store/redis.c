@@ -268,6 +268,20 @@ rp_err redis_append(struct redis *r, int argc, const char **argv, const size_t *
 	return RP_OK;
 }
 
+rp_err redis_append_formatted(struct redis *r, const char *cmd, size_t len)
+{
+	if (!r->ctx) {
+		if (!r->errstr[0])
+			set_err(r, "%s: not connected", r->url);
+		return RP_ERR_REDIS;
+	}
+	if (redisAppendFormattedCommand(r->ctx, cmd, len) != REDIS_OK) {
+		ctx_failed(r);
+		return RP_ERR_REDIS;
+	}
+	return RP_OK;
+}
+
 rp_err redis_get_reply(struct redis *r, redisReply **ret)
 {
 	if (!r->ctx) {

@@ -81,6 +81,10 @@ RP_MUST_CHECK rp_err redis_reconnect(struct redis *r, int64_t give_up_ms);
  * RP_ERR_REDIS when not connected. */
 RP_MUST_CHECK rp_err redis_append(struct redis *r, int argc, const char **argv,
                                   const size_t *lens);
+/* Queue one command already in RESP (len bytes from cmd, copied), as
+ * redis_append does. For callers that build the bytes once and may send
+ * them again (store/ingest.c). */
+RP_MUST_CHECK rp_err redis_append_formatted(struct redis *r, const char *cmd, size_t len);
 /* Flush queued commands and read the next reply. A connection error is
  * RP_ERR_REDIS (the context is dropped, errstr set); an error reply is
  * RP_OK with the reply's type REDIS_REPLY_ERROR, so the caller decides. */

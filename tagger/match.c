@@ -394,6 +394,38 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 	m->why = NULL;
 }
 
+void matcher_tags(struct matcher *m, const struct post *p, struct match_why *why)
+{
+	const struct ontology *o = m->o;
+	if (++m->gen == 0) {
+		memset(m->stamp, 0, (o->n_all + 1) * sizeof *m->stamp);
+		memset(m->kw_stamp, 0, (m->n_kws + 1) * sizeof *m->kw_stamp);
+		m->gen = 1;
+	}
+	m->n_marked = 0;
+	m->n_seen = 0;
+	m->concept_tag = 0;
+	m->why = why;
+	why->n_reasons = 0;
+	why->n_tags = 0;
+	if (m->has_blocked_accounts && p->author) {
+		buf_reset(&m->one);
+		utf8_fold(&m->one, p->author, strlen(p->author));
+		if (strmap_get(&o->blocked_acct_index, buf_str(&m->one), m->one.len) != STRMAP_NONE)
+			goto out;
+	}
+	for (size_t i = 0; i < p->tags.n; i++) {
+		const char *t = p->tags.v[i];
+		const char *body = t[0] == '#' ? t + 1 : t;
+		if (hashtag_is_valid(body, strlen(body)))
+			handle_tag(m, t, strlen(t), FIELD_TAGS);
+	}
+	extract_tags(m, p->title, p->title ? strlen(p->title) : 0, FIELD_TITLE);
+	extract_tags(m, p->text, p->text ? strlen(p->text) : 0, FIELD_TEXT);
+out:
+	m->why = NULL;
+}
+
 /* Append n bytes to out: the common case (room enough) inline, without
  * a call per comma. */
 static inline void out_add(struct buf *out, const char *s, size_t n)

@@ -10,6 +10,7 @@
 #include "core/date.h"
 #include "core/hash.h"
 #include "core/utf8.h"
+#include "tagger/casing.h"
 #include "tagger/ontology-impl.h"
 #include "tagger/strmap.h"
 
@@ -310,10 +311,13 @@ size_t miner_suggest(const struct miner *m, uint32_t min_uses, size_t max,
 		const struct tag_stat *st = &m->stats[idx];
 		if (st->uses < min_uses || st->uses == 0)
 			continue;
-		/* the most used casing; the first seen on a tie */
+		/* the most used casing (tagger/casing.h: capitals, then the
+		 * first seen, on a tie; casings are in the order first seen) */
 		const struct casing *best_case = &st->casings[0];
 		for (size_t j = 1; j < st->n_casings; j++)
-			if (st->casings[j].n > best_case->n)
+			if (casing_prefer(st->casings[j].n, st->casings[j].form,
+			                  strlen(st->casings[j].form), best_case->n, best_case->form,
+			                  strlen(best_case->form)))
 				best_case = &st->casings[j];
 		struct mine_co co[MINE_MAX_CONCEPTS];
 		for (size_t j = 0; j < st->n_co; j++)

@@ -19,7 +19,10 @@
 
 #include "core/buf.h"
 #include "core/post.h"
+#include "core/hash.h"
 #include "store/curation.h"
+#include "store/discovery.h"
+#include "store/ingest.h"
 #include "tagger/match.h"
 #include "tagger/ontology.h"
 
@@ -324,6 +327,149 @@ static void test_discovery(void **state)
 	buf_done(&err);
 }
 
+/* Import's discovery (store/discovery.h): a post counts once its ack says
+ * Redis stored it (new or copy), in whatever order acks come; a post
+ * acked as already held counts nothing; an add with a number already
+ * used replaces the first. */
+static struct post *parse_all(const struct ontology *o, size_t *ret_n)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/data/tags/mine.jsonl", test_srcdir());
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct matcher *m = matcher_new(o);
+	struct buf err = {0};
+	struct post *v = calloc(64, sizeof *v);
+	size_t n = 0;
+	char line[4096];
+	while (n < 64 && fgets(line, sizeof line, f))
+		if (post_parse_line(line, strlen(line), &v[n], &err) == RP_OK)
+			matcher_match(m, &v[n++], NULL);
+	fclose(f);
+	matcher_free(m);
+	buf_done(&err);
+	*ret_n = n;
+	return v;
+}
+
+static void assign_of(const struct post *p, struct cluster_assign *as)
+{
+	memset(as, 0, sizeof *as);
+	char hex[33];
+	hash128_hex(p->id, strlen(p->id), hex);
+	snprintf(as->keys.identity, sizeof as->keys.identity, "%s", hex);
+}
+
+static unsigned uses_of(const struct ontology *o, const char *tag, unsigned *ret_authors)
+{
+	struct mine_suggestion *v = NULL;
+	size_t n = 0;
+	struct buf err = {0};
+	unsigned uses = 0;
+	if (curation_discovered(rc, o, 1, 100, &v, &n, &err) == RP_OK)
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(v[i].tag, tag) == 0) {
+				uses = v[i].uses;
+				if (ret_authors)
+					*ret_authors = v[i].authors;
+			}
+	mine_suggestions_free(v, n);
+	buf_done(&err);
+	return uses;
+}
+
+static void test_import_discovery(void **state)
+{
+	(void)state;
+	freeReplyObject(redisCommand(rc, "FLUSHALL"));
+	struct ontology *o = load();
+	assert_non_null(o);
+	size_t n = 0;
+	struct post *v = parse_all(o, &n);
+	assert_non_null(v);
+	assert_true(n >= 10);
+	char url[300];
+	snprintf(url, sizeof url, "unix:%s", sock);
+	struct discovery *d = NULL;
+	struct buf err = {0};
+	assert_int_equal(discovery_open(url, o, &d, &err), RP_OK);
+	struct cluster_assign as;
+	/* first import: every post new, acks in reverse order */
+	for (size_t i = 0; i < n; i++) {
+		assign_of(&v[i], &as);
+		discovery_add(d, &v[i], &as, i);
+	}
+	for (size_t i = n; i-- > 0;)
+		discovery_acked(d, i, INGEST_NEW);
+	size_t written = 0;
+	assert_int_equal(discovery_flush(d, &written, &err), RP_OK);
+	assert_true(written >= 4);
+	unsigned authors = 0;
+	assert_int_equal(uses_of(o, "ConfAZ", &authors), 4);
+	assert_int_equal(authors, 3);
+	assert_int_equal(uses_of(o, "Filtering", NULL), 2);
+	/* the same file again: Redis holds every post, nothing counts */
+	for (size_t i = 0; i < n; i++) {
+		assign_of(&v[i], &as);
+		discovery_add(d, &v[i], &as, n + i);
+		discovery_acked(d, n + i, INGEST_SAME);
+	}
+	assert_int_equal(discovery_flush(d, NULL, &err), RP_OK);
+	assert_int_equal(uses_of(o, "ConfAZ", NULL), 4);
+	/* a refused add's number goes to the next post; a copy counts; the
+	 * structured tags of a stored post are kept for retag */
+	struct post x, y;
+	assert_int_equal(post_parse_line("{\"id\":\"x\",\"text\":\"#Refused #conf2012\"}", 38, &x, &err),
+	                 RP_OK);
+	assert_int_equal(post_parse_line("{\"id\":\"y\",\"author\":\"zed\",\"text\":\"#ZZTop #conf2012\","
+	                                 "\"tags\":[\"Stage\",\"Main hall\"]}", 80, &y, &err), RP_OK);
+	x.in_event = y.in_event = true;
+	assign_of(&x, &as);
+	discovery_add(d, &x, &as, 2 * n);
+	assign_of(&y, &as);
+	discovery_add(d, &y, &as, 2 * n);
+	discovery_acked(d, 2 * n, INGEST_COPY);
+	assert_int_equal(discovery_flush(d, NULL, &err), RP_OK);
+	assert_int_equal(uses_of(o, "Refused", NULL), 0);
+	assert_int_equal(uses_of(o, "ZZTop", &authors), 1);
+	assert_int_equal(authors, 1);
+	char pid[STORE_PID_HEX_BUF];
+	ingest_pid(as.keys.identity, pid);
+	char key[64];
+	snprintf(key, sizeof key, "rap:{conf}:cur:pt:%.3s", pid);
+	redisReply *r = redisCommand(rc, "HGET %s %s", key, pid + 3);
+	assert_non_null(r);
+	assert_int_equal(r->type, REDIS_REPLY_STRING);
+	assert_string_equal(r->str, "Stage\x1f" "Main hall");
+	freeReplyObject(r);
+	/* tags that repeat the text's hashtags (Mastodon's) need no record */
+	struct post z;
+	const char *zl = "{\"id\":\"z\",\"text\":\"Hi #Echo, #conf2012\",\"tags\":[\"echo\",\"CONF2012\"]}";
+	assert_int_equal(post_parse_line(zl, strlen(zl), &z, &err), RP_OK);
+	z.in_event = true;
+	assign_of(&z, &as);
+	discovery_add(d, &z, &as, 2 * n + 1);
+	discovery_acked(d, 2 * n + 1, INGEST_NEW);
+	assert_int_equal(discovery_flush(d, NULL, &err), RP_OK);
+	ingest_pid(as.keys.identity, pid);
+	snprintf(key, sizeof key, "rap:{conf}:cur:pt:%.3s", pid);
+	r = redisCommand(rc, "HEXISTS %s %s", key, pid + 3);
+	assert_non_null(r);
+	assert_int_equal(r->integer, 0);
+	freeReplyObject(r);
+	assert_int_equal(uses_of(o, "echo", NULL), 1);   /* the structured form comes first */
+	post_done(&z);
+	post_done(&x);
+	post_done(&y);
+	discovery_close(d);
+	for (size_t i = 0; i < n; i++)
+		post_done(&v[i]);
+	free(v);
+	ontology_free(o);
+	buf_done(&err);
+}
+
 int main(void)
 {
 	setenv("RAPPORTEUR_NOW", "1352282400", 1); /* 2012-11-07T10:00:00Z */
@@ -343,6 +489,7 @@ int main(void)
 	TABLE_ROWS(&tb, rows, test_decision);
 	table_add(&tb, "queue, audit log, replay", test_after);
 	table_add(&tb, "live discovery", test_discovery);
+	table_add(&tb, "import discovery: stored posts count, once", test_import_discovery);
 	int failed = table_run(&tb, "curation");
 	ontology_free(onto);
 	stop_redis();

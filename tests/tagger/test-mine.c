@@ -24,7 +24,8 @@ struct row {
 static const struct row rows[] = {
 	{ "alias of the event, most used casing", "ConfAZ", MINE_ALIAS_OF_EVENT, "conf", 4, 3 },
 	{ "near a theme", "NetNeutrality", MINE_NEAR_CONCEPT, "privacy", 3, 3 },
-	{ "near a session before its theme", "filtering", MINE_NEAR_CONCEPT, "ws165", 2, 2 },
+	{ "near a session before its theme; a tie shows capitals", "Filtering", MINE_NEAR_CONCEPT,
+	  "ws165", 2, 2 },
 	{ "unplaced", "selfie", MINE_UNPLACED, "conf", 2, 1 },
 	{ "known tags are not suggested", "Conf2012", -1, NULL, 0, 0 },
 	{ "blocked tags are not suggested", "spamtag", -1, NULL, 0, 0 },
