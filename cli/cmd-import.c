@@ -625,8 +625,10 @@ int cmd_import(int argc, char **argv)
 			e = RP_OK;
 		}
 	}
+	/* Settled, not just flushed: once we exit, nothing can replay what
+	 * Redis acknowledged but has not yet written (store/ingest.h). */
 	if (!e || e != RP_ERR_REDIS)
-		e = ingest_flush(im.ingest);
+		e = ingest_settle(im.ingest, INGEST_KEEP_MS_DEFAULT);
 	if (im.disc) {
 		buf_reset(&err);
 		if (discovery_flush(im.disc, NULL, &err) != RP_OK)

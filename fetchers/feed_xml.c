@@ -1439,7 +1439,7 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOWARNING |
 	                        XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
 	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-	enum { SLICE = 256 * 1024 };
+	enum { SLICE = 64 * 1024 };
 	for (size_t off = 0; off < n && !fx.stopped;) {
 		size_t k = n - off < SLICE ? n - off : SLICE;
 		xmlParseChunk(ctxt, utf8 + off, (int)k, 0);

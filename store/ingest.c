@@ -28,8 +28,9 @@ static const char ingest_lua[] =
 "-- ARGV: P, stream maxlen, score half-life, then per post\n"
 "--   pid, orig, ku, kt, mask, d, s, t, h, then the values of the other\n"
 "--   fields of its hash that it has, in the order of OPT; bit q-1 of mask\n"
-"--   says OPT[q] is there (field names are constants here: sent with\n"
-"--   each post they were 13 more arguments, about 10k instructions a post);\n"
+"--   says OPT[q] is there (field names are constants here, not 13 more\n"
+"--   arguments a post: with ARGV a local, 178k -> 174k instructions a\n"
+"--   post in Redis, callgrind);\n"
 "-- then per story the batch touched: sid, name, n, nd, na, nr, f, l, rep;\n"
 "-- last, the number of stories.\n"
 "-- Cost matters here (bench/ingest): each redis.call costs several us on\n"
@@ -383,9 +384,9 @@ static bool idmap_get(const struct idmap *m, uint64_t k, uint64_t *v)
 /* ---- the pipeline --------------------------------------------------- */
 
 /* The engine's summary of one story touched by a batch, as of the
- * batch's last post in it: sent once per story, not once per post (8
- * arguments a post cost Redis about 1.5 us a post to turn into Lua
- * strings). */
+ * batch's last post in it: sent once per story, not as 8 more arguments
+ * with every post (Redis parses each argument and makes it a Lua string:
+ * several hundred instructions each). */
 struct batch_story {
 	char sid[STORE_PID_HEX_BUF];
 	char rep[STORE_PID_HEX_BUF];
@@ -395,7 +396,10 @@ struct batch_story {
 
 /* One script call. Its command is kept as the RESP bytes hiredis sends:
  * built once, in place (no argv array, no second formatting pass by
- * hiredis), and sent again as they are after a loss. */
+ * hiredis), and sent again as they are after a loss. With the packing
+ * below, ingest_add went from 34k to 8k instructions a post (callgrind,
+ * 20k bench posts): hiredis's redisFormatSdsCommandArgv and snprintf
+ * were most of it. */
 #define RESP_HEAD 16                 /* room for "*N\r\n" before the arguments */
 #define INGEST_OPT_FIELDS 11         /* m i src u a ti tx la up th se: the script's OPT */
 
@@ -585,7 +589,7 @@ static void resp_args(struct batch *b, const char *s)
 	resp_arg(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* snprintf("%lld") cost about 0.1 us an argument, 1 us a post. */
+/* Not snprintf("%lld"): about 1,000 instructions an argument. */
 static void resp_argi(struct batch *b, int64_t v)
 {
 	char num[24];
@@ -1205,6 +1209,50 @@ rp_err ingest_flush(struct ingest *in)
 			return e;
 	}
 	return RP_OK;
+}
+
+rp_err ingest_settle(struct ingest *in, int64_t timeout_ms)
+{
+	rp_err e = ingest_flush(in);
+	if (e)
+		return e;
+	int64_t start = clock_mono_ns();
+	for (;;) {
+		redisReply *rep = NULL;
+		const char *argv[] = { "INFO", "persistence" };
+		size_t lens[] = { 4, 11 };
+		if (redis_call(in->r, &rep, 2, argv, lens) != RP_OK) {
+			if (redis_connected(in->r))
+				return RP_OK;   /* INFO refused (renamed, ACL): nothing to wait on */
+			/* Lost: reconnect, replay what is kept, and look again. */
+			e = recover(in);
+			if (!e)
+				e = ingest_flush(in);
+			if (e)
+				return e;
+			continue;
+		}
+		const char *txt = rep->type == REDIS_REPLY_STRING ? rep->str : "";
+		const char *b = strstr(txt, "aof_buffer_length:");
+		bool aof = strstr(txt, "aof_enabled:1") != NULL;
+		long long pending = b ? atoll(b + strlen("aof_buffer_length:")) : 0;
+		freeReplyObject(rep);
+		if (!aof || pending == 0) {
+			/* In the AOF file (or no AOF to wait for): a replay can
+			 * bring nothing back any more. */
+			while (in->kept.n)
+				batch_release(in, bq_pop(&in->kept));
+			in->kept_bytes = 0;
+			return RP_OK;
+		}
+		if ((clock_mono_ns() - start) / 1000000 >= timeout_ms) {
+			note(in, "Redis has not written its AOF after %lld ms (%lld bytes pending); "
+			     "the last posts may not survive a crash of redis-server",
+			     (long long)timeout_ms, pending);
+			return RP_OK;
+		}
+		sleep_ms(10);
+	}
 }
 
 /* ---- rebuilding the engine from Redis ------------------------------ */

@@ -29,8 +29,8 @@
  * The script is idempotent, so a replay of a batch that survived changes
  * nothing, and one that was lost is written again. Replays are not
  * counted or reported again (ingest_stats.replayed counts them).
- * ingest_close drops what is kept: a server killed in the 2 s after
- * the last import ended is beyond this. tests/store/test-ingest.c
+ * ingest_close drops what is kept; a run ends with ingest_settle, which
+ * waits until Redis has written what it acknowledged. tests/store/test-ingest.c
  * test_replay_after_kill shows it: a server that loses every
  * acknowledged write on kill -9 has them all again after the replay.
  *
@@ -138,6 +138,16 @@ RP_MUST_CHECK rp_err ingest_add(struct ingest *in, const struct post *p,
                                 const struct cluster_story *story);
 /* Send what is queued and wait until every post is acknowledged. */
 RP_MUST_CHECK rp_err ingest_flush(struct ingest *in);
+/* ingest_flush, then wait (at most timeout_ms; INGEST_KEEP_MS_DEFAULT
+ * is the longest Redis postpones) until Redis has written every
+ * acknowledged post to its AOF file (INFO persistence:
+ * aof_buffer_length 0), so that they survive a kill -9 of redis-server
+ * after this returns; then the kept batches are dropped. For the end of
+ * a run, when nothing will be left to replay them. A connection lost
+ * meanwhile is rebuilt and the kept batches replayed. On timeout, or
+ * with no AOF, or when INFO is refused, it returns RP_OK (the timeout
+ * with a note). */
+RP_MUST_CHECK rp_err ingest_settle(struct ingest *in, int64_t timeout_ms);
 
 /* Rebuild engine e's state from the posts of the event published at or
  * after since (UTC seconds), in published order: each goes to

@@ -62,13 +62,16 @@
  *                        first 64 bits of that key in 13 base-32 digits
  *                        (STORE_CLAIM_DIGITS, most significant first).
  * One hash, so the script claims the keys of a whole batch with one
- * HMGET and one HSET (two HSETNX per post in 4096 bucket hashes cost
- * about 6 us a post in Redis, bench/ingest). It is too big to stay a
- * listpack: about 80 bytes an entry against 30 in a bucket, which the
- * base-32 field (14 bytes, one 16-byte allocation; 17 hex would take 32)
- * keeps to about +100 bytes a post.
- * Identity needs no index: the post is new when ZADD NX of its PID to
- * P posts adds it (then its hash is written in the same script);
+ * HMGET and one HSET, where 4096 listpack buckets took two HSETNX calls a
+ * post (with the other per-batch writes: 2.3 Redis commands a post
+ * instead of 5.3, bench/ingest). The price is memory: too big to stay a
+ * listpack, it costs about 80 bytes an entry against 30 in a bucket;
+ * bench/ingest measured +97 bytes a post (1,069 -> 1,166). The base-32
+ * field (14 bytes: one 16-byte allocation, where kind + 16 hex would
+ * take 32) keeps it there.
+ * Identity needs no index: the post is new when its PID is not in
+ * P posts (one ZMSCORE for the batch; its hash and its ZADD follow in
+ * the same script call);
  * a repost looks up `P p:` + the first 16 hex of cluster_keys.original.
  *
  * ## Stories

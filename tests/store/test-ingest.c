@@ -604,6 +604,42 @@ static void test_replay_after_kill(void **state)
 	assert_int_equal(kept_run, 400 + 80);
 }
 
+/* ingest_settle at the end of a run: everything acknowledged is in the
+ * AOF file, so a kill -9 right after it loses nothing (the server runs
+ * AOF everysec, as managed). */
+static void test_settle(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 300 };
+	struct tpost *ts = many(N, "settle");
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(ingest_open(f->r, EV, &(struct ingest_opts){ .batch = 16 }, &in, &err), RP_OK);
+	for (size_t i = 0; i < N; i++) {
+		struct post p;
+		make_post(&ts[i], &p);
+		struct cluster_assign as;
+		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
+		assert_int_equal(ingest_add(in, &p, &as, NULL), RP_OK);
+		post_done(&p);
+	}
+	assert_int_equal(ingest_settle(in, 10000), RP_OK);
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	assert_int_equal(st.acked, N);
+	ingest_close(in);
+	kill(server_pid(f->srv), SIGKILL);
+	assert_int_equal(server_check(f->srv, &err), RP_OK);
+	assert_int_equal(redis_reconnect(f->r, 10000), RP_OK);
+	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), N);
+	assert_complete(f->r);
+	buf_done(&err);
+	cluster_engine_free(e);
+	free_many(ts, N);
+}
+
 /* A second import with a fresh engine, rebuilt from Redis: a copy of a
  * stored post is put in the stored post's story by the engine itself
  * (INGEST_NEW: Redis agrees), not only by Redis's dedupe (INGEST_COPY). */
@@ -733,6 +769,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_server_killed, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_acked, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_replay_after_kill, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_settle, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_restore, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_digest, fixture_setup, fixture_teardown),
 		cmocka_unit_test(test_excerpt),
