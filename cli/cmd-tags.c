@@ -2,6 +2,8 @@
  * curation.
  *
  *   check [FILE]            validate tags.yaml; every mistake as FILE:LINE:COLUMN
+ *   list                    the themes and their sessions: ids, labels, hashtags,
+ *                           times and rooms, as text, JSON or theme ids
  *   export                  write tags.yaml back (with Redis decisions applied)
  *   suggestions             mined suggestions (--in posts.jsonl) and/or the
  *                           public queue (--redis)
@@ -11,6 +13,7 @@
  *                           kept in Redis as an audit log
  *   log                     the audit log
  *   mine                    count a file's hashtags into Redis's discovery
+ *                           (summed in memory, written about once a second)
  *   retag                   re-apply the decisions to the posts stored in Redis
  *
  * The ontology comes from --tags (default ./tags.yaml); Redis from --redis
@@ -20,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hiredis/hiredis.h>
+#include <jansson.h>
 
 #include "cli/cmd.h"
 #include "core/buf.h"
@@ -29,6 +34,7 @@
 #include "core/log.h"
 #include "core/post.h"
 #include "store/curation.h"
+#include "store/discovery.h"
 #include "store/retag.h"
 #include "tagger/match.h"
 #include "tagger/mine.h"
@@ -37,6 +43,7 @@
 static void tags_usage(FILE *f)
 {
 	fputs("usage: rapporteur tags check [FILE]\n"
+	      "       rapporteur tags list [--tags FILE] [--format text|json] [--lang LANG] [--ids]\n"
 	      "       rapporteur tags export [--tags FILE] [--redis URL] [--out FILE]\n"
 	      "       rapporteur tags suggestions [--tags FILE] [--in posts.jsonl] [--min N]\n"
 	      "                                   [--redis URL] [--max N]\n"
@@ -54,11 +61,20 @@ static void tags_usage(FILE *f)
 	      "\n"
 	      "check        validate tags.yaml (default ./tags.yaml); every mistake is printed\n"
 	      "             as FILE:LINE:COLUMN: what is wrong; exit 2 when there is one.\n"
+	      "list         the themes and, under each, its sessions: id, label (in --lang\n"
+	      "             when the ontology has it, else its default language), hashtags\n"
+	      "             and aliases, a session's time (in the event's time zone) and\n"
+	      "             room. text: one line each, columns aligned; json: one document\n"
+	      "             {\"event\",\"timezone\",\"themes\":[{...,\"sessions\":[...]}]},\n"
+	      "             times in UTC; --ids: the theme ids alone, one a line (scripts).\n"
 	      "export       write the ontology back as tags.yaml (to stdout or --out), with the\n"
 	      "             decisions kept in Redis applied when --redis is given.\n"
 	      "suggestions  --in: hashtags used beside the agreed ones, ranked, with evidence;\n"
 	      "             --redis: what import discovered (and `tags mine` counted) and the\n"
 	      "             public suggestion queue, most votes first.\n"
+	      "mine         count the hashtags of --in beside the agreed ones into Redis, for\n"
+	      "             suggestions --redis: summed in memory and written about once a\n"
+	      "             second, as import does; a file counted twice counts twice.\n"
 	      "decisions    applied at once to new posts, appended to the audit log with who,\n"
 	      "             when, why.\n"
 	      "retag        apply the decisions to past posts: match every post stored in\n"
@@ -273,8 +289,10 @@ static int apply_decisions(redisContext *c, struct ontology *o)
 }
 
 /* Read --in posts.jsonl: count in memory and print the ranking, or, with
- * a Redis context (`tags mine`), add the counts to Redis's discovery. */
-static int mined(const struct opts *op, struct ontology *o, redisContext *rc)
+ * a discovery (`tags mine`), add the counts to Redis's discovery: summed
+ * in memory and written in one MULTI/EXEC about once a second, as import
+ * does (store/discovery.h), not a round trip per post. */
+static int mined(const struct opts *op, struct ontology *o, struct discovery *dc)
 {
 	FILE *f = strcmp(op->in, "-") == 0 ? stdin : fopen(op->in, "rb");
 	if (!f) {
@@ -306,11 +324,11 @@ static int mined(const struct opts *op, struct ontology *o, redisContext *rc)
 			status = 2;
 			continue;
 		}
-		matcher_match(m, &p, &why);
-		if (rc) {
+		matcher_match(m, &p, dc ? NULL : &why);
+		if (dc) {
 			buf_reset(&err);
-			if (curation_record(rc, ontology_event_id(o), &p, &why, &err) != RP_OK) {
-				log_error(NULL, "%s", buf_str(&err));
+			if (discovery_count(dc, &p, &err) != RP_OK) {
+				log_error(op->redis, "%s", buf_str(&err));
 				post_done(&p);
 				status = 1;
 				break;
@@ -320,7 +338,14 @@ static int mined(const struct opts *op, struct ontology *o, redisContext *rc)
 		}
 		post_done(&p);
 	}
-	if (!rc) {
+	if (dc && status != 1) {
+		buf_reset(&err);
+		if (discovery_flush(dc, NULL, &err) != RP_OK) {
+			log_error(op->redis, "%s", buf_str(&err));
+			status = 1;
+		}
+	}
+	if (!dc) {
 		struct mine_suggestion *v = NULL;
 		size_t n = miner_suggest(mn, (uint32_t)op->min, (size_t)op->max, &v);
 		for (size_t i = 0; i < n; i++)
@@ -434,7 +459,12 @@ static int tags_curation(const char *sub, int argc, char **argv)
 			status = 2;
 			goto out;
 		}
-		status = mined(&op, o, c);
+		struct discovery *dc = NULL;
+		e = discovery_open(op.redis, o, &dc, &err);
+		if (e)
+			goto report;
+		status = mined(&op, o, dc);
+		discovery_close(dc);
 		goto out;
 	}
 	if (strcmp(sub, "retag") == 0) {
@@ -533,6 +563,231 @@ out:
 	return status;
 }
 
+/* ---- list ----------------------------------------------------------- */
+
+/* The language of the label concept_label(c, lang) picked. */
+static const char *label_lang(const struct concept *c, const char *label)
+{
+	for (size_t i = 0; i < c->n_labels; i++)
+		if (c->labels[i].text == label)
+			return c->labels[i].lang;
+	return NULL;
+}
+
+/* t (UTC seconds) as "YYYY-MM-DD HH:MM" in the zone TZ is set to. */
+static void local_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!localtime_r(&tt, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+static void list_text_tags(const struct concept *c)
+{
+	const struct strv *lists[] = { &c->hashtags, &c->aliases };
+	static const char *const names[][2] = { { "tag", "tags" }, { "alias", "aliases" } };
+	for (size_t l = 0; l < 2; l++) {
+		if (lists[l]->n == 0)
+			continue;
+		printf("  %s", names[l][lists[l]->n > 1]);
+		for (size_t i = 0; i < lists[l]->n; i++)
+			printf(" #%s", lists[l]->v[i]);
+	}
+}
+
+/* One concept on one line: kind and id in aligned columns, then the
+ * label, tags and aliases, and a session's time and room, each field
+ * led by a word (so a screen reader says what it is). */
+static void list_text_line(const struct concept *c, const char *lang, int idw)
+{
+	const char *kind = c->kind == CONCEPT_SESSION ? "  session" : concept_kind_name(c->kind);
+	printf("%-9s %-*s  %s", kind, idw, c->id, concept_label(c, lang));
+	list_text_tags(c);
+	if (c->kind == CONCEPT_SESSION) {
+		char a[32], b[32];
+		if (c->start)
+			local_time(c->start, a);
+		if (c->end)
+			local_time(c->end, b);
+		if (c->start && c->end)
+			printf("  %s to %s", a, strncmp(a, b, 11) == 0 ? b + 11 : b);
+		else if (c->start)
+			printf("  from %s", a);
+		else if (c->end)
+			printf("  until %s", b);
+		if (c->room)
+			printf("  room %s", c->room);
+	}
+	putchar('\n');
+}
+
+static json_t *list_json_strv(const struct strv *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < v->n; i++)
+		json_array_append_new(a, json_string(v->v[i]));
+	return a;
+}
+
+static json_t *list_json_concept(const struct concept *c, const char *lang)
+{
+	json_t *j = json_object();
+	const char *label = concept_label(c, lang), *ll = label_lang(c, label);
+	json_object_set_new(j, "id", json_string(c->id));
+	json_object_set_new(j, "label", json_string(label));
+	json_object_set_new(j, "lang", ll ? json_string(ll) : json_null());
+	json_object_set_new(j, "hashtags", list_json_strv(&c->hashtags));
+	json_object_set_new(j, "aliases", list_json_strv(&c->aliases));
+	if (c->kind == CONCEPT_SESSION) {
+		char d[DATE_ISO_LEN];
+		if (c->start) {
+			date_format(c->start, d);
+			json_object_set_new(j, "start", json_string(d));
+		}
+		if (c->end) {
+			date_format(c->end, d);
+			json_object_set_new(j, "end", json_string(d));
+		}
+		if (c->room)
+			json_object_set_new(j, "room", json_string(c->room));
+	}
+	return j;
+}
+
+static int list_json(const struct ontology *o, const char *lang)
+{
+	json_t *doc = json_object();
+	const char *tz = ontology_timezone(o);
+	json_object_set_new(doc, "event", list_json_concept(ontology_event(o), lang));
+	json_object_set_new(doc, "timezone", tz ? json_string(tz) : json_null());
+	json_t *themes = json_array();
+	for (size_t i = 0; i < ontology_n_themes(o); i++) {
+		const struct concept *t = ontology_theme(o, i);
+		json_t *jt = list_json_concept(t, lang);
+		json_t *sessions = json_array();
+		for (size_t k = 0; k < t->n_sessions; k++)
+			json_array_append_new(sessions, list_json_concept(t->sessions[k], lang));
+		json_object_set_new(jt, "sessions", sessions);
+		json_array_append_new(themes, jt);
+	}
+	json_object_set_new(doc, "themes", themes);
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (!text) {
+		log_error(NULL, "out of memory");
+		return 1;
+	}
+	puts(text);
+	free(text);
+	return 0;
+}
+
+static void list_text(const struct ontology *o, const char *lang)
+{
+	int idw = (int)strlen(ontology_event_id(o));
+	size_t sessions = 0;
+	for (size_t i = 0; i < ontology_n_concepts(o); i++) {
+		const struct concept *c = ontology_concept(o, i);
+		int w = (int)strlen(c->id);
+		if (w > idw)
+			idw = w;
+		sessions += c->kind == CONCEPT_SESSION;
+	}
+	/* Session times in the event's zone; TZ is put back afterwards. */
+	const char *tz = ontology_timezone(o);
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	setenv("TZ", tz ? tz : "UTC", 1);
+	tzset();
+	list_text_line(ontology_event(o), lang, idw);
+	for (size_t i = 0; i < ontology_n_themes(o); i++) {
+		const struct concept *t = ontology_theme(o, i);
+		list_text_line(t, lang, idw);
+		for (size_t k = 0; k < t->n_sessions; k++)
+			list_text_line(t->sessions[k], lang, idw);
+	}
+	printf("%zu theme%s, %zu session%s; times in %s\n", ontology_n_themes(o),
+	       ontology_n_themes(o) == 1 ? "" : "s", sessions, sessions == 1 ? "" : "s",
+	       tz ? tz : "UTC");
+	if (old)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+}
+
+/* A language tag as --lang takes it: letters, digits, '-' and '_'. */
+static bool lang_valid(const char *s)
+{
+	if (!*s || strlen(s) > 35)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+static int tags_list(int argc, char **argv)
+{
+	const char *path = "tags.yaml", *format = "text", *lang = NULL;
+	bool ids = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0) {
+			tags_usage(stdout);
+			return 0;
+		}
+		if (strcmp(a, "--ids") == 0) {
+			ids = true;
+			continue;
+		}
+		if (strcmp(a, "--tags") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--lang") == 0) {
+			if (i + 1 >= argc) {
+				log_error(NULL, "%s needs a value", a);
+				return 2;
+			}
+			const char *v = argv[++i];
+			*(a[2] == 't' ? &path : a[2] == 'f' ? &format : &lang) = v;
+			continue;
+		}
+		log_error(NULL, "unknown argument \"%s\"", a);
+		return 2;
+	}
+	bool json = strcmp(format, "json") == 0;
+	if (!json && strcmp(format, "text") != 0) {
+		log_error(NULL, "--format is text or json, not \"%s\"", format);
+		return 2;
+	}
+	if (ids && json) {
+		log_error(NULL, "--ids prints plain lines: leave out --format json");
+		return 2;
+	}
+	if (lang && !lang_valid(lang)) {
+		log_error(NULL, "--lang wants a language tag such as en or pt-BR, not \"%s\"", lang);
+		return 2;
+	}
+	int status = 0;
+	struct ontology *o = load_tags(path, &status);
+	if (!o)
+		return status;
+	if (ids) {
+		for (size_t i = 0; i < ontology_n_themes(o); i++)
+			puts(ontology_theme(o, i)->id);
+	} else if (json) {
+		status = list_json(o, lang);
+	} else {
+		list_text(o, lang);
+	}
+	if (status == 0 && fflush(stdout) != 0) {
+		log_error("stdout", "%s", strerror(errno));
+		status = 1;
+	}
+	ontology_free(o);
+	return status;
+}
+
 int cmd_tags(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -548,6 +803,8 @@ int cmd_tags(int argc, char **argv)
 		return tags_check(argc - 1, argv + 1);
 	if (strcmp(sub, "export") == 0)
 		return tags_export(argc - 1, argv + 1);
+	if (strcmp(sub, "list") == 0)
+		return tags_list(argc - 1, argv + 1);
 	static const char *const curation_subs[] = { "suggestions", "suggest", "vote", "approve",
 		"merge", "reject", "block", "log", "mine", "retag", NULL };
 	for (size_t i = 0; curation_subs[i]; i++)

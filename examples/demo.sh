@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # examples/demo.sh - the engine on the bundled IGF 2012 example, end to end:
-# parse each feed, tag the posts with the default ontology (tags.yaml),
-# import them into a managed redis-server, and print the digest of every
-# theme. No network is used. Usage: demo.sh PATH/TO/rapporteur
+# parse each feed, list the default ontology (tags.yaml), tag the posts
+# with it, import them into a managed redis-server, and print the digest
+# of every theme. No network is used. Usage: demo.sh PATH/TO/rapporteur
 set -euo pipefail
 RAP=${1:?usage: demo.sh PATH/TO/rapporteur}
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,22 +18,17 @@ for f in "$HERE"/igf2012/*; do
   echo "   $(basename "$f"): $n"
 done
 
-echo "== 2. check the ontology: $TAGS"
+echo "== 2. check the ontology and list its themes and sessions: $TAGS"
 "$RAP" tags check "$TAGS"
+"$RAP" tags list --tags "$TAGS"
 
 echo "== 3. import (parse + tag + dedupe + cluster into Redis, data in $RAPPORTEUR_DATA)"
 "$RAP" import --tags "$TAGS" "$HERE"/igf2012/*
 
-echo "== 4. digest of every theme"
-for theme in $(python3 - "$TAGS" <<'PY'
-import re, sys
-# Theme ids are the `- id:` lines at the themes level (two-space indent).
-for line in open(sys.argv[1], encoding="utf-8"):
-    m = re.match(r"^  - id:\s*([A-Za-z0-9_.-]+)", line)
-    if m:
-        print(m.group(1))
-PY
-); do
+echo "== 4. digest of every theme (theme ids from \`rapporteur tags list --ids\`)"
+# An assignment, so that set -e stops the demo when the list fails.
+themes=$("$RAP" tags list --ids --tags "$TAGS")
+for theme in $themes; do
   echo
   "$RAP" digest "$theme" --tags "$TAGS" --format md
 done

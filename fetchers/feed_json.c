@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/date.h"
 #include "core/utf8.h"
 #include "fetchers/feed.h"
@@ -38,6 +42,24 @@ static void put_str(struct buf *out, const char *s)
 	buf_addc(out, '"');
 	const char *p = s, *e = s + n, *run = p;
 	while (p < e) {
+#if defined(__SSE2__)
+		/* sixteen clean ASCII bytes a step (the eight-byte loop below
+		 * alone was 34M of 800M instructions on the 10 MB RSS bench) */
+		const __m128i c1f = _mm_set1_epi8(0x1f), quote = _mm_set1_epi8('"');
+		const __m128i bsl = _mm_set1_epi8('\\');
+		while (e - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i bad = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v),
+			                           _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+			                                        _mm_cmpeq_epi8(v, bsl)));
+			unsigned m = (unsigned)(_mm_movemask_epi8(bad) | _mm_movemask_epi8(v));
+			if (m) {
+				p += __builtin_ctz(m);
+				break;
+			}
+			p += 16;
+		}
+#endif
 		/* eight clean ASCII bytes at a time: no control, '"', '\\' or
 		 * high bit */
 		while (e - p >= 8) {

@@ -219,6 +219,9 @@ char *feed_repair_markup(const char *s, size_t n, size_t *ret_n)
 		}
 		if (bare)
 			continue; /* the first bare '&' decides; named no longer matters */
+		/* most references are these: a fixed-size compare each */
+		if (e - p >= 5 && (!memcmp(p, "&lt;", 4) || !memcmp(p, "&gt;", 4) || !memcmp(p, "&amp;", 5)))
+			continue;
 		size_t rl = ref_len(p, (size_t)(e - p));
 		if (!rl)
 			bare = true;

@@ -133,6 +133,8 @@ struct fx {
 
 	/* entity expansion budget */
 	size_t entity_bytes, entity_budget;
+	const xmlEntity *checked_ent; /* the declared entity last judged by sax_get_entity */
+	bool checked_safe;            /* its verdict (entities do not change once declared) */
 	xmlEntity fake;      /* returned for undeclared HTML entities */
 	char fake_content[80];
 

@@ -362,6 +362,11 @@ static bool expecting(const struct fx *fx)
 static void fix_link(struct buf *out, const char *s, size_t n, bool amp)
 {
 	buf_reset(out);
+	if (!memchr(s, '&', n)) {
+		/* both passes below touch only '&' (1M of 9.7M on the bench) */
+		buf_add(out, s, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '&' && amp && i + 5 <= n && !memcmp(s + i, "&amp;", 5)) {
 			buf_addc(out, '&');
@@ -701,18 +706,21 @@ static void remove_all(struct buf *b, const char *pat)
 {
 	size_t m = strlen(pat);
 	char *d = b->data;
-	size_t w = 0;
-	for (size_t i = 0; d && i < b->len;) {
-		if (i + m <= b->len && !memcmp(d + i, pat, m)) {
-			i += m;
-			continue;
-		}
-		d[w++] = d[i++];
+	if (!d)
+		return;
+	/* left to right, no overlaps, as str.replace(pat, "") */
+	size_t w = 0, i = 0;
+	for (;;) {
+		const char *hit = memmem(d + i, b->len - i, pat, m);
+		size_t k = hit ? (size_t)(hit - (d + i)) : b->len - i;
+		memmove(d + w, d + i, k);
+		w += k;
+		if (!hit)
+			break;
+		i += k + m;
 	}
-	if (d) {
-		b->len = w;
-		d[w] = 0;
-	}
+	b->len = w;
+	d[w] = 0;
 }
 
 void rss_author_split(const char *text, struct buf *name, struct buf *email)
@@ -731,12 +739,14 @@ void rss_author_split(const char *text, struct buf *name, struct buf *email)
 	buf_add(email, text + s, e - s);
 	/* author.replace(email, ''): every occurrence */
 	struct buf t = { 0 };
-	for (size_t i = 0; i < n;) {
-		if (i + (e - s) <= n && !memcmp(text + i, text + s, e - s)) {
-			i += e - s;
-			continue;
-		}
-		buf_addc(&t, text[i++]);
+	buf_reserve(&t, n);
+	for (size_t i = 0;;) {
+		const char *hit = memmem(text + i, n - i, text + s, e - s);
+		size_t k = hit ? (size_t)(hit - (text + i)) : n - i;
+		buf_add(&t, text + i, k);
+		if (!hit)
+			break;
+		i += k + (e - s);
 	}
 	remove_all(&t, "()");
 	remove_all(&t, "<>");

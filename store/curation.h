@@ -121,19 +121,10 @@ RP_MUST_CHECK rp_err curation_log(redisContext *c, const char *event, size_t max
 
 const char *curation_action_name(enum curation_action a);  /* "approve-alias", ... */
 
-/* Discovery of one post: count the post's hashtags that are not in the
- * ontology (why->tags without a concept, after matcher_match) - uses,
- * casings, distinct authors (HyperLogLog), first and last seen, posts in
- * the event, co-occurring themes and sessions - in one pipelined round
- * trip. For `rapporteur tags mine` (a file, counted as often as it is
- * run); import counts in memory and only stored posts (store/discovery.h),
- * into the same keys. */
-RP_MUST_CHECK rp_err curation_record(redisContext *c, const char *event, const struct post *p,
-                                     const struct match_why *why, struct buf *err);
-
-/* The tags counted by curation_record and store/discovery.h, used in min_uses posts or more and
- * still not in o (nor blocked), judged by tagger/mine.h (mine_judge), best
- * first, at most max. *ret is owned by the caller (mine_suggestions_free). */
+/* The tags counted by store/discovery.h (import, and `rapporteur tags
+ * mine`), used in min_uses posts or more and still not in o (nor
+ * blocked), judged by tagger/mine.h (mine_judge), best first, at most
+ * max. *ret is owned by the caller (mine_suggestions_free). */
 RP_MUST_CHECK rp_err curation_discovered(redisContext *c, const struct ontology *o,
                                          uint32_t min_uses, size_t max,
                                          struct mine_suggestion **ret, size_t *ret_n,

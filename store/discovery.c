@@ -3,7 +3,8 @@
  *
  * Posts wait in `pending` (in ingest order) from discovery_add until
  * their ack; a post stored counts into `aggs` (one per folded tag), and
- * discovery_write sends the sums and forgets them. */
+ * discovery_write sends the sums and forgets them. discovery_count
+ * (`tags mine`) skips the wait: its post counts at once. */
 #include "store/discovery.h"
 
 #include <inttypes.h>
@@ -197,30 +198,16 @@ static bool needs_tags(const struct post *p)
 	return false;
 }
 
-void discovery_add(struct discovery *d, const struct post *p, const struct cluster_assign *as,
-                   uint64_t seq)
+/* Fill e (zeroed by the caller) from p, matched into d->why: its
+ * unknown tags (unknown of them) and co-occurring concepts, and, when
+ * keep_tags, its structured tags under pid. */
+static void pending_fill(struct discovery *d, struct pending *e, const struct post *p,
+                         size_t unknown, bool keep_tags, const char *pid)
 {
-	/* An add that ingest refused took no number: this one replaces it. */
-	while (d->n_pend > d->head && d->pend[d->n_pend - 1].seq >= seq)
-		pending_free(&d->pend[--d->n_pend]);
-	if (d->n_pend - d->head >= DISCOVERY_MAX_PENDING)
-		return;
-	matcher_tags(d->m, p, &d->why);
-	size_t unknown = 0;
-	for (size_t t = 0; t < d->why.n_tags; t++)
-		unknown += d->why.tags[t].concept == NULL;
-	bool keep_tags = p->tags.n > 0 && needs_tags(p);
-	if (unknown == 0 && !keep_tags)
-		return;   /* nothing to count or keep: no entry; its ack finds none */
-	if (d->head > 0 && d->head == d->n_pend)
-		d->head = d->n_pend = 0;
-	d->pend = rp_grow(d->pend, sizeof *d->pend, d->n_pend + 1, &d->cap_pend);
-	struct pending *e = &d->pend[d->n_pend++];
-	memset(e, 0, sizeof *e);
-	e->seq = seq;
 	e->in_event = p->in_event;
 	e->published = p->published;
-	ingest_pid(as->keys.identity, e->pid);
+	if (pid)
+		memcpy(e->pid, pid, sizeof e->pid);
 	e->author = p->author ? rp_strdup(p->author) : NULL;
 	if (keep_tags) {
 		struct buf b = {0};
@@ -249,6 +236,39 @@ void discovery_add(struct discovery *d, const struct post *p, const struct clust
 					e->co[e->n_co++] = c;
 			}
 	}
+}
+
+/* The tags of p not in the ontology, found into d->why. */
+static size_t unknown_tags(struct discovery *d, const struct post *p)
+{
+	matcher_tags(d->m, p, &d->why);
+	size_t unknown = 0;
+	for (size_t t = 0; t < d->why.n_tags; t++)
+		unknown += d->why.tags[t].concept == NULL;
+	return unknown;
+}
+
+void discovery_add(struct discovery *d, const struct post *p, const struct cluster_assign *as,
+                   uint64_t seq)
+{
+	/* An add that ingest refused took no number: this one replaces it. */
+	while (d->n_pend > d->head && d->pend[d->n_pend - 1].seq >= seq)
+		pending_free(&d->pend[--d->n_pend]);
+	if (d->n_pend - d->head >= DISCOVERY_MAX_PENDING)
+		return;
+	size_t unknown = unknown_tags(d, p);
+	bool keep_tags = p->tags.n > 0 && needs_tags(p);
+	if (unknown == 0 && !keep_tags)
+		return;   /* nothing to count or keep: no entry; its ack finds none */
+	if (d->head > 0 && d->head == d->n_pend)
+		d->head = d->n_pend = 0;
+	d->pend = rp_grow(d->pend, sizeof *d->pend, d->n_pend + 1, &d->cap_pend);
+	struct pending *e = &d->pend[d->n_pend++];
+	memset(e, 0, sizeof *e);
+	e->seq = seq;
+	char pid[STORE_PID_HEX_BUF];
+	ingest_pid(as->keys.identity, pid);
+	pending_fill(d, e, p, unknown, keep_tags, pid);
 }
 
 static struct agg *agg_of(struct discovery *d, const char *tag)
@@ -477,6 +497,15 @@ static struct pending *find(struct discovery *d, uint64_t seq)
 	return lo < d->n_pend && d->pend[lo].seq == seq ? &d->pend[lo] : NULL;
 }
 
+/* Whether the sums are due to be written: DISCOVERY_FLUSH_MS since the
+ * last write, or DISCOVERY_MAX_TAGS distinct tags summed. */
+static bool write_due(const struct discovery *d)
+{
+	return d->n_aggs >= DISCOVERY_MAX_TAGS ||
+	       (d->n_aggs + d->n_pt > 0 &&
+	        (clock_mono_ns() - d->last_write_ns) / 1000000 >= DISCOVERY_FLUSH_MS);
+}
+
 void discovery_acked(void *ctx, uint64_t seq, enum ingest_result r)
 {
 	struct discovery *d = ctx;
@@ -493,9 +522,7 @@ void discovery_acked(void *ctx, uint64_t seq, enum ingest_result r)
 			d->head = 0;
 		}
 	}
-	if (d->n_aggs >= DISCOVERY_MAX_TAGS ||
-	    (d->n_aggs + d->n_pt > 0 &&
-	     (clock_mono_ns() - d->last_write_ns) / 1000000 >= DISCOVERY_FLUSH_MS)) {
+	if (write_due(d)) {
 		struct buf why = {0};
 		rp_err e2 = discovery_write(d, &why);
 		if (e2 && !d->failed) {
@@ -504,6 +531,19 @@ void discovery_acked(void *ctx, uint64_t seq, enum ingest_result r)
 		}
 		buf_done(&why);
 	}
+}
+
+rp_err discovery_count(struct discovery *d, const struct post *p, struct buf *err)
+{
+	size_t unknown = unknown_tags(d, p);
+	if (unknown) {
+		struct pending e;
+		memset(&e, 0, sizeof e);
+		pending_fill(d, &e, p, unknown, false, NULL);
+		count(d, &e);
+		pending_free(&e);
+	}
+	return write_due(d) ? discovery_write(d, err) : RP_OK;
 }
 
 rp_err discovery_flush(struct discovery *d, size_t *ret_tags, struct buf *err)

@@ -12,7 +12,7 @@
  * tags, so that `rapporteur tags retag` can match the post again as
  * import did (the post's hash keeps its text, not them).
  *
- * Idempotent: a post counts only once Redis has stored it (ingest's
+ * Idempotent for import: a post counts only once Redis has stored it (ingest's
  * acked callback with INGEST_NEW, or INGEST_COPY: stored as its own post,
  * an exact copy another importer found first), so importing the same
  * file twice changes no count. Cheap: nothing is sent per post; counts
@@ -20,6 +20,10 @@
  * a second (DISCOVERY_FLUSH_MS) and at the end, on a connection of its
  * own. A flush that fails writes nothing (MULTI/EXEC) and is reported;
  * its counts are dropped, the import goes on (discovery only advises).
+ *
+ * `rapporteur tags mine` counts a file's posts, which are never stored,
+ * through the same sums and writes (discovery_count: each post at once,
+ * without ingest, so a file counted twice counts twice).
  *
  * Who owns what: the caller owns the struct discovery
  * (discovery_open/discovery_close) and must keep the ontology it was
@@ -64,6 +68,17 @@ void discovery_add(struct discovery *d, const struct post *p, const struct clust
  * r says it was stored, and writes the counts when DISCOVERY_FLUSH_MS
  * have passed (a failure then is kept for discovery_flush to report). */
 void discovery_acked(void *ctx, uint64_t seq, enum ingest_result r);
+
+/* Count p (matched: in_event, themes and sessions set) at once, as if
+ * Redis had stored it: for `rapporteur tags mine`, whose posts come from
+ * a file and are never stored, so no ack will come. Summed and written
+ * like import's counts (nothing sent per post; a write about every
+ * DISCOVERY_FLUSH_MS); no structured-tags record is kept for retag, as
+ * there is no stored post to match again. Not idempotent: a file counted
+ * twice counts twice. Returns the error of a write it made (with its
+ * reason appended to err; that write's counts are dropped), else RP_OK;
+ * call discovery_flush at the end. */
+RP_MUST_CHECK rp_err discovery_count(struct discovery *d, const struct post *p, struct buf *err);
 
 /* Write what is counted now. The first error since the last call, if
  * any (a flush from discovery_acked that failed), is returned with its

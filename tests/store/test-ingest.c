@@ -630,9 +630,17 @@ static void test_settle(void **state)
 	ingest_get_stats(in, &st);
 	assert_int_equal(st.acked, N);
 	ingest_close(in);
-	kill(server_pid(f->srv), SIGKILL);
-	assert_int_equal(server_check(f->srv, &err), RP_OK);
-	assert_int_equal(redis_reconnect(f->r, 10000), RP_OK);
+	pid_t old = server_pid(f->srv);
+	kill(old, SIGKILL);
+	/* Restarted (a new process, on its AOF) once the kill has landed. */
+	bool back = false;
+	for (int i = 0; i < 500 && !back; i++) {
+		usleep(20000);
+		assert_int_equal(server_check(f->srv, &err), RP_OK);
+		back = server_pid(f->srv) != old && redis_reconnect(f->r, 200) == RP_OK &&
+		       redis_callv(f->r, NULL, "PING", (char *)NULL) == RP_OK;
+	}
+	assert_true(back);
 	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), N);
 	assert_complete(f->r);
 	buf_done(&err);

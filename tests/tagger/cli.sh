@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/tagger/cli.sh - `rapporteur tag` and `rapporteur tags` end to end,
 # as TAP. Golden files: tests/data/tags/posts.jsonl -> posts.expected
-# (stdout) and posts.stderr; RP_REGEN=1 rewrites them (review the diff).
+# (stdout) and posts.stderr, tests/data/tags/list/small.yaml -> small.txt,
+# small-pt-BR.txt, small.json (`tags list`); RP_REGEN=1 rewrites them
+# (review the diff).
 # The curation steps run against a real redis-server on a unix socket in a
 # temporary directory, stopped at the end.
 set -u
@@ -26,7 +28,7 @@ check() { # NAME COMMAND...: ok when the command succeeds
 	if "$@" > "$work/out" 2>&1; then ok "$name"; else notok "$name" "$work/out"; fi
 }
 
-echo "1..30"
+echo "1..40"
 cd "$data" || exit 1
 
 # tags check
@@ -58,6 +60,69 @@ grep -q '"event":"igf2012"' "$work/out" && ok "tag: --tags defaults to ./tags.ya
 # export round trip
 "$rap" tags export --tags test.yaml --out "$work/a.yaml" && "$rap" tags export --tags "$work/a.yaml" > "$work/b.yaml" 2>&1
 cmp -s "$work/a.yaml" "$work/b.yaml" && ok "tags export: loads back to the same ontology" || notok "tags export round trip" "$work/b.yaml"
+
+# tags list: golden files for a small fixture (list/small.yaml ->
+# small.txt, small-pt-BR.txt, small.json; RP_REGEN=1 rewrites them), and
+# the root tags.yaml checked against itself (its content may change).
+golden() { # NAME FILE ARGS...: stdout of `tags list ARGS` equals list/FILE, exit 0
+	name=$1 want=$2; shift 2
+	"$rap" tags list "$@" > "$work/out" 2> "$work/err"
+	rc=$?
+	[ "${RP_REGEN:-}" = 1 ] && cp "$work/out" "list/$want"
+	if [ $rc -eq 0 ] && [ ! -s "$work/err" ] && cmp -s "$work/out" "list/$want"; then ok "$name"
+	else diff "list/$want" "$work/out" > "$work/diff"; cat "$work/err" >> "$work/diff"; notok "$name (exit $rc)" "$work/diff"; fi
+}
+golden "tags list: text, aligned, a line per concept" small.txt --tags list/small.yaml
+golden "tags list --lang pt-BR: labels fall back to pt, then the default" small-pt-BR.txt --tags list/small.yaml --lang pt-BR
+golden "tags list --format json: one document" small.json --tags list/small.yaml --format json
+"$rap" tags list --tags bad/duplicates.yaml > "$work/out" 2> "$work/err"
+rc=$?
+head -n -1 "$work/err" > "$work/err1"
+if [ $rc -eq 2 ] && [ ! -s "$work/out" ] && cmp -s "$work/err1" bad/duplicates.err; then ok "tags list: a bad file, FILE:LINE:COLUMN for each mistake, exit 2"
+else notok "tags list: a bad file (exit $rc)" "$work/err"; fi
+bad_usage=0
+for args in "--format xml" "--ids --format json" "--lang x/y" "extra" "--tags"; do
+	# shellcheck disable=SC2086
+	"$rap" tags list --tags list/small.yaml $args > "$work/out" 2>> "$work/err2"
+	[ $? -eq 2 ] && [ ! -s "$work/out" ] || { bad_usage=1; echo "not 2: $args" >> "$work/err2"; }
+done
+[ $bad_usage -eq 0 ] && ok "tags list: bad usage, exit 2" || notok "tags list: bad usage" "$work/err2"
+# The root tags.yaml: the JSON agrees with the text, --ids and tags check.
+"$rap" tags list --tags "$src/tags.yaml" --format json > "$work/root.json" 2>&1 &&
+"$rap" tags list --tags "$src/tags.yaml" > "$work/root.txt" 2>&1 &&
+"$rap" tags list --tags "$src/tags.yaml" --ids > "$work/root.ids" 2>&1 &&
+"$rap" tags check "$src/tags.yaml" > "$work/root.check" 2>&1 &&
+python3 - "$work/root.json" "$work/root.txt" "$work/root.ids" "$work/root.check" > "$work/out" 2>&1 <<'PY'
+import json, re, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+text = open(sys.argv[2], encoding="utf-8").read().splitlines()
+ids = open(sys.argv[3], encoding="utf-8").read().split()
+check = open(sys.argv[4], encoding="utf-8").read()
+themes = doc["themes"]
+sessions = [s for t in themes for s in t["sessions"]]
+assert doc["event"]["id"] == "igf2012" and doc["timezone"] == "Asia/Baku", doc["event"]
+assert ids == [t["id"] for t in themes], (ids, [t["id"] for t in themes])
+m = re.search(r"(\d+) themes, (\d+) sessions", check)
+assert (int(m.group(1)), int(m.group(2))) == (len(themes), len(sessions)), check
+# text: the event, then each theme followed by its sessions, one line
+# each, then the count; the id column starts at the same place on every line
+want = [("event", doc["event"])] + [x for t in themes for x in [("theme", t)] + [("  session", s) for s in t["sessions"]]]
+assert len(text) == len(want) + 1, (len(text), len(want))
+assert text[-1] == "%d themes, %d sessions; times in Asia/Baku" % (len(themes), len(sessions)), text[-1]
+col = len("  session ")
+label_at = set()
+for line, (kind, c) in zip(text, want):
+    assert line.startswith(kind.ljust(col - 1) + " " + c["id"] + " "), (line, kind, c["id"])
+    rest = line[col:]
+    label_at.add(len(rest) - len(rest[len(c["id"]):].lstrip(" ")))
+    assert (" " + c["label"] + "  ") in line + "  ", (line, c["label"])
+    for h in c["hashtags"] + c["aliases"]:
+        assert "#" + h in line, (line, h)
+    assert ("room " + c["room"]) in line if "room" in c else "room " not in line, line
+assert len(label_at) == 1, label_at
+assert all(t["hashtags"] for t in themes), "every IGF theme has a hashtag"
+PY
+[ $? -eq 0 ] && ok "tags list on tags.yaml: text, JSON, --ids and tags check agree" || notok "tags list on tags.yaml" "$work/out"
 
 # curation against a real redis-server
 redis-server --port 0 --unixsocket "$work/r.sock" --save '' --appendonly no --daemonize no --dir "$work" > /dev/null &
@@ -114,6 +179,51 @@ grep -q "#ConfAZ looks like an alias of the event (Test Conference): 4 posts by 
 "$rap" import --quiet --redis "$R" --tags test.yaml mine.jsonl > /dev/null 2>&1
 "$rap" tags suggestions --tags test.yaml --redis "$R" > "$work/sugg2" 2>&1
 cmp -s "$work/sugg1" "$work/sugg2" && ok "import again: discovery counts unchanged" || { diff "$work/sugg1" "$work/sugg2" > "$work/diff"; notok "import again: counts unchanged" "$work/diff"; }
+# tags mine: the same sums as import's discovery (store/discovery.h), so
+# the same suggestions; written in one MULTI/EXEC about once a second, not
+# a round trip per post (Redis's own command counts say so); and a file
+# counted again counts again (it is not stored, so nothing tells a repeat).
+redis-cli -s "$work/r.sock" flushall > /dev/null
+"$rap" tags mine --in mine.jsonl --tags test.yaml --redis "$R" > "$work/out" 2>&1
+"$rap" tags suggestions --tags test.yaml --redis "$R" > "$work/sugg3" 2>&1
+if grep -qx "counted the hashtags of 13 lines" "$work/out" && cmp -s "$work/sugg1" "$work/sugg3"; then
+	ok "tags mine: counts as import's discovery does"
+else
+	diff "$work/sugg1" "$work/sugg3" >> "$work/out"; notok "tags mine: counts as import does" "$work/out"
+fi
+"$rap" tags mine --in mine.jsonl --tags test.yaml --redis "$R" > "$work/out" 2>&1
+"$rap" tags suggestions --tags test.yaml --redis "$R" >> "$work/out" 2>&1
+grep -q "#ConfAZ looks like an alias of the event (Test Conference): 8 posts by 3 authors" "$work/out" &&
+	ok "tags mine again: the file counts twice" || notok "tags mine again" "$work/out"
+redis-cli -s "$work/r.sock" flushall > /dev/null
+python3 - "$work/many.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(6000):
+        tag = "#bigtag" if i % 3 == 0 else "#BigTag"
+        f.write(json.dumps({"id": "many-%d" % i, "author": "a%d" % (i % 7),
+                            "published": "2012-11-07T10:%02d:00Z" % (i % 60),
+                            "text": "Note %d %s #conf2012" % (i, tag)}) + "\n")
+PY
+redis-cli -s "$work/r.sock" config resetstat > /dev/null
+"$rap" tags mine --in "$work/many.jsonl" --tags test.yaml --redis "$R" > "$work/out" 2>&1; rc=$?
+redis-cli -s "$work/r.sock" info commandstats | tr -d '\r' > "$work/stats"
+execs=$(sed -n 's/^cmdstat_exec:calls=\([0-9]*\),.*/\1/p' "$work/stats")
+zincr=$(sed -n 's/^cmdstat_zincrby:calls=\([0-9]*\),.*/\1/p' "$work/stats")
+"$rap" tags suggestions --tags test.yaml --redis "$R" >> "$work/out" 2>&1
+if [ $rc -eq 0 ] && [ "${execs:-0}" -ge 1 ] && [ "$execs" -le 20 ] && [ "$zincr" = "$execs" ] &&
+	grep -q "#BigTag .*: 6000 posts by 7 authors, 100% in the event, seen 2012-11-07 to 2012-11-07" "$work/out"; then
+	ok "tags mine: 6000 posts in $execs MULTI/EXEC, counts exact"
+else
+	{ echo "rc=$rc exec=$execs zincrby=$zincr"; cat "$work/stats"; } >> "$work/out"; notok "tags mine: batched" "$work/out"
+fi
+# A write Redis refuses (a key of the wrong type) is reported, exit 1.
+redis-cli -s "$work/r.sock" flushall > /dev/null
+redis-cli -s "$work/r.sock" set 'rap:{conf}:cur:used' x > /dev/null
+"$rap" tags mine --in mine.jsonl --tags test.yaml --redis "$R" > "$work/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "WRONGTYPE" "$work/out" && ! grep -q "counted" "$work/out" &&
+	ok "tags mine: a write Redis refuses is reported, exit 1" || notok "tags mine: refused write (exit $rc)" "$work/out"
 
 # Re-applying decisions to past posts: tags retag.
 redis-cli -s "$work/r.sock" flushall > /dev/null
