@@ -1296,8 +1296,9 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			buf_reset(&k);
 			buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix, page->element[i]->str);
 			redis_cmd_reset(&c);
+			/* x last: a tombstoned post is not restored (below). */
 			const char *f[] = { "HMGET", buf_str(&k), "i", "src", "u", "a", "ti", "tx", "la",
-			                    "t", "d", "s" };
+			                    "t", "d", "s", "x" };
 			for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
 				redis_cmd_adds(&c, f[j]);
 			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
@@ -1308,7 +1309,7 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 		/* Round 2: the names of their dup groups and stories. */
 		for (size_t i = 0; i < m && !res; i++) {
 			const redisReply *r = posts[i];
-			bool ok = r->type == REDIS_REPLY_ARRAY && r->elements == 10 &&
+			bool ok = r->type == REDIS_REPLY_ARRAY && r->elements == 11 &&
 			          r->element[8]->type == REDIS_REPLY_STRING &&
 			          r->element[9]->type == REDIS_REPLY_STRING;
 			buf_reset(&k);
@@ -1344,8 +1345,12 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			if (!res)
 				res = redis_get_reply(in->r, &sn);
 			const redisReply *r = posts[i];
-			if (!res && r->type == REDIS_REPLY_ARRAY && r->elements == 10 &&
-			    r->element[0]->type == REDIS_REPLY_STRING) {
+			/* A hidden or deleted post stays out of the engine: otherwise
+			 * the summaries it writes for later members would count it
+			 * again (store/tombstone.h takes it out of its story). */
+			if (!res && r->type == REDIS_REPLY_ARRAY && r->elements == 11 &&
+			    r->element[0]->type == REDIS_REPLY_STRING &&
+			    r->element[10]->type != REDIS_REPLY_STRING) {
 				struct post p;
 				post_init(&p);
 				p.id = dup_reply(r->element[0]);

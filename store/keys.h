@@ -237,7 +237,7 @@ static inline double store_story_weight_now(double score, double now, double hal
  *                        curation_apply replays onto tags.yaml.
  *   P cur:ver            string counter: INCR per decision; a matcher
  *                        built at an older value is rebuilt.
- * Discovery (curation_record / curation_discovered), per tag not in the
+ * Discovery (store/discovery.c / curation_discovered), per tag not in the
  * ontology, KH as above:
  *   P cur:used           zset: member KH, score = posts that used the tag
  *   P cur:u:KH           hash: key (KEY), e (posts in the event),
@@ -246,8 +246,8 @@ static inline double store_story_weight_now(double score, double now, double hal
  *   P cur:ua:KH          HyperLogLog of its authors (distinct authors)
  *   P cur:uf, P cur:ul   zsets: member KH, score = first / last published t
  *                        (ZADD LT / GT)
- * Written by curation_record (`tags mine`) and, during import, by
- * store/discovery.c (summed in memory, one MULTI/EXEC a second).
+ * Written by store/discovery.c, during import and by `tags mine`
+ * (summed in memory, one MULTI/EXEC a second).
  * Re-tagging (store/retag.h; `rapporteur tags retag`):
  *   P cur:pt:BBB         hash: BBB = the first 3 hex of a PID (4096
  *                        buckets, so each stays a small listpack), field =

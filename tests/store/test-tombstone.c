@@ -560,6 +560,32 @@ static void test_find_and_errors(void **state)
 	buf_done(&err);
 }
 
+/* A later import's engine is rebuilt from Redis (ingest_restore) without
+ * the hidden post, so the summaries it writes do not count it again. */
+static void test_restore_skips_tombstones(void **state)
+{
+	struct fixture *f = *state;
+	(void)run(f->r, three, 3);
+	char p0[STORE_PID_HEX_BUF];
+	pid_of(f->r, &three[0], p0);
+	struct buf err;
+	buf_init(&err);
+	size_t n[2];
+	for (int k = 0; k < 2; k++) {
+		if (k == 1)
+			(void)apply(f->r, p0, TOMBSTONE_HIDE, "ann", "spam");
+		struct cluster_engine *e = cluster_engine_new(NULL);
+		struct ingest *in;
+		assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_OK);
+		assert_int_equal(ingest_restore(in, e, 0, &n[k], &err), RP_OK);
+		ingest_close(in);
+		cluster_engine_free(e);
+	}
+	assert_int_equal(n[0], 3);
+	assert_int_equal(n[1], 2);
+	buf_done(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +595,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_digest_stale, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_import_after_hide, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_find_and_errors, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_restore_skips_tombstones, fixture_setup,
+		                                fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
