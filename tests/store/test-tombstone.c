@@ -5,6 +5,7 @@
  * leaves it tombstoned; the digest never shows or counts a tombstoned
  * post, even when a summary or a member list is stale (issue 4). */
 #include "tests/store/helpers.h"
+#include "tests/store/tposts.h"
 
 #include <math.h>
 
@@ -19,38 +20,6 @@
 #define EV "testev"
 #define P  "rap:{" EV "}:"
 #define NOW 1352300000
-
-struct tpost {
-	const char *id, *source, *url, *author, *text, *published, *theme, *session;
-};
-
-static void make_post(const struct tpost *t, struct post *p)
-{
-	struct buf err;
-	buf_init(&err);
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(t->id));
-	if (t->source)
-		json_object_set_new(o, "source", json_string(t->source));
-	if (t->url)
-		json_object_set_new(o, "url", json_string(t->url));
-	if (t->author)
-		json_object_set_new(o, "author", json_string(t->author));
-	if (t->text)
-		json_object_set_new(o, "text", json_string(t->text));
-	if (t->published)
-		json_object_set_new(o, "published", json_string(t->published));
-	char *s = json_dumps(o, JSON_COMPACT);
-	assert_int_equal(post_parse_line(s, strlen(s), p, &err), RP_OK);
-	free(s);
-	json_decref(o);
-	if (t->theme)
-		strv_push(&p->themes, t->theme);
-	if (t->session)
-		strv_push(&p->sessions, t->session);
-	p->in_event = true;
-	buf_done(&err);
-}
 
 /* Posts through a fresh engine into Redis, as `rapporteur import` does. */
 static struct ingest_stats run(struct redis *r, const struct tpost *ts, size_t n)
