@@ -57,14 +57,16 @@
 #include "store/redis.h"
 #include "store/server.h"
 
-/* 256 posts a call, not 32: Redis ran 178k instructions a post instead
- * of 214k (callgrind, 10k bench posts, AOF everysec; 128: 188k), as the
- * script's fixed work per call is shared by more posts. A call then holds
- * Redis for several ms, which readers wait out; 512 saved only 3% more
- * for twice that. */
-#define INGEST_BATCH_DEFAULT   256      /* posts per EVALSHA */
+/* 32 posts a call, 8 calls in flight. Fewer instructions per post came
+ * with bigger calls (callgrind, 10k posts: 214k at 32, 188k at 128, 178k
+ * at 256), but not more posts per second: on 100k bench posts, quiet
+ * machine, Redis AOF everysec without a rewrite, 32/8 gave 27-28.6k
+ * posts/s against 20-21k for 256/4, 128/8 and 64/16, and 20-22k for 16/16
+ * and 64/8 (Redis main-thread CPU about equal). Small calls keep both
+ * cores busy and hold Redis for about a ms, which readers wait out. */
+#define INGEST_BATCH_DEFAULT   32       /* posts per EVALSHA */
 #define INGEST_BATCH_MAX       512
-#define INGEST_WINDOW_DEFAULT  4        /* batches in flight: Redis runs one while the next fills */
+#define INGEST_WINDOW_DEFAULT  8        /* batches in flight: Redis runs some while the next fill */
 #define INGEST_WINDOW_MAX      64
 #define INGEST_RETRY_MS_DEFAULT 60000   /* give up when Redis is gone (or full) this long */
 #define INGEST_KEEP_MS_DEFAULT  3000    /* acknowledged batches held for a replay (see above) */
