@@ -278,8 +278,8 @@ static bool is_name_char(unsigned char c)
  * letter. Every tag goes through here, so the name is lowercased once
  * and compared with the few names of its letter only (a linear scan of
  * all cost 70% of the time once; bsearch with a strcmp callback still
- * 17M of 843M instructions on the 10 MB RSS bench, where every <p> and
- * <a> asks). */
+ * 10M more of 843M instructions on the 10 MB RSS bench, where every <p>
+ * and <a> asks). */
 static const char *const block_elements[26][8] = {
 	['a' - 'a'] = { "address", "article", "aside" },
 	['b' - 'a'] = { "blockquote", "br" },

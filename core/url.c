@@ -20,8 +20,8 @@
  * not linked: linked, it drags about 40 shared libraries (TLS, Kerberos,
  * LDAP, IDN...) into every process, and loading them cost about 20 ms of
  * CPU per run of `rapporteur parse`, which never needs curl (measured
- * 2026-11-26: a no-op binary linked against libxml2 only vs. libxml2 +
- * libcurl, 200 runs: 5.8 ms vs 36 ms per process). */
+ * 2026-11-26 with hyperfine, 300 runs: an empty main linked against
+ * libxml2 only takes 5.5 ms of CPU, with libcurl too 32.5 ms). */
 #include "core/url.h"
 
 #include <dlfcn.h>

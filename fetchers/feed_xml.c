@@ -478,7 +478,8 @@ static void raw_done(struct raw *r)
 
 /* strcasecmp(a, b) == 0 for ASCII (no setlocale anywhere), without the
  * call: attr_get tries every attribute of every element against each
- * name it looks for (strcasecmp was 5% of the 10 MB Atom bench). */
+ * name it looks for (attr_get was 51M of 977M instructions on the 10 MB
+ * Atom bench, most of it in strcasecmp). */
 static bool name_ieq(const xmlChar *a, const char *b)
 {
 	if (!a)
