@@ -211,8 +211,11 @@ static bool py_float_int(struct sl s, int64_t *ret)
 				return false;
 		if (e > 12 || e < -30)
 			return e < -30 ? (*ret = 0, true) : false;
-		for (int64_t k = 0; k < e; k++)
+		for (int64_t k = 0; k < e; k++) {
 			whole = whole * 10 + ((size_t)k < nfrac ? frac_digits[k] : 0);
+			if (whole > 1000000000000)   /* the bound of the digits above */
+				return false;
+		}
 		for (int64_t k = 0; k > e; k--)
 			whole /= 10;
 		i = s.n;
