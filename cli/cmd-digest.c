@@ -394,18 +394,10 @@ int cmd_digest(int argc, char **argv)
 	enum digest_kind kind = DIGEST_THEME;
 	bool kind_known = false;
 
-	tags = cli_tags_path(tags);
-	if (tags) {
-		rp_err e = ontology_load(tags, &onto, &err);
-		if (e) {
-			fprintf(stderr, "%s", buf_str(&err));
-			if (err.len && err.data[err.len - 1] != '\n')
-				fputc('\n', stderr);
-			log_error(tags, "cannot load the ontology");
-			status = rp_err_exit_status(e);
-			goto done;
-		}
-		event = ontology_event_id(onto);
+	tags = cli_tags_path(tags);   /* named in the errors below */
+	if ((status = cli_store_event(tags, event, &onto, &event)) != 0)
+		goto done;
+	if (onto) {
 		const struct concept *c = ontology_find(onto, id);
 		if (!c || (c->kind != CONCEPT_THEME && c->kind != CONCEPT_SESSION)) {
 			log_error(tags, "\"%s\" is neither a theme nor a session of %s", id, event);
@@ -415,13 +407,6 @@ int cmd_digest(int argc, char **argv)
 		kind = c->kind == CONCEPT_SESSION ? DIGEST_SESSION : DIGEST_THEME;
 		kind_known = true;
 		label = concept_label(c, NULL);
-	}
-	if (!event)
-		event = "default";
-	if (!store_event_valid(event)) {
-		log_error(NULL, "\"%s\": not a usable event id", event);
-		status = 2;
-		goto done;
 	}
 	if ((status = cli_open_store(redis_url_arg, data, &srv, &r)) != 0)
 		goto done;

@@ -118,27 +118,8 @@ static int run(enum tombstone_op op, int argc, char **argv)
 	struct ontology *onto = NULL;
 	struct server *srv = NULL;
 	struct redis *r = NULL;
-	tags = cli_tags_path(tags);
-	if (tags) {
-		rp_err e = ontology_load(tags, &onto, &err);
-		if (e) {
-			fprintf(stderr, "%s", buf_str(&err));
-			if (err.len && err.data[err.len - 1] != '\n')
-				fputc('\n', stderr);
-			log_error(tags, "cannot load the ontology");
-			status = rp_err_exit_status(e);
-			goto done;
-		}
-		event = ontology_event_id(onto);
-	}
-	if (!event)
-		event = "default";
-	if (!store_event_valid(event)) {
-		log_error(NULL, "\"%s\": not a usable event id", event);
-		status = 2;
-		goto done;
-	}
-	if ((status = cli_open_store(redis_url_arg, data, &srv, &r)) != 0)
+	if ((status = cli_store_event(tags, event, &onto, &event)) != 0 ||
+	    (status = cli_open_store(redis_url_arg, data, &srv, &r)) != 0)
 		goto done;
 	char pid[STORE_PID_HEX_BUF];
 	rp_err e = tombstone_find(r, event, id, source, pid, &err);
@@ -150,10 +131,8 @@ static int run(enum tombstone_op op, int argc, char **argv)
 			       res.sid[0] ? res.sid : "-", (long long)res.story_posts,
 			       res.story_posts == 1 ? "post" : "posts");
 		else if (!e)
-			printf("%s: %s; nothing changed\n", pid,
-			       res.was[0] ? (strcmp(res.was, "hidden") == 0 ? "already hidden"
-			                                                  : "already deleted")
-			                  : "not hidden");
+			printf("%s: %s%s; nothing changed\n", pid, res.was[0] ? "already " : "not hidden",
+			       res.was);
 	}
 	if (e) {
 		log_error(e == RP_ERR_REDIS ? redis_url(r) : NULL, "%s", buf_str(&err));

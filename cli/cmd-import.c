@@ -45,7 +45,6 @@
 #include "tagger/match.h"
 #include "tagger/ontology.h"
 
-#define IMPORT_DEFAULT_EVENT  "default"   /* event id when no ontology is given */
 #define IMPORT_PROGRESS_MS    100         /* progress bar refresh on a terminal */
 #define IMPORT_LOG_MS         5000        /* plain progress line otherwise */
 #define IMPORT_QUEUE_POSTS    512         /* posts read and tagged ahead of the engine */
@@ -497,29 +496,11 @@ int cmd_import(int argc, char **argv)
 	struct server *srv = NULL;
 	struct redis *r = NULL;
 
-	tags = cli_tags_path(tags);
-	if (tags) {
-		rp_err e = ontology_load(tags, &im.onto, &err);
-		if (e) {
-			fprintf(stderr, "%s", buf_str(&err));
-			if (err.len && err.data[err.len - 1] != '\n')
-				fputc('\n', stderr);
-			log_error(tags, "cannot load the ontology");
-			status = rp_err_exit_status(e);
-			goto done;
-		}
-		if (event && strcmp(event, ontology_event_id(im.onto)) != 0) {
-			log_error(NULL, "--event %s differs from the ontology's event %s", event,
-			          ontology_event_id(im.onto));
-			status = 2;
-			goto done;
-		}
-		event = ontology_event_id(im.onto);
-	}
-	if (!event)
-		event = IMPORT_DEFAULT_EVENT;
-	if (!store_event_valid(event)) {
-		log_error(NULL, "\"%s\": not a usable event id", event);
+	const char *event_arg = event;
+	if ((status = cli_store_event(tags, event, &im.onto, &event)) != 0)
+		goto done;
+	if (event_arg && strcmp(event_arg, event) != 0) {
+		log_error(NULL, "--event %s differs from the ontology's event %s", event_arg, event);
 		status = 2;
 		goto done;
 	}

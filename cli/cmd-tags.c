@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "cli/cmd.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/log.h"
@@ -696,7 +697,7 @@ static void list_text(const struct ontology *o, const char *lang)
 	}
 	/* Session times in the event's zone; TZ is put back afterwards. */
 	const char *tz = ontology_timezone(o);
-	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	char *old = rp_strdup(getenv("TZ"));   /* aborts on OOM: TZ is always put back */
 	setenv("TZ", tz ? tz : "UTC", 1);
 	tzset();
 	list_text_line(ontology_event(o), lang, idw);
@@ -714,7 +715,7 @@ static void list_text(const struct ontology *o, const char *lang)
 	else
 		unsetenv("TZ");
 	tzset();
-	free(old);
+	rp_free(old);
 }
 
 /* A language tag as --lang takes it: letters, digits, '-' and '_'. */

@@ -1,12 +1,15 @@
-/* cli/open-store.c - --redis URL, or the managed redis-server. */
+/* cli/open-store.c - --redis URL, or the managed redis-server; and the
+ * ontology and event a store verb works on. */
 #include "cli/open-store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "store/keys.h"
 
 int cli_open_store(const char *url, const char *data, struct server **ret_srv,
                    struct redis **ret_r)
@@ -66,4 +69,44 @@ const char *cli_tags_path(const char *tags)
 	if ((!tags || !*tags) && access("tags.yaml", R_OK) == 0)
 		tags = "tags.yaml";
 	return tags && *tags ? tags : NULL;
+}
+
+/* Load the ontology at path; its mistakes, every line of them, reported
+ * on stderr. The exit status; *ret_onto is written only on success. */
+static int ontology_load_reported(const char *path, struct ontology **ret_onto)
+{
+	struct buf err;
+	buf_init(&err);
+	rp_err e = ontology_load(path, ret_onto, &err);
+	if (e) {
+		fputs(buf_str(&err), stderr);
+		if (err.len && err.data[err.len - 1] != '\n')
+			fputc('\n', stderr);
+		log_error(path, "cannot load the ontology");
+	}
+	buf_done(&err);
+	return e ? rp_err_exit_status(e) : 0;
+}
+
+int cli_store_event(const char *tags, const char *event, struct ontology **ret_onto,
+                    const char **ret_event)
+{
+	struct ontology *onto = NULL;
+	tags = cli_tags_path(tags);
+	if (tags) {
+		int status = ontology_load_reported(tags, &onto);
+		if (status)
+			return status;
+		event = ontology_event_id(onto);
+	}
+	if (!event)
+		event = "default";
+	if (!store_event_valid(event)) {
+		log_error(NULL, "\"%s\": not a usable event id", event);
+		ontology_free(onto);
+		return 2;
+	}
+	*ret_onto = onto;
+	*ret_event = event;
+	return 0;
 }

@@ -3,7 +3,9 @@
  * With a --redis URL the verb talks to that server; without one it starts
  * (or reuses) the managed redis-server of the data directory (store/server.h)
  * and talks to it. The caller owns both results and closes them with
- * redis_close and server_stop (either may be NULL). */
+ * redis_close and server_stop (either may be NULL). The event the verb
+ * works on, and its ontology, are chosen here too, the same way for every
+ * store verb. */
 #ifndef RP_CLI_OPEN_STORE_H
 #define RP_CLI_OPEN_STORE_H
 
@@ -11,6 +13,7 @@
 
 #include "store/redis.h"
 #include "store/server.h"
+#include "tagger/ontology.h"
 
 /* The options every verb that reads or writes the store takes:
  * --redis URL, --data DIR, --tags FILE, --event ID. When a is one of them
@@ -22,6 +25,15 @@ bool cli_store_option(const char *a, const char *v, const char **redis, const ch
 /* The ontology a store verb uses: tags (from --tags) when given, else
  * $RAPPORTEUR_TAGS, else ./tags.yaml when it exists; NULL when none. */
 const char *cli_tags_path(const char *tags);
+
+/* The ontology and event a store verb works on: the ontology named by tags
+ * (cli_tags_path; none is fine), and its event, else event (--event), else
+ * "default". Errors are reported once on stderr; the return value is the
+ * exit status (2 for an event id the store cannot use). *ret_onto (NULL
+ * without an ontology; the caller frees it) and *ret_event (lent from the
+ * ontology or event) are written only on success. */
+int cli_store_event(const char *tags, const char *event, struct ontology **ret_onto,
+                    const char **ret_event);
 
 /* Open the store. Errors are reported once on stderr; the return value is
  * the exit status (0 ok, 1 runtime failure, 2 bad URL). *ret_srv is NULL

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/ascii.h"
 #include "core/utf8.h"
 
 #if defined(__SSE2__)
@@ -43,19 +44,9 @@ static const uint16_t cp1252[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 };
 
-static bool is_alpha(unsigned char c)
-{
-	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
-static bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int hex_value(unsigned char c)
 {
-	if (is_digit(c))
+	if (ascii_is_digit(c))
 		return c - '0';
 	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
 		return (c | 0x20) - 'a' + 10;
@@ -85,7 +76,7 @@ static size_t parse_reference(const char *s, size_t n, int32_t *cp)
 				return 0;
 		} else {
 			start = i = 2;
-			while (i < n && i - start < 8 && is_digit(u[i])) {
+			while (i < n && i - start < 8 && ascii_is_digit(u[i])) {
 				v = v * 10 + (u[i] - '0');
 				i++;
 			}
@@ -101,10 +92,10 @@ static size_t parse_reference(const char *s, size_t n, int32_t *cp)
 		*cp = v;
 		return i + 1;
 	}
-	if (!is_alpha(u[1]))
+	if (!ascii_is_alpha(u[1]))
 		return 0;
 	i = 2;
-	while (i < n && i < 33 && (is_alpha(u[i]) || is_digit(u[i])))
+	while (i < n && i < 33 && (ascii_is_alpha(u[i]) || ascii_is_digit(u[i])))
 		i++;
 	if (i >= n || u[i] != ';')
 		return 0;
@@ -271,7 +262,7 @@ static bool ends_with_slash(const unsigned char *a, const unsigned char *b)
 
 static bool is_name_char(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c) || c == ':' || c == '_' || c == '.' || c == '-';
+	return ascii_is_alpha(c) || ascii_is_digit(c) || c == ':' || c == '_' || c == '.' || c == '-';
 }
 
 /* The block elements of FEED_SCHEMA.md section 4 step 4, by first
@@ -330,7 +321,7 @@ static size_t fold_match(const unsigned char *p, const unsigned char *end, unsig
 {
 	if (p >= end)
 		return 0;
-	if ((*p | 0x20) == c && is_alpha(*p))
+	if ((*p | 0x20) == c && ascii_is_alpha(*p))
 		return 1;
 	if (end - p >= 2 && p[0] == 0xC5 && p[1] == 0xBF && c == 's')
 		return 2;
@@ -442,7 +433,7 @@ static void strip_tags(struct buf *out, const char *s, size_t n)
 			closing = true;
 			q++;
 		}
-		if (q >= end || !is_alpha(*q))
+		if (q >= end || !ascii_is_alpha(*q))
 			goto not_a_tag;
 		const unsigned char *name = q;
 		while (q < end && is_name_char(*q))

@@ -33,19 +33,10 @@
 #include <curl/curl.h>
 
 #include "core/alloc.h"
+#include "core/ascii.h"
 #include "core/buf.h"
 #include "core/limits.h"
 #include "core/utf8.h"
-
-static bool is_alpha(unsigned char c)
-{
-	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
-static bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /* The first n bytes of s equal the lowercase ASCII word w, any case (no
  * locale: strncasecmp follows LC_CTYPE). */
@@ -64,13 +55,13 @@ static bool ascii_ncase_eq(const char *s, const char *w, size_t n)
 /* The length of the scheme of s (without ':'), 0 when s has none. */
 static size_t scheme_len(const char *s, size_t n)
 {
-	if (n == 0 || !is_alpha((unsigned char)s[0]))
+	if (n == 0 || !ascii_is_alpha((unsigned char)s[0]))
 		return 0;
 	for (size_t i = 1; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == ':')
 			return i;
-		if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.')
+		if (!ascii_is_alpha(c) && !ascii_is_digit(c) && c != '+' && c != '-' && c != '.')
 			return 0;
 	}
 	return 0;
@@ -300,7 +291,7 @@ rp_err url_resolve(const char *base, const char *ref, char **ret)
 
 static int hexval(unsigned char c)
 {
-	if (is_digit(c))
+	if (ascii_is_digit(c))
 		return c - '0';
 	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
 		return (c | 0x20) - 'a' + 10;
@@ -309,7 +300,7 @@ static int hexval(unsigned char c)
 
 static bool unreserved(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+	return ascii_is_alpha(c) || ascii_is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 /* RFC 3986 6.2.2.2: decode %XX of unreserved characters, uppercase the

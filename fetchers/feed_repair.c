@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/ascii.h"
 #include "core/buf.h"
+#include "core/scan.h"
 #include "core/text.h"
 #include "fetchers/feed_xml.h"
 
@@ -21,13 +23,7 @@
 #include <emmintrin.h>
 #endif
 
-/* ASCII classes: rapporteur never calls setlocale, so <ctype.h> is the C
- * locale's; these are the same tests without a function call per byte. */
-static bool a_alpha(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
-static bool a_digit(unsigned char c) { return (unsigned char)(c - '0') < 10; }
-static bool a_xdigit(unsigned char c) { return a_digit(c) || (unsigned char)((c | 0x20) - 'a') < 6; }
-
-static bool name_start(unsigned char c) { return a_alpha(c) || c == '_' || c == ':' || c >= 0x80; }
+static bool name_start(unsigned char c) { return ascii_is_alpha(c) || c == '_' || c == ':' || c >= 0x80; }
 
 /* name_start or a digit, '-', '.': a bitmap test, as ref_len runs it on
  * every byte of every reference */
@@ -38,28 +34,14 @@ static bool name_char(unsigned char c)
 	return c >= 0x80 || (c < 64 ? lo >> c : hi >> (c - 64)) & 1;
 }
 
-/* The first '&' or '<' in [p, e), or e. Sixteen bytes a step with SSE2
- * (baseline on x86-64): the look-first pass of feed_repair_markup went
- * through every '&' and every '<' with memchr, a memmem of the whole
- * document and ctype calls; one pass this way (and the memmem only when
- * a named reference asks for it) took 32M off 929M instructions on the
- * 10 MB RSS bench. */
+/* The first '&' or '<' in [p, e), or e: the look-first pass of
+ * feed_repair_markup goes through every '&' and every '<' in one pass
+ * this way (and the memmem only when a named reference asks for it);
+ * memchr for each, a memmem of the whole document and ctype calls cost
+ * 32M more of 929M instructions on the 10 MB RSS bench. */
 static const char *next_amp_lt(const char *p, const char *e)
 {
-#if defined(__SSE2__)
-	const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<');
-	for (; e - p >= 16; p += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)));
-		if (m)
-			return p + __builtin_ctz(m);
-	}
-#endif
-	for (; p < e; p++)
-		if (*p == '&' || *p == '<')
-			return p;
-	return e;
+	return p + scan_find(p, (size_t)(e - p), 0, false, '&', '<');
 }
 
 static bool is_xml_predefined(const char *name, size_t n)
@@ -79,7 +61,7 @@ static size_t ref_len(const char *s, size_t n)
 		if (hex)
 			i++;
 		size_t d = i;
-		while (i < n && (hex ? a_xdigit((unsigned char)s[i]) : a_digit((unsigned char)s[i])))
+		while (i < n && (hex ? ascii_is_xdigit((unsigned char)s[i]) : ascii_is_digit((unsigned char)s[i])))
 			i++;
 		return i > d && i < n && s[i] == ';' ? i + 1 : 0;
 	}
@@ -94,23 +76,25 @@ static size_t ref_len(const char *s, size_t n)
  * markup: libxml2 then closes the wrong elements and loses the rest of
  * the entry, while the oracle's lenient parser reads them as HTML. */
 static const char *const void_names[] = { "br", "hr", "img", "input", "wbr", "BR", "HR", "IMG" };
-static const unsigned char void_lens[] = { 2, 2, 3, 5, 3, 2, 2, 3 }; /* strlen of each */
-_Static_assert(sizeof void_lens == sizeof void_names / sizeof void_names[0], "one length per name");
 
-/* q[0..l) is void_names[k]: a loop of a few bytes, not a memcmp call */
-static bool is_void_name(const char *q, size_t k)
+/* The length of void_names[k] when q (left bytes) starts with it and a
+ * byte follows it; 0 otherwise. A loop of a few bytes rather than strlen
+ * and memcmp calls: it runs for every '<' of every document. */
+static size_t void_name_at(const char *q, size_t left, size_t k)
 {
-	for (size_t i = 0; i < void_lens[k]; i++)
-		if (q[i] != void_names[k][i])
-			return false;
-	return true;
+	const char *v = void_names[k];
+	size_t i = 0;
+	for (; v[i]; i++)
+		if (i >= left || q[i] != v[i])
+			return 0;
+	return i < left ? i : 0;
 }
 
 /* Which void names occur unclosed-able: a bit per name, set when
  * `<name` occurs and `</name` never does. */
 static bool markup_start(unsigned char c)
 {
-	return a_alpha(c) || c == '_' || c == ':' || c == '/' || c == '!' || c == '?' || c >= 0x80;
+	return ascii_is_alpha(c) || c == '_' || c == ':' || c == '/' || c == '!' || c == '?' || c >= 0x80;
 }
 
 /* Whether the tag whose name ends at t (left bytes to the end of the
@@ -157,8 +141,8 @@ static void void_step(const char *p, const char *e, unsigned *open, unsigned *cl
 		return;
 	}
 	for (size_t k = 0; k < nv; k++) {
-		size_t l = void_lens[k];
-		if (q[0] != void_names[k][0] || left <= l || !is_void_name(q, k))
+		size_t l = void_name_at(q, left, k);
+		if (!l)
 			continue;
 		char c = q[l];
 		if (!(c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n'))
@@ -302,7 +286,7 @@ char *feed_repair_markup(const char *s, size_t n, size_t *ret_n)
 			/* a start tag: a bare & in an attribute value is escaped,
 			 * and so is a named entity reference the document does not
 			 * declare (kept as written, as the oracle does) */
-			if (i + 1 < n && a_alpha((unsigned char)s[i + 1])) {
+			if (i + 1 < n && ascii_is_alpha((unsigned char)s[i + 1])) {
 				char q = 0;
 				size_t j = i + 1;
 				for (; j < n; j++) {
@@ -336,7 +320,7 @@ char *feed_repair_markup(const char *s, size_t n, size_t *ret_n)
 		if (j + 1 < n && s[j] == '#' && s[j + 1] == 'X') {
 			/* &#X41; : the lenient parser reads it as &#x41; */
 			size_t k = j + 2;
-			while (k < n && a_xdigit((unsigned char)s[k]))
+			while (k < n && ascii_is_xdigit((unsigned char)s[k]))
 				k++;
 			if (k > j + 2 && k < n && s[k] == ';') {
 				buf_adds(&out, "&#x");
@@ -346,8 +330,8 @@ char *feed_repair_markup(const char *s, size_t n, size_t *ret_n)
 				continue;
 			}
 		}
-		if (j < n && a_alpha((unsigned char)s[j])) {
-			while (j < n && ((a_alpha((unsigned char)s[j]) || a_digit((unsigned char)s[j])) || s[j] == '-' || s[j] == '.'))
+		if (j < n && ascii_is_alpha((unsigned char)s[j])) {
+			while (j < n && ((ascii_is_alpha((unsigned char)s[j]) || ascii_is_digit((unsigned char)s[j])) || s[j] == '-' || s[j] == '.'))
 				j++;
 			if (j < n) {
 				/* `&name` then any other character: an HTML entity is

@@ -18,10 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 #include <libxml/entities.h>
@@ -29,6 +25,7 @@
 #include "core/alloc.h"
 #include "core/date.h"
 #include "core/limits.h"
+#include "core/scan.h"
 #include "core/text.h"
 #include "core/url.h"
 #include "core/utf8.h"
@@ -236,24 +233,7 @@ static bool repair_text(struct fx *fx, struct buf *b)
 {
 	if (!b->len)
 		return true;
-	size_t i = 0;
-#if defined(__SSE2__)
-	/* sixteen bytes a step: any high bit? (the eight-byte loop alone was
-	 * 8M of 770M instructions on the RSS bench) */
-	for (; i + 16 <= b->len; i += 16)
-		if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b->data + i))))
-			break;
-#endif
-	/* eight bytes at a time: any high bit? */
-	for (; i + 8 <= b->len; i += 8) {
-		uint64_t w;
-		memcpy(&w, b->data + i, 8);
-		if (w & 0x8080808080808080ull)
-			break;
-	}
-	while (i < b->len && !((unsigned char)b->data[i] & 0x80))
-		i++;
-	if (i == b->len)
+	if (scan_find(b->data, b->len, 0, true, SCAN_NO_BYTE, SCAN_NO_BYTE) == b->len)
 		return true; /* ASCII: nothing to repair */
 	const char *s = b->data, *e = s + b->len;
 	bool high = false, latin = true;

@@ -737,17 +737,11 @@ void rss_author_split(const char *text, struct buf *name, struct buf *email)
 		return;
 	}
 	buf_add(email, text + s, e - s);
-	/* author.replace(email, ''): every occurrence */
+	/* author.replace(email, ''): every occurrence (the email holds an
+	 * '@', so it is never empty) */
 	struct buf t = { 0 };
-	buf_reserve(&t, n);
-	for (size_t i = 0;;) {
-		const char *hit = memmem(text + i, n - i, text + s, e - s);
-		size_t k = hit ? (size_t)(hit - (text + i)) : n - i;
-		buf_add(&t, text + i, k);
-		if (!hit)
-			break;
-		i += k + (e - s);
-	}
+	buf_add(&t, text, n);
+	remove_all(&t, email->data);
 	remove_all(&t, "()");
 	remove_all(&t, "<>");
 	remove_all(&t, "&lt;&gt;");

@@ -33,8 +33,6 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/strv.h"
-#include "core/post.h"
-#include "tagger/match.h"
 #include "tagger/mine.h"
 #include "tagger/ontology.h"
 

@@ -100,6 +100,23 @@ static bool field_is(const redisReply *r, const char *s)
 	return r && r->type == REDIS_REPLY_STRING && strcmp(r->str, s) == 0;
 }
 
+/* The dup group (GID) of member j: its `d`, else its own PID (the first
+ * post of its group). h is its HMGET src x a d m, m the members' ZRANGE
+ * WITHSCORES. */
+static const char *member_group(const redisReply *h, const redisReply *m, size_t j)
+{
+	return h->element[3]->type == REDIS_REPLY_STRING ? h->element[3]->str : m->element[2 * j]->str;
+}
+
+/* The index of g in groups; groups->n when it is not there. */
+static size_t group_index(const struct strv *groups, const char *g)
+{
+	size_t gi = 0;
+	while (gi < groups->n && strcmp(groups->v[gi], g) != 0)
+		gi++;
+	return gi;
+}
+
 /* Story s as its live (not tombstoned) members show it. m is the ZRANGE
  * WITHSCORES of its members (nm of them), mp[j] the HMGET src x a d m of
  * member j. The tombstone script keeps tombstoned posts out of members
@@ -150,11 +167,8 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 			utf8_fold(&fold, h->element[2]->str, h->element[2]->len);
 			strv_push_unique(&authors, buf_str(&fold));
 		}
-		const char *g = h->element[3]->type == REDIS_REPLY_STRING ? h->element[3]->str
-		                                                          : m->element[2 * j]->str;
-		size_t gi = 0;
-		while (gi < groups.n && strcmp(groups.v[gi], g) != 0)
-			gi++;
+		const char *g = member_group(h, m, j);
+		size_t gi = group_index(&groups, g);
 		if (gi == groups.n)
 			strv_push(&groups, g);
 		gn[gi]++;
@@ -186,11 +200,7 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 				/* Pass 0: members with a text of their own (not an exact copy). */
 				if (pass == 0 && (field_is(h->element[4], "1") || field_is(h->element[4], "3")))
 					continue;
-				const char *g = h->element[3]->type == REDIS_REPLY_STRING ? h->element[3]->str
-				                                                          : m->element[2 * j]->str;
-				size_t gi = 0;
-				while (gi < groups.n && strcmp(groups.v[gi], g) != 0)
-					gi++;
+				size_t gi = group_index(&groups, member_group(h, m, j));
 				if (gi < groups.n && gn[gi] > bn) {
 					bn = gn[gi];
 					best = m->element[2 * j]->str;

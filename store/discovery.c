@@ -430,11 +430,8 @@ static rp_err discovery_write(struct discovery *d, struct buf *err)
 		}
 	}
 	for (size_t i = 0; i < d->n_pt && !w.e; i++) {
-		char bucket[STORE_CUR_PTAGS_HEX + 1];
-		memcpy(bucket, d->pt[i].pid, STORE_CUR_PTAGS_HEX);
-		bucket[STORE_CUR_PTAGS_HEX] = '\0';
 		buf_reset(&pk);
-		buf_printf(&pk, "%s" STORE_K_CUR_PTAGS "%s", buf_str(&d->prefix), bucket);
+		store_ptags_key(&pk, buf_str(&d->prefix), d->pt[i].pid);
 		w_cmd(&w, 4, "HSET", pk.data, d->pt[i].pid + STORE_CUR_PTAGS_HEX, d->pt[i].tags);
 	}
 	size_t tags = d->n_aggs;

@@ -45,6 +45,7 @@ static const char ingest_lua[] =
 "local MAXLEN = ARGV[2]\n"
 "local HALF = tonumber(ARGV[3])\n"
 "local LN2 = math.log(2)\n"
+STORE_STORY_SCORE_LUA
 "local call, log, floor, find, gmatch, unpack = redis.call, math.log, math.floor, string.find,\n"
 "  string.gmatch, unpack\n"
 "local POSTS = KEYS[1]                                        -- P posts\n"
@@ -264,9 +265,7 @@ static const char ingest_lua[] =
 "    if x.n0 == 0 then sset[k+1] = 'id'; sset[k+2] = sname; sset[k+3] = 'f'; sset[k+4] = f; k = k + 4 end\n"
 "    if x.newT or x.n0 == 0 or ll - x.ls >= HALF / 16\n"
 "       or floor(log(nn) / LN2) ~= floor(log(x.n0 > 0 and x.n0 or 1) / LN2) then\n"
-"      local w = log(1 + na) + 1.5 * log(1 + nr) + 0.5 * log(1 + nd) + 0.25 * log(1 + nn)\n"
-"      if w <= 0 then w = 1e-9 end\n"
-"      local score = log(w) / LN2 + ll / HALF\n"
+"      local score = story_score(nn, nd, na, nr, ll, HALF)      -- keys.h STORY_SCORE\n"
 "      for ix in gmatch(x.T, '[^,]+') do\n"
 "        local z = IX[ix]\n"
 "        if not z then z = {}; IX[ix] = z; nix = nix + 1; ixk[nix] = ix end\n"
@@ -301,11 +300,9 @@ static const char ingest_lua[] =
 "      if c[f] then c[f] = c[f] + cnt[key] else c[f] = cnt[key]; nc = nc + 1; c[nc] = f end\n"
 "    end\n"
 "  end\n"
-"  local fl = {}\n"
-"  for j = 1, nc do fl[j] = c[j] end\n"
-"  local cur = call('HMGET', PN, unpack(fl))\n"
+"  local cur = call('HMGET', PN, unpack(c, 1, nc))\n"
 "  local set = {}\n"
-"  for j = 1, nc do set[2*j-1] = fl[j]; set[2*j] = (tonumber(cur[j]) or 0) + c[fl[j]] end\n"
+"  for j = 1, nc do set[2*j-1] = c[j]; set[2*j] = (tonumber(cur[j]) or 0) + c[c[j]] end\n"
 "  call('HSET', PN, unpack(set))\n"
 "end\n"
 "-- One stream entry for the changes of this call (P x).\n"
@@ -411,7 +408,6 @@ struct batch {
 	size_t n_posts;
 	uint64_t seq0;           /* ingest_add sequence number of its first post */
 	int64_t acked_ns;        /* clock_mono_ns when its reply was read (kept batches) */
-	bool failed;             /* got an error reply; to be sent again */
 	bool replay;             /* acknowledged before, sent again after a reconnect */
 	struct batch_story *st;  /* stories touched, in order of first touch */
 	size_t n_st, cap_st;
@@ -462,12 +458,12 @@ struct ingest {
 	struct bq fl;          /* in flight, oldest first (replays first after a reconnect) */
 	struct bq kept;        /* acknowledged in the last keep_ms, for a replay; oldest first */
 	size_t kept_bytes;     /* RESP bytes of the kept batches */
-	size_t n_replay;       /* replays in fl */
 	struct batch **spare;  /* batches to reuse */
 	size_t n_spare;
 	struct batch *cur;     /* being filled; NULL when none */
 	struct idmap ids;
 	struct buf jth, jse;   /* scratch: th and se of the post being added */
+	struct buf scratch;    /* scratch: what its content hash is taken of */
 	struct ingest_stats st;
 	char errstr[512];
 	bool oom_noted;
@@ -614,7 +610,6 @@ static void batch_start(struct ingest *in, struct batch *b)
 	resp_argi(b, (int64_t)STORE_SCORE_HALF_LIFE_S);
 	b->n_posts = 0;
 	b->seq0 = in->st.queued;
-	b->failed = false;
 	b->replay = false;
 	for (size_t i = 0; i < b->n_st; i++)
 		rp_free(b->st[i].name);
@@ -716,6 +711,7 @@ rp_err ingest_open(struct redis *r, const char *event, const struct ingest_opts 
 	in->spare = rp_calloc(INGEST_SPARE_MAX(in), sizeof *in->spare);
 	buf_init(&in->jth);
 	buf_init(&in->jse);
+	buf_init(&in->scratch);
 	if (load_script(in) != RP_OK) {
 		buf_adds(err, in->errstr);
 		ingest_close(in);
@@ -741,6 +737,7 @@ void ingest_close(struct ingest *in)
 	batch_free(in->cur);
 	buf_done(&in->jth);
 	buf_done(&in->jse);
+	buf_done(&in->scratch);
 	idmap_done(&in->ids);
 	rp_free(in->event);
 	rp_free(in->prefix);
@@ -754,6 +751,23 @@ static rp_err send_batch(struct ingest *in, struct batch *b)
 	 * the bytes honest all the same. */
 	memcpy(b->out.data + b->sha_at, in->sha, 40);
 	return redis_append_formatted(in->r, b->out.data + b->start, batch_bytes(b));
+}
+
+/* Send every batch in flight, oldest first. */
+static rp_err send_flight(struct ingest *in)
+{
+	for (size_t i = 0; i < in->fl.n; i++)
+		if (send_batch(in, bq_at(&in->fl, i)) != RP_OK)
+			return RP_ERR_REDIS;
+	return RP_OK;
+}
+
+/* Forget every kept batch: Redis has written them (ingest_settle). */
+static void drop_kept(struct ingest *in)
+{
+	while (in->kept.n)
+		batch_release(in, bq_pop(&in->kept));
+	in->kept_bytes = 0;
 }
 
 /* Forget kept batches older than keep_ms, and the oldest beyond
@@ -799,27 +813,20 @@ static rp_err recover(struct ingest *in)
 			continue;
 		if (load_script(in) != RP_OK)
 			continue;
-		/* The kept batches go first in the flight, as replays. */
+		/* The kept batches go first in the flight, as replays: the
+		 * flight is appended to them and they become the flight. */
 		size_t replays = in->kept.n;
 		if (replays) {
-			struct bq q = { 0 };
-			while (in->kept.n) {
-				struct batch *b = bq_pop(&in->kept);
-				b->replay = true;
-				b->failed = false;
-				bq_push(&q, b);
-			}
+			for (size_t i = 0; i < replays; i++)
+				bq_at(&in->kept, i)->replay = true;
 			while (in->fl.n)
-				bq_push(&q, bq_pop(&in->fl));
-			rp_free(in->fl.v);
-			in->fl = q;
+				bq_push(&in->kept, bq_pop(&in->fl));
+			struct bq t = in->fl;
+			in->fl = in->kept;
+			in->kept = t;
 			in->kept_bytes = 0;
-			in->n_replay += replays;
 		}
-		bool ok = true;
-		for (size_t i = 0; i < in->fl.n && ok; i++)
-			ok = send_batch(in, bq_at(&in->fl, i)) == RP_OK;
-		if (!ok)
+		if (send_flight(in) != RP_OK)
 			continue;
 		in->st.reconnects++;
 		in->st.resent += in->fl.n - replays;
@@ -834,10 +841,7 @@ static rp_err recover(struct ingest *in)
  * for a replay: they were the first time), then keep it for a replay. */
 static void ack(struct ingest *in, struct batch *b, const redisReply *rep)
 {
-	if (b->replay) {
-		b->replay = false;
-		in->n_replay--;
-	} else {
+	if (!b->replay) {
 		for (size_t i = 0; i < rep->elements && i < b->n_posts; i++) {
 			const redisReply *x = rep->element[i];
 			long long v = x->type == REDIS_REPLY_INTEGER ? x->integer : 0;
@@ -850,6 +854,7 @@ static void ack(struct ingest *in, struct batch *b, const redisReply *rep)
 		in->st.acked += b->n_posts;
 		in->st.batches++;
 	}
+	b->replay = false;
 	int64_t now = clock_mono_ns();
 	if (in->o.keep_ms > 0) {
 		b->acked_ns = now;
@@ -905,31 +910,27 @@ static rp_err read_one(struct ingest *in)
 					freeReplyObject(rep);
 			while (in->fl.n)
 				batch_release(in, bq_pop(&in->fl));
-			in->n_replay = 0;
 			return RP_ERR_REDIS;
 		}
-		b->failed = true;
-		/* Read the others in flight; keep only the failed ones, in order. */
-		struct bq keep = { 0 };
-		bq_push(&keep, bq_pop(&in->fl));
+		/* Read the others in flight; keep only the failed ones, in order
+		 * (each is taken off the front and put back at the end). */
+		size_t n_fl = in->fl.n;
+		bq_push(&in->fl, bq_pop(&in->fl));
 		bool lost = false;
-		while (in->fl.n) {
-			struct batch *o = bq_at(&in->fl, 0);
-			if (lost || redis_get_reply(in->r, &rep) != RP_OK) {
-				/* Everything from here on is unacknowledged. */
-				lost = true;
-				bq_push(&keep, bq_pop(&in->fl));
+		for (size_t i = 1; i < n_fl; i++) {
+			struct batch *o = bq_pop(&in->fl);
+			/* After a lost connection, everything is unacknowledged. */
+			lost = lost || redis_get_reply(in->r, &rep) != RP_OK;
+			if (lost) {
+				bq_push(&in->fl, o);
 				continue;
 			}
-			bq_pop(&in->fl);
 			if (rep->type == REDIS_REPLY_ARRAY)
 				ack(in, o, rep);
 			else
-				bq_push(&keep, o);
+				bq_push(&in->fl, o);
 			freeReplyObject(rep);
 		}
-		rp_free(in->fl.v);
-		in->fl = keep;
 		if (lost) {
 			rp_err e = recover(in);
 			if (e)
@@ -959,15 +960,13 @@ static rp_err read_one(struct ingest *in)
 			sleep_ms(wait);
 			wait = wait * 2 > 500 ? 500 : wait * 2;
 		}
-		for (size_t i = 0; i < in->fl.n; i++) {
-			if (send_batch(in, bq_at(&in->fl, i)) != RP_OK) {
-				rp_err e = recover(in);
-				if (e)
-					return e;
-				break;
-			}
+		if (send_flight(in) != RP_OK) {
+			rp_err e = recover(in);   /* counts its own resends */
+			if (e)
+				return e;
+		} else {
+			in->st.resent += in->fl.n;
 		}
-		in->st.resent += in->fl.n;
 again:
 		if (in->fl.n == 0)
 			return RP_OK;
@@ -1099,32 +1098,23 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	default:                     how = 0; break;
 	}
 	/* Content hash: what an edit changes. */
-	const char *parts[3] = { p->title ? p->title : "", p->text ? p->text : "",
-	                         p->url ? p->url : "" };
-	size_t hl = 0, pl[3];
-	for (int i = 0; i < 3; i++)
-		hl += (pl[i] = strlen(parts[i])) + 1;
-	char small[1024];
-	char *hb = hl <= sizeof small ? small : rp_malloc(hl);
-	size_t o = 0;
-	for (int i = 0; i < 3; i++) {
-		memcpy(hb + o, parts[i], pl[i]);
-		o += pl[i];
-		if (i < 2)
-			hb[o++] = '\x1f';
-	}
+	struct buf *hb = &in->scratch;
+	buf_reset(hb);
+	buf_adds(hb, p->title ? p->title : "");
+	buf_addc(hb, '\x1f');
+	buf_adds(hb, p->text ? p->text : "");
+	buf_addc(hb, '\x1f');
+	buf_adds(hb, p->url ? p->url : "");
 	char hh[STORE_PID_HEX_BUF];
-	hex16(hash64(hb, o), hh);
-	if (hb != small)
-		rp_free(hb);
+	hex16(hash64(hb->data, hb->len), hh);
 
 	char ku[STORE_CLAIM_FIELD_BUF], kt[STORE_CLAIM_FIELD_BUF];
 	size_t kul = claim_field(STORE_CLAIM_URL, as->keys.url, ku);
 	size_t ktl = claim_field(STORE_CLAIM_TEXT, as->keys.text, kt);
-	char ts[24], up[24], hw[4];
+	char ts[24], up[24];
 	char *tse = sdec(ts + sizeof ts, t);
 	char *upe = p->updated ? sdec(up + sizeof up, p->updated) : NULL;
-	hw[0] = (char)('0' + how);
+	char hw = (char)('0' + how);
 
 	/* The post's hash: d, s, t, h, then the fields it has, in the order
 	 * of the script's OPT, with a mask of which. */
@@ -1134,7 +1124,7 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 #define OPT(bit, val, len) do { opt[nopt++] = (struct opt){ (val), (len) }; mask |= 1u << (bit); } while (0)
 #define OPTS(bit, val) do { if ((val) && (val)[0]) OPT(bit, val, strlen(val)); } while (0)
 	if (how)
-		OPT(0, hw, 1);                                        /* m */
+		OPT(0, &hw, 1);                                       /* m */
 	OPTS(1, p->id);                                           /* i */
 	OPTS(2, p->source);                                       /* src */
 	OPTS(3, p->url);                                          /* u */
@@ -1219,9 +1209,7 @@ rp_err ingest_settle(struct ingest *in, int64_t timeout_ms)
 	int64_t start = clock_mono_ns();
 	for (;;) {
 		redisReply *rep = NULL;
-		const char *argv[] = { "INFO", "persistence" };
-		size_t lens[] = { 4, 11 };
-		if (redis_call(in->r, &rep, 2, argv, lens) != RP_OK) {
+		if (redis_callv(in->r, &rep, "INFO", "persistence", (char *)NULL) != RP_OK) {
 			if (redis_connected(in->r))
 				return RP_OK;   /* INFO refused (renamed, ACL): nothing to wait on */
 			/* Lost: reconnect, replay what is kept, and look again. */
@@ -1240,9 +1228,7 @@ rp_err ingest_settle(struct ingest *in, int64_t timeout_ms)
 		if (!aof || pending == 0) {
 			/* In the AOF file (or no AOF to wait for): a replay can
 			 * bring nothing back any more. */
-			while (in->kept.n)
-				batch_release(in, bq_pop(&in->kept));
-			in->kept_bytes = 0;
+			drop_kept(in);
 			return RP_OK;
 		}
 		if ((clock_mono_ns() - start) / 1000000 >= timeout_ms) {

@@ -190,6 +190,12 @@ static inline bool store_event_valid(const char *event)
 	                     "0123456789_.-") == n;
 }
 
+/* True when s is a PID (SID, GID): STORE_PID_HEX lowercase hex digits. */
+static inline bool store_pid_valid(const char *s)
+{
+	return strlen(s) == STORE_PID_HEX && strspn(s, "0123456789abcdef") == STORE_PID_HEX;
+}
+
 /* Append P, "rap:{EVENT}:", to out. event must be store_event_valid. */
 static inline void store_prefix(struct buf *out, const char *event)
 {
@@ -205,6 +211,17 @@ static inline double store_story_score(size_t n, size_t nd, size_t na, size_t nr
 		w = 1e-9;
 	return log2(w) + (double)last / STORE_SCORE_HALF_LIFE_S;
 }
+
+/* STORY_SCORE in Lua, for the scripts that rescore a story from its
+ * summary (store/tombstone.c, store/retag.c): pasted into a script, it
+ * defines story_score(n, nd, na, nr, l, half) = store_story_score. */
+#define STORE_STORY_SCORE_LUA \
+"local function story_score(n, nd, na, nr, l, half)\n" \
+"  local log = math.log\n" \
+"  local w = log(1 + na) + 1.5 * log(1 + nr) + 0.5 * log(1 + nd) + 0.25 * log(1 + n)\n" \
+"  if w <= 0 then w = 1e-9 end\n" \
+"  return log(w) / log(2) + l / half\n" \
+"end\n"
 
 /* The decayed highlight weight of a story whose stored STORY_SCORE is
  * score, at time now (UTC seconds). */
@@ -273,5 +290,12 @@ static inline double store_story_weight_now(double score, double now, double hal
 #define STORE_K_CUR_LAST    "cur:ul"
 #define STORE_K_CUR_PTAGS   "cur:pt:"   /* + BBB (first STORE_CUR_PTAGS_HEX hex of the PID) */
 #define STORE_CUR_PTAGS_HEX 3
+
+/* Append P cur:pt:BBB, the bucket of PID pid, to out; prefix is P. The
+ * post's field in it is pid + STORE_CUR_PTAGS_HEX. */
+static inline void store_ptags_key(struct buf *out, const char *prefix, const char *pid)
+{
+	buf_printf(out, "%s" STORE_K_CUR_PTAGS "%.*s", prefix, STORE_CUR_PTAGS_HEX, pid);
+}
 
 #endif

@@ -254,13 +254,21 @@ static void ctx_failed(struct redis *r)
 	drop(r);
 }
 
+/* False (errstr set) when r holds no context: every command fails until
+ * redis_reconnect. */
+static bool ctx_ready(struct redis *r)
+{
+	if (r->ctx)
+		return true;
+	if (!r->errstr[0])
+		set_err(r, "%s: not connected", r->url);
+	return false;
+}
+
 rp_err redis_append(struct redis *r, int argc, const char **argv, const size_t *lens)
 {
-	if (!r->ctx) {
-		if (!r->errstr[0])
-			set_err(r, "%s: not connected", r->url);
+	if (!ctx_ready(r))
 		return RP_ERR_REDIS;
-	}
 	if (redisAppendCommandArgv(r->ctx, argc, argv, lens) != REDIS_OK) {
 		ctx_failed(r);
 		return RP_ERR_REDIS;
@@ -270,11 +278,8 @@ rp_err redis_append(struct redis *r, int argc, const char **argv, const size_t *
 
 rp_err redis_append_formatted(struct redis *r, const char *cmd, size_t len)
 {
-	if (!r->ctx) {
-		if (!r->errstr[0])
-			set_err(r, "%s: not connected", r->url);
+	if (!ctx_ready(r))
 		return RP_ERR_REDIS;
-	}
 	if (redisAppendFormattedCommand(r->ctx, cmd, len) != REDIS_OK) {
 		ctx_failed(r);
 		return RP_ERR_REDIS;
@@ -284,11 +289,8 @@ rp_err redis_append_formatted(struct redis *r, const char *cmd, size_t len)
 
 rp_err redis_get_reply(struct redis *r, redisReply **ret)
 {
-	if (!r->ctx) {
-		if (!r->errstr[0])
-			set_err(r, "%s: not connected", r->url);
+	if (!ctx_ready(r))
 		return RP_ERR_REDIS;
-	}
 	void *rep = NULL;
 	if (redisGetReply(r->ctx, &rep) != REDIS_OK || !rep) {
 		if (rep)

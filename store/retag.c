@@ -31,8 +31,8 @@ static const char retag_lua[] =
 "-- rapporteur retag (store/retag.c; keys: store/keys.h)\n"
 "local P = ARGV[1]\n"
 "local HALF = tonumber(ARGV[2])\n"
-"local LN2 = math.log(2)\n"
-"local call, gmatch, log = redis.call, string.gmatch, math.log\n"
+STORE_STORY_SCORE_LUA
+"local call, gmatch = redis.call, string.gmatch\n"
 /* the suffixes are keys.h's macros, pasted in */
 "local PP, PS, PN = P..'" STORE_K_POST "', P..'" STORE_K_STORY "', P..'" STORE_K_COUNTS "'\n"
 "-- P p:PID, P s:SID, P n\n"
@@ -120,9 +120,7 @@ static const char retag_lua[] =
 "    local n, ndd, na, nr = tonumber(st[2]) or 1, tonumber(st[3]) or 1, tonumber(st[4]) or 0,\n"
 "      tonumber(st[5]) or 0\n"
 "    local l = tonumber(st[6]) or 0\n"
-"    local w = log(1 + na) + 1.5 * log(1 + nr) + 0.5 * log(1 + ndd) + 0.25 * log(1 + n)\n"
-"    if w <= 0 then w = 1e-9 end\n"
-"    local score = log(w) / LN2 + l / HALF\n"
+"    local score = story_score(n, ndd, na, nr, l, HALF)\n"
 "    for _, ix in ipairs(list) do\n"
 "      call('ZADD', P..ix..':s', score, s)                     -- P th:ID:s / se:ID:s\n"
 "    end\n"
@@ -207,13 +205,12 @@ static void page_free_replies(struct page *pg)
 }
 
 /* Match one page of posts and write the changes. */
-static rp_err do_page(redisContext *c, const struct ontology *o, struct matcher *m,
-                      const char *prefix, const char *posts_key, const char *sha,
-                      struct page *pg, struct retag_stats *st, struct buf *err)
+static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
+                      const char *posts_key, const char *sha, struct page *pg,
+                      struct retag_stats *st, struct buf *err)
 {
 	struct buf k = {0}, th = {0}, se = {0};
 	rp_err e = RP_OK;
-	(void)o;
 	/* Round 1: the posts and their kept structured tags. */
 	for (size_t i = 0; i < pg->n; i++) {
 		buf_reset(&k);
@@ -222,11 +219,8 @@ static rp_err do_page(redisContext *c, const struct ontology *o, struct matcher 
 		                    "x" };
 		/* appending fails only out of memory, which aborts elsewhere */
 		redisAppendCommandArgv(c, 12, a, NULL);
-		char bucket[STORE_CUR_PTAGS_HEX + 1];
-		memcpy(bucket, pg->pid[i], STORE_CUR_PTAGS_HEX);
-		bucket[STORE_CUR_PTAGS_HEX] = '\0';
 		buf_reset(&k);
-		buf_printf(&k, "%s" STORE_K_CUR_PTAGS "%s", prefix, bucket);
+		store_ptags_key(&k, prefix, pg->pid[i]);
 		const char *b[] = { "HGET", k.data, pg->pid[i] + STORE_CUR_PTAGS_HEX };
 		redisAppendCommandArgv(c, 3, b, NULL);
 	}
@@ -347,11 +341,6 @@ out:
 	return e;
 }
 
-static bool valid_pid(const char *s)
-{
-	return strlen(s) == STORE_PID_HEX && strspn(s, "0123456789abcdef") == STORE_PID_HEX;
-}
-
 rp_err retag_run(redisContext *c, const struct ontology *o, struct retag_stats *ret,
                  struct buf *err)
 {
@@ -410,7 +399,7 @@ rp_err retag_run(redisContext *c, const struct ontology *o, struct retag_stats *
 		pg.n = 0;
 		for (size_t i = 0; i + 1 < items->elements; i += 2) {
 			const char *pid = items->element[i]->str;
-			if (!pid || !valid_pid(pid))
+			if (!pid || !store_pid_valid(pid))
 				continue;
 			bool seen = false;
 			for (size_t j = 0; j < pg.n && !seen; j++)
@@ -421,7 +410,7 @@ rp_err retag_run(redisContext *c, const struct ontology *o, struct retag_stats *
 		}
 		freeReplyObject(r);
 		if (pg.n)
-			e = do_page(c, o, m, prefix.data, posts.data, sha, &pg, ret, err);
+			e = do_page(c, m, prefix.data, posts.data, sha, &pg, ret, err);
 	} while (!e && strcmp(cursor, "0") != 0);
 out:
 	matcher_free(m);

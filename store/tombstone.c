@@ -39,7 +39,8 @@ static const char tombstone_lua[] =
 "local P, pid, op, by, why, now, MAXLEN = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5],\n"
 "  ARGV[6], ARGV[7]\n"
 "local HALF = tonumber(ARGV[8])\n"
-"local call, log, gmatch, lower = redis.call, math.log, string.gmatch, string.lower\n"
+STORE_STORY_SCORE_LUA
+"local call, gmatch, lower = redis.call, string.gmatch, string.lower\n"
 "local pk = KEYS[1]                                            -- P p:PID\n"
 "local cur = call('HMGET', pk, 'x', 's', 't', 'th', 'se')\n"
 "if not cur[3] then return {-1, '', '', 0} end                 -- every post has t\n"
@@ -102,9 +103,7 @@ static const char tombstone_lua[] =
 "  for _, x in ipairs(post) do\n"
 "    if (x[3] or not anytext) and groups[x[2]] > bn then rep = x[1]; bn = groups[x[2]] end\n"
 "  end\n"
-"  local w = log(1 + na) + 1.5 * log(1 + nr) + 0.5 * log(1 + nd) + 0.25 * log(1 + n)\n"
-"  if w <= 0 then w = 1e-9 end\n"
-"  local score = log(w) / log(2) + l / HALF                    -- keys.h STORY_SCORE\n"
+"  local score = story_score(n, nd, na, nr, l, HALF)\n"
 "  for _, ix in ipairs(T) do call('ZADD', P..ix..':s', score, s) end\n"
 "  call('HSET', sk, 'n', n, 'nd', nd, 'na', na, 'nr', nr, 'f', f, 'l', l, 'rep', rep,\n"
 "       'T', table.concat(T, ','), 'ls', l)\n"
@@ -158,11 +157,6 @@ const char *tombstone_op_str(enum tombstone_op op)
 	return "?";
 }
 
-static bool is_pid(const char *s)
-{
-	return strlen(s) == STORE_PID_HEX && strspn(s, "0123456789abcdef") == STORE_PID_HEX;
-}
-
 /* Whether P p:pid exists: 1 yes, 0 no, -1 error (reason in err). */
 static int post_exists(struct redis *r, const char *event, const char *pid, struct buf *err)
 {
@@ -194,7 +188,7 @@ rp_err tombstone_find(struct redis *r, const char *event, const char *id, const 
 		return RP_ERR_USAGE;
 	}
 	int found;
-	if (is_pid(id)) {
+	if (store_pid_valid(id)) {
 		if ((found = post_exists(r, event, id, err)) < 0)
 			return RP_ERR_REDIS;
 		if (found) {
@@ -256,27 +250,6 @@ static rp_err check_text(const char *what, const char *s, size_t max, bool requi
 	return RP_OK;
 }
 
-static rp_err load_script(struct redis *r, char sha[41], struct buf *err)
-{
-	redisReply *rep;
-	const char *argv[] = { "SCRIPT", "LOAD", tombstone_lua };
-	size_t lens[] = { 6, 4, sizeof tombstone_lua - 1 };
-	if (redis_call(r, &rep, 3, argv, lens) != RP_OK) {
-		buf_printf(err, "SCRIPT LOAD: %s", redis_errstr(r));
-		return RP_ERR_REDIS;
-	}
-	rp_err res = RP_OK;
-	if (rep->type == REDIS_REPLY_STRING && rep->len == 40) {
-		memcpy(sha, rep->str, 40);
-		sha[40] = '\0';
-	} else {
-		buf_adds(err, "SCRIPT LOAD: unexpected reply");
-		res = RP_ERR_REDIS;
-	}
-	freeReplyObject(rep);
-	return res;
-}
-
 static void copy_str(const redisReply *x, char *out, size_t size)
 {
 	size_t n = 0;
@@ -295,7 +268,7 @@ rp_err tombstone_apply(struct redis *r, const char *event, const char *pid, enum
 		buf_printf(err, "\"%s\": not an event id", event ? event : "");
 		return RP_ERR_USAGE;
 	}
-	if (!pid || !is_pid(pid)) {
+	if (!pid || !store_pid_valid(pid)) {
 		buf_printf(err, "\"%s\": not a PID (16 lowercase hex digits)", pid ? pid : "");
 		return RP_ERR_USAGE;
 	}
@@ -308,9 +281,6 @@ rp_err tombstone_apply(struct redis *r, const char *event, const char *pid, enum
 	    (res = check_text("why (--why)", why, TOMBSTONE_WHY_MAX_BYTES, op == TOMBSTONE_HIDE, err)))
 		return res;
 
-	char sha[41];
-	if ((res = load_script(r, sha, err)))
-		return res;
 	struct buf P, key;
 	buf_init(&P);
 	buf_init(&key);
@@ -318,8 +288,9 @@ rp_err tombstone_apply(struct redis *r, const char *event, const char *pid, enum
 	buf_printf(&key, "%s" STORE_K_POST "%s", buf_str(&P), pid);
 	struct redis_cmd c;
 	redis_cmd_init(&c);
-	redis_cmd_adds(&c, "EVALSHA");
-	redis_cmd_adds(&c, sha);
+	/* EVAL: one round trip (a SCRIPT LOAD per call sent the script too) */
+	redis_cmd_adds(&c, "EVAL");
+	redis_cmd_add(&c, tombstone_lua, sizeof tombstone_lua - 1);
 	redis_cmd_adds(&c, "1");
 	redis_cmd_adds(&c, buf_str(&key));
 	redis_cmd_adds(&c, buf_str(&P));

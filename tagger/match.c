@@ -289,12 +289,13 @@ static void sort_marked(uint32_t *v, size_t n)
 	}
 }
 
-void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
+/* Start matching one post: a new stamp generation, nothing marked or
+ * seen, why (may be NULL) emptied. */
+static inline void match_begin(struct matcher *m, struct match_why *why)
 {
-	const struct ontology *o = m->o;
 	if (++m->gen == 0) {
 		/* wrapped: forget every old stamp */
-		memset(m->stamp, 0, (o->n_all + 1) * sizeof *m->stamp);
+		memset(m->stamp, 0, (m->o->n_all + 1) * sizeof *m->stamp);
 		memset(m->kw_stamp, 0, (m->n_kws + 1) * sizeof *m->kw_stamp);
 		m->gen = 1;
 	}
@@ -306,6 +307,22 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 		why->n_reasons = 0;
 		why->n_tags = 0;
 	}
+}
+
+/* True when the post's author (may be NULL) is a blocked account. */
+static inline bool author_blocked(struct matcher *m, const char *author)
+{
+	if (!m->has_blocked_accounts || !author)
+		return false;
+	buf_reset(&m->one);
+	utf8_fold(&m->one, author, strlen(author));
+	return strmap_get(&m->o->blocked_acct_index, buf_str(&m->one), m->one.len) != STRMAP_NONE;
+}
+
+void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
+{
+	const struct ontology *o = m->o;
+	match_begin(m, why);
 	/* Empty the lists but keep their arrays: most posts need them again. */
 	for (size_t i = 0; i < p->themes.n; i++)
 		rp_free(p->themes.v[i]);
@@ -318,13 +335,9 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 		p->sessions.v[0] = NULL;
 	p->in_event = false;
 
-	if (m->has_blocked_accounts && p->author) {
-		buf_reset(&m->one);
-		utf8_fold(&m->one, p->author, strlen(p->author));
-		if (strmap_get(&o->blocked_acct_index, buf_str(&m->one), m->one.len) != STRMAP_NONE) {
-			reason(m, NULL, MATCH_BLOCKED, FIELD_NONE, p->author, strlen(p->author));
-			return;
-		}
+	if (author_blocked(m, p->author)) {
+		reason(m, NULL, MATCH_BLOCKED, FIELD_NONE, p->author, strlen(p->author));
+		return;
 	}
 
 	/* Hashtags: the structured ones first, then title and text. A feed
@@ -396,24 +409,9 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 
 void matcher_tags(struct matcher *m, const struct post *p, struct match_why *why)
 {
-	const struct ontology *o = m->o;
-	if (++m->gen == 0) {
-		memset(m->stamp, 0, (o->n_all + 1) * sizeof *m->stamp);
-		memset(m->kw_stamp, 0, (m->n_kws + 1) * sizeof *m->kw_stamp);
-		m->gen = 1;
-	}
-	m->n_marked = 0;
-	m->n_seen = 0;
-	m->concept_tag = 0;
-	m->why = why;
-	why->n_reasons = 0;
-	why->n_tags = 0;
-	if (m->has_blocked_accounts && p->author) {
-		buf_reset(&m->one);
-		utf8_fold(&m->one, p->author, strlen(p->author));
-		if (strmap_get(&o->blocked_acct_index, buf_str(&m->one), m->one.len) != STRMAP_NONE)
-			goto out;
-	}
+	match_begin(m, why);
+	if (author_blocked(m, p->author))
+		goto out;
 	for (size_t i = 0; i < p->tags.n; i++) {
 		const char *t = p->tags.v[i];
 		const char *body = t[0] == '#' ? t + 1 : t;

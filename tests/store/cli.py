@@ -20,26 +20,11 @@ import sys
 import tempfile
 import xml.dom.minidom
 
-RAP = os.environ.get("RAPPORTEUR") or "build/cli/rapporteur"
-SRC = os.environ.get("SRCDIR") or "."
-TAGS = os.path.join(SRC, "tags.yaml")
+sys.dont_write_bytecode = True   # no __pycache__ beside the sources
+from clitap import SRC, TAGS, exit_status, rap, tap
+
 FEEDS = sorted(os.path.join(SRC, "examples", "igf2012", f)
                for f in os.listdir(os.path.join(SRC, "examples", "igf2012")))
-
-n = 0
-failed = 0
-
-
-def tap(ok, name, detail=""):
-    global n, failed
-    n += 1
-    failed += 0 if ok else 1
-    print(("ok" if ok else "not ok") + " %d - %s" % (n, name) + (" # " + detail if detail and not ok else ""),
-          flush=True)
-
-
-def rap(*args, env=None):
-    return subprocess.run([RAP] + list(args), capture_output=True, text=True, env=env, timeout=120)
 
 
 def main():
@@ -110,7 +95,7 @@ def main():
             "a bad line is reported with its line number and skipped", r.stderr)
     finally:
         shutil.rmtree(data, ignore_errors=True)
-    return 1 if failed else 0
+    return exit_status()
 
 
 if __name__ == "__main__":

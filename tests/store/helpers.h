@@ -93,4 +93,15 @@ static inline long long call_int(struct redis *r, ...)
 	return v;
 }
 
+/* The string value of a hash field, malloc'd (free it), or NULL. */
+static inline char *hget(struct redis *r, const char *key, const char *field)
+{
+	redisReply *rep;
+	if (redis_callv(r, &rep, "HGET", key, field, (char *)NULL) != RP_OK)
+		return NULL;
+	char *v = rep->type == REDIS_REPLY_STRING ? strdup(rep->str) : NULL;
+	freeReplyObject(rep);
+	return v;
+}
+
 #endif

@@ -12,13 +12,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
-RAP = os.environ.get("RAPPORTEUR") or "build/cli/rapporteur"
-SRC = os.environ.get("SRCDIR") or "."
-TAGS = os.path.join(SRC, "tags.yaml")
+sys.dont_write_bytecode = True   # no __pycache__ beside the sources
+from clitap import TAGS, exit_status, rap, tap
 
 POSTS = [
     {"id": "https://m.social/users/x/statuses/1", "source": "mastodon:m.social",
@@ -35,21 +33,6 @@ POSTS = [
      "published": "2012-11-07T10:00:00Z"},
 ]
 HIDDEN = POSTS[0]["id"]
-
-n = 0
-failed = 0
-
-
-def tap(ok, name, detail=""):
-    global n, failed
-    n += 1
-    failed += 0 if ok else 1
-    print(("ok" if ok else "not ok") + " %d - %s" % (n, name) + (" # " + detail if detail and not ok else ""),
-          flush=True)
-
-
-def rap(*args, env=None):
-    return subprocess.run([RAP] + list(args), capture_output=True, text=True, env=env, timeout=120)
 
 
 def digest(env):
@@ -141,7 +124,7 @@ def main():
         tap(r.returncode == 0 and r.stdout.startswith("usage: rapporteur hide"), "--help", r.stdout)
     finally:
         shutil.rmtree(data, ignore_errors=True)
-    return 1 if failed else 0
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -180,7 +180,9 @@ class Importer:
         if not m:
             return None
         g = re.search(r"(\d+) stored \((\d+) new, (\d+) copies, (\d+) unchanged", m[1])
-        return dict(acked=int(g[1]), new=int(g[2]), copies=int(g[3]), same=int(g[4])) if g else None
+        r = re.search(r"\((\d+) acknowledged batches replayed\)", m[1])
+        return dict(acked=int(g[1]), new=int(g[2]), copies=int(g[3]), same=int(g[4]),
+                    replayed=int(r[1]) if r else -1) if g else None
 
 
 def wait_until(cond, timeout, step=0.02):
@@ -245,8 +247,8 @@ def r1(root, posts):
     rc = imp.wait(600)
     final = srv.check()
     srv.stop()
-    m = imp.find(r"\((\d+) acknowledged batches replayed\)")
-    replayed = int(re.search(r"\((\d+) acknowledged batches replayed\)", m[1])[1]) if m else -1
+    s = imp.summary()
+    replayed = s["replayed"] if s else -1
     diag("R1: importer exit %d; resume after restart: %s s; %d acknowledged batches replayed; "
          "final %s" % (rc, ", ".join("%.2f" % x for x in resume), replayed, final))
     # Redis itself may lose acknowledged writes (AOF everysec postpones a

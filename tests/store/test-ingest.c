@@ -21,26 +21,7 @@
 static struct ingest_stats run(struct redis *r, struct cluster_engine *e, const struct tpost *ts,
                                size_t n, const struct ingest_opts *o)
 {
-	struct ingest *in;
-	struct buf err;
-	buf_init(&err);
-	assert_int_equal(ingest_open(r, EV, o, &in, &err), RP_OK);
-	for (size_t i = 0; i < n; i++) {
-		struct post p;
-		make_post(&ts[i], &p);
-		struct cluster_assign as;
-		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
-		struct cluster_story cs;
-		bool have = cluster_engine_story(e, as.story, &cs) == RP_OK;
-		assert_int_equal(ingest_add(in, &p, &as, have ? &cs : NULL), RP_OK);
-		post_done(&p);
-	}
-	assert_int_equal(ingest_flush(in), RP_OK);
-	struct ingest_stats st;
-	ingest_get_stats(in, &st);
-	ingest_close(in);
-	buf_done(&err);
-	return st;
+	return tposts_run(r, EV, e, ts, n, o);
 }
 
 /* Changes recorded in the event stream: e/p/s triples over all entries. */
@@ -61,16 +42,6 @@ static long long stream_changes(struct redis *r)
 	}
 	freeReplyObject(rep);
 	return n;
-}
-
-static char *hget(struct redis *r, const char *key, const char *field)
-{
-	redisReply *rep;
-	if (redis_callv(r, &rep, "HGET", key, field, (char *)NULL) != RP_OK)
-		return NULL;
-	char *v = rep->type == REDIS_REPLY_STRING ? strdup(rep->str) : NULL;
-	freeReplyObject(rep);
-	return v;
 }
 
 /* The post key of id, through the engine's identity key. */
@@ -323,14 +294,8 @@ static void test_oom(void **state)
 	assert_int_equal(ingest_open(f->r, EV, &(struct ingest_opts){ .retry_ms = 300 }, &in, &err),
 	                 RP_OK);
 	rp_err res = RP_OK;
-	for (size_t i = 100; i < N && res == RP_OK; i++) {
-		struct post p;
-		make_post(&ts[i], &p);
-		struct cluster_assign as;
-		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
-		res = ingest_add(in, &p, &as, NULL);
-		post_done(&p);
-	}
+	for (size_t i = 100; i < N && res == RP_OK; i++)
+		res = tpost_ingest(in, e, &ts[i], false);
 	if (res == RP_OK)
 		res = ingest_flush(in);
 	assert_int_equal(res, RP_ERR_REDIS);
@@ -398,12 +363,7 @@ static void test_server_killed(void **state)
 			assert_true(st.acked > 0);
 			kill(server_pid(f->srv), SIGKILL);
 		}
-		struct post p;
-		make_post(&ts[i], &p);
-		struct cluster_assign as;
-		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
-		assert_int_equal(ingest_add(in, &p, &as, NULL), RP_OK);
-		post_done(&p);
+		assert_int_equal(tpost_ingest(in, e, &ts[i], false), RP_OK);
 	}
 	assert_int_equal(ingest_flush(in), RP_OK);
 	struct ingest_stats st;
@@ -474,12 +434,7 @@ static void test_acked(void **state)
 	for (size_t i = 0; i < N; i++) {
 		if (i == N / 2)
 			kill(server_pid(f->srv), SIGKILL);
-		struct post p;
-		make_post(&ts[i], &p);
-		struct cluster_assign as;
-		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
-		assert_int_equal(ingest_add(in, &p, &as, NULL), RP_OK);
-		post_done(&p);
+		assert_int_equal(tpost_ingest(in, e, &ts[i], false), RP_OK);
 	}
 	assert_int_equal(ingest_flush(in), RP_OK);
 	ingest_get_stats(in, &st);
@@ -530,12 +485,7 @@ static long long replay_run(struct fixture *f, int64_t keep_ms, struct ingest_st
 			pid_t pid = server_pid(f->srv);
 			kill(pid, SIGKILL);
 		}
-		struct post p;
-		make_post(&ts[i], &p);
-		struct cluster_assign as;
-		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
-		assert_int_equal(ingest_add(in, &p, &as, NULL), RP_OK);
-		post_done(&p);
+		assert_int_equal(tpost_ingest(in, e, &ts[i], false), RP_OK);
 	}
 	assert_int_equal(ingest_flush(in), RP_OK);
 	ingest_get_stats(in, ret);
@@ -583,14 +533,8 @@ static void test_settle(void **state)
 	struct buf err;
 	buf_init(&err);
 	assert_int_equal(ingest_open(f->r, EV, &(struct ingest_opts){ .batch = 16 }, &in, &err), RP_OK);
-	for (size_t i = 0; i < N; i++) {
-		struct post p;
-		make_post(&ts[i], &p);
-		struct cluster_assign as;
-		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
-		assert_int_equal(ingest_add(in, &p, &as, NULL), RP_OK);
-		post_done(&p);
-	}
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(tpost_ingest(in, e, &ts[i], false), RP_OK);
 	assert_int_equal(ingest_settle(in, 10000), RP_OK);
 	struct ingest_stats st;
 	ingest_get_stats(in, &st);
@@ -631,12 +575,7 @@ static void test_restore(void **state)
 	size_t n = 0;
 	assert_int_equal(ingest_restore(in, e, 0, &n, &err), RP_OK);
 	assert_int_equal(n, 1);
-	struct post p;
-	make_post(&three[1], &p);
-	struct cluster_assign as;
-	assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
-	assert_int_equal(ingest_add(in, &p, &as, NULL), RP_OK);
-	post_done(&p);
+	assert_int_equal(tpost_ingest(in, e, &three[1], false), RP_OK);
 	assert_int_equal(ingest_flush(in), RP_OK);
 	struct ingest_stats st;
 	ingest_get_stats(in, &st);

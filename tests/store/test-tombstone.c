@@ -25,37 +25,9 @@
 static struct ingest_stats run(struct redis *r, const struct tpost *ts, size_t n)
 {
 	struct cluster_engine *e = cluster_engine_new(NULL);
-	struct ingest *in;
-	struct buf err;
-	buf_init(&err);
-	assert_int_equal(ingest_open(r, EV, NULL, &in, &err), RP_OK);
-	for (size_t i = 0; i < n; i++) {
-		struct post p;
-		make_post(&ts[i], &p);
-		struct cluster_assign as;
-		assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
-		struct cluster_story cs;
-		bool have = cluster_engine_story(e, as.story, &cs) == RP_OK;
-		assert_int_equal(ingest_add(in, &p, &as, have ? &cs : NULL), RP_OK);
-		post_done(&p);
-	}
-	assert_int_equal(ingest_flush(in), RP_OK);
-	struct ingest_stats st;
-	ingest_get_stats(in, &st);
-	ingest_close(in);
-	buf_done(&err);
+	struct ingest_stats st = tposts_run(r, EV, e, ts, n, NULL);
 	cluster_engine_free(e);
 	return st;
-}
-
-static char *hget(struct redis *r, const char *key, const char *field)
-{
-	redisReply *rep;
-	if (redis_callv(r, &rep, "HGET", key, field, (char *)NULL) != RP_OK)
-		return NULL;
-	char *v = rep->type == REDIS_REPLY_STRING ? strdup(rep->str) : NULL;
-	freeReplyObject(rep);
-	return v;
 }
 
 static void assert_field(struct redis *r, const char *key, const char *field, const char *want)
@@ -79,6 +51,17 @@ static void pid_of(struct redis *r, const struct tpost *t, char out[STORE_PID_HE
 		fprintf(stderr, "# %s\n", buf_str(&err));
 	assert_int_equal(e, RP_OK);
 	buf_done(&err);
+}
+
+/* The PID of t's post, its key P p:PID, and its story's SID (malloc'd). */
+static char *post_of(struct redis *r, const struct tpost *t, char pid[STORE_PID_HEX_BUF],
+                     char key[64])
+{
+	pid_of(r, t, pid);
+	snprintf(key, 64, P "p:%s", pid);
+	char *sid = hget(r, key, "s");
+	assert_non_null(sid);
+	return sid;
 }
 
 static struct tombstone_result apply(struct redis *r, const char *pid, enum tombstone_op op,
@@ -149,12 +132,9 @@ static void test_hide_unhide(void **state)
 {
 	struct fixture *f = *state;
 	(void)run(f->r, three, 3);
-	char p0[STORE_PID_HEX_BUF], p1[STORE_PID_HEX_BUF];
-	pid_of(f->r, &three[0], p0);
+	char p0[STORE_PID_HEX_BUF], p1[STORE_PID_HEX_BUF], k0[64], sk[64], mk[64];
+	char *sid = post_of(f->r, &three[0], p0, k0);
 	pid_of(f->r, &three[1], p1);
-	char k0[64], sk[64], mk[64];
-	snprintf(k0, sizeof k0, P "p:%s", p0);
-	char *sid = hget(f->r, k0, "s");
 	snprintf(sk, sizeof sk, P "s:%s", sid);
 	snprintf(mk, sizeof mk, P "s:%s:m", sid);
 	long long xlen = call_int(f->r, "XLEN", P "x", (char *)NULL);
@@ -250,9 +230,7 @@ static void test_hide_unhide(void **state)
 
 	/* A story emptied by a hide comes back whole with the unhide. */
 	char p2[STORE_PID_HEX_BUF], k2[64];
-	pid_of(f->r, &three[2], p2);
-	snprintf(k2, sizeof k2, P "p:%s", p2);
-	char *sid2 = hget(f->r, k2, "s");
+	char *sid2 = post_of(f->r, &three[2], p2, k2);
 	double before = zscore(f->r, P "se:ws80:s", sid2);
 	res = apply(f->r, p2, TOMBSTONE_HIDE, "ann", "test");
 	assert_int_equal(res.story_posts, 0);
@@ -275,11 +253,8 @@ static void test_delete(void **state)
 {
 	struct fixture *f = *state;
 	(void)run(f->r, three, 3);
-	char p2[STORE_PID_HEX_BUF];
-	pid_of(f->r, &three[2], p2);
-	char k2[64], sk[64];
-	snprintf(k2, sizeof k2, P "p:%s", p2);
-	char *sid = hget(f->r, k2, "s");
+	char p2[STORE_PID_HEX_BUF], k2[64], sk[64];
+	char *sid = post_of(f->r, &three[2], p2, k2);
 	snprintf(sk, sizeof sk, P "s:%s", sid);
 	assert_int_equal(call_int(f->r, "ZCARD", P "se:ws80:s", (char *)NULL), 1);
 
@@ -361,9 +336,7 @@ static void test_index_drop(void **state)
 	(void)run(f->r, two, 2);
 	char pa[STORE_PID_HEX_BUF], pb[STORE_PID_HEX_BUF], kb[64];
 	pid_of(f->r, &two[0], pa);
-	pid_of(f->r, &two[1], pb);
-	snprintf(kb, sizeof kb, P "p:%s", pb);
-	char *sid = hget(f->r, kb, "s");
+	char *sid = post_of(f->r, &two[1], pb, kb);
 	assert_string_equal(sid, pa);
 	assert_true(zscore(f->r, P "th:openness:s", sid) > 0);
 	struct tombstone_result res = apply(f->r, pb, TOMBSTONE_HIDE, "ann", "duplicate");
@@ -393,10 +366,8 @@ static void test_digest_stale(void **state)
 	struct fixture *f = *state;
 	(void)run(f->r, three, 3);
 	char p0[STORE_PID_HEX_BUF], p1[STORE_PID_HEX_BUF], k0[64], sk[64], mk[64];
-	pid_of(f->r, &three[0], p0);
+	char *sid = post_of(f->r, &three[0], p0, k0);
 	pid_of(f->r, &three[1], p1);
-	snprintf(k0, sizeof k0, P "p:%s", p0);
-	char *sid = hget(f->r, k0, "s");
 	snprintf(sk, sizeof sk, P "s:%s", sid);
 	snprintf(mk, sizeof mk, P "s:%s:m", sid);
 	(void)apply(f->r, p0, TOMBSTONE_HIDE, "ann", "spam");
@@ -421,9 +392,7 @@ static void test_digest_stale(void **state)
 	digest_done(&d);
 	/* Every post tombstoned, the index stale: the story is not shown. */
 	char p2[STORE_PID_HEX_BUF], k2[64];
-	pid_of(f->r, &three[2], p2);
-	snprintf(k2, sizeof k2, P "p:%s", p2);
-	char *sid2 = hget(f->r, k2, "s");
+	char *sid2 = post_of(f->r, &three[2], p2, k2);
 	(void)apply(f->r, p2, TOMBSTONE_DELETE, NULL, NULL);
 	char mk2[64];
 	snprintf(mk2, sizeof mk2, P "s:%s:m", sid2);
@@ -449,9 +418,7 @@ static void test_import_after_hide(void **state)
 	struct fixture *f = *state;
 	(void)run(f->r, three, 3);
 	char p0[STORE_PID_HEX_BUF], k0[64];
-	pid_of(f->r, &three[0], p0);
-	snprintf(k0, sizeof k0, P "p:%s", p0);
-	char *sid = hget(f->r, k0, "s");
+	char *sid = post_of(f->r, &three[0], p0, k0);
 	(void)apply(f->r, p0, TOMBSTONE_HIDE, "ann", "spam");
 	struct tpost four[4];
 	memcpy(four, three, sizeof three);
@@ -463,9 +430,7 @@ static void test_import_after_hide(void **state)
 	assert_int_equal(st.result[INGEST_TOMBSTONE], 1);
 	assert_int_equal(st.result[INGEST_NEW] + st.result[INGEST_COPY], 1);
 	char p3[STORE_PID_HEX_BUF], k3[64];
-	pid_of(f->r, &four[3], p3);
-	snprintf(k3, sizeof k3, P "p:%s", p3);
-	char *s3 = hget(f->r, k3, "s");
+	char *s3 = post_of(f->r, &four[3], p3, k3);
 	assert_string_equal(s3, sid);   /* it joined the hidden post's story */
 	struct digest d = read_digest(f->r, DIGEST_THEME, "access");
 	assert_int_equal(d.n, 1);

@@ -1,7 +1,8 @@
 /* tests/store/tposts.h - the test posts of the store tests: a table row
  * (struct tpost, all strings lent) turned into a struct post the way
  * `rapporteur import` reads one, through posts.jsonl's parser, with the
- * tagger's result (one theme, one session) filled in. */
+ * tagger's result (one theme, one session) filled in; and pushed through
+ * an engine into Redis as `rapporteur import` does. */
 #ifndef RP_TESTS_STORE_TPOSTS_H
 #define RP_TESTS_STORE_TPOSTS_H
 
@@ -14,6 +15,8 @@
 #include "core/buf.h"
 #include "core/post.h"
 #include "core/strv.h"
+#include "store/cluster.h"
+#include "store/ingest.h"
 
 struct tpost {
 	const char *id, *source, *url, *author, *text, *published, *theme, *session;
@@ -47,6 +50,45 @@ static inline void make_post(const struct tpost *t, struct post *p)
 		strv_push(&p->sessions, t->session);
 	p->in_event = true;
 	buf_done(&err);
+}
+
+/* The post of t through engine e, queued on in: with the engine's
+ * summary of its story when with_story (as `rapporteur import`), else
+ * none. Returns ingest_add's result; the test fails when the engine
+ * refuses the post. */
+static inline rp_err tpost_ingest(struct ingest *in, struct cluster_engine *e,
+                                  const struct tpost *t, bool with_story)
+{
+	struct post p;
+	make_post(t, &p);
+	struct cluster_assign as;
+	assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
+	struct cluster_story cs;
+	bool have = with_story && cluster_engine_story(e, as.story, &cs) == RP_OK;
+	rp_err res = ingest_add(in, &p, &as, have ? &cs : NULL);
+	post_done(&p);
+	return res;
+}
+
+/* The n posts of ts through e into Redis (event ev, options o; NULL:
+ * the defaults), with their story summaries, flushed; the test fails on
+ * any error. Returns the ingest's stats. */
+static inline struct ingest_stats tposts_run(struct redis *r, const char *ev,
+                                             struct cluster_engine *e, const struct tpost *ts,
+                                             size_t n, const struct ingest_opts *o)
+{
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(ingest_open(r, ev, o, &in, &err), RP_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(tpost_ingest(in, e, &ts[i], true), RP_OK);
+	assert_int_equal(ingest_flush(in), RP_OK);
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	ingest_close(in);
+	buf_done(&err);
+	return st;
 }
 
 #endif
