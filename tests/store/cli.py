@@ -18,10 +18,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.dom.minidom
 
 sys.dont_write_bytecode = True   # no __pycache__ beside the sources
-from clitap import SRC, TAGS, exit_status, rap, tap
+from clitap import RAP, SRC, TAGS, exit_status, rap, tap
 
 FEEDS = sorted(os.path.join(SRC, "examples", "igf2012", f)
                for f in os.listdir(os.path.join(SRC, "examples", "igf2012")))
@@ -31,7 +32,7 @@ def main():
     data = tempfile.mkdtemp(prefix="rap-cli.")
     env = dict(os.environ, RAPPORTEUR_DATA=os.path.join(data, "d"), RAPPORTEUR_NOW="1352300000")
     try:
-        print("1..14", flush=True)
+        print("1..15", flush=True)
         r = rap("import", "--tags", TAGS, *FEEDS, env=env)
         m = re.search(r"(\d+) posts read, (\d+) not about the event, (\d+) stored \((\d+) new", r.stderr)
         tap(r.returncode == 0 and m and int(m[1]) > 0 and int(m[4]) > 0,
@@ -93,9 +94,32 @@ def main():
         r = rap("import", "--tags", TAGS, bad, env=env)
         tap(r.returncode == 2 and "bad.jsonl:2:" in r.stderr and "1 posts read" in r.stderr,
             "a bad line is reported with its line number and skipped", r.stderr)
+        slow_pipe(os.path.join(data, "slow"))
     finally:
         shutil.rmtree(data, ignore_errors=True)
     return exit_status()
+
+
+def slow_pipe(d):
+    """`import -` from a pipe that gives a few posts and then nothing:
+    they are stored while the pipe is still open, not at its end."""
+    env = dict(os.environ, RAPPORTEUR_DATA=d, RAPPORTEUR_NOW="1352300000")
+    p = subprocess.Popen([RAP, "import", "-q", "--tags", TAGS, "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    for i in range(3):
+        p.stdin.write(json.dumps({"id": "slow-%d" % i, "published": "2012-11-06T10:0%d:00Z" % i,
+                                  "text": "IGF 2012 #igf2012 remote hub %d is online" % i}) + "\n")
+    p.stdin.flush()
+    sock, stored, deadline = os.path.join(d, "redis.sock"), "", time.time() + 20
+    while time.time() < deadline and stored != "3":
+        time.sleep(0.1)
+        stored = subprocess.run(["redis-cli", "-s", sock, "ZCARD", "rap:{igf2012}:posts"],
+                                capture_output=True, text=True).stdout.strip()
+    p.stdin.close()
+    err = p.stderr.read()
+    rc = p.wait(timeout=60)
+    tap(stored == "3" and rc == 0, "a slow pipe's posts are stored before it ends",
+        "stored %r, exit %d: %s" % (stored, rc, err[-300:]))
 
 
 if __name__ == "__main__":

@@ -137,7 +137,10 @@ static void test_hide_unhide(void **state)
 	pid_of(f->r, &three[1], p1);
 	snprintf(sk, sizeof sk, P "s:%s", sid);
 	snprintf(mk, sizeof mk, P "s:%s:m", sid);
+	char k1[64];
+	snprintf(k1, sizeof k1, P "p:%s", p1);
 	long long xlen = call_int(f->r, "XLEN", P "x", (char *)NULL);
+	assert_field(f->r, k1, "tx", NULL);   /* the exact copy keeps no text */
 
 	/* Hide the first post: the group's text holder, the story's
 	 * representative and its first post. */
@@ -151,6 +154,7 @@ static void test_hide_unhide(void **state)
 	assert_field(f->r, k0, "xw", "spam account");
 	assert_field(f->r, k0, "xt", "1352300000");
 	assert_field(f->r, k0, "tx", three[0].text);   /* a hide keeps the content */
+	assert_field(f->r, k1, "tx", three[1].text);   /* the copy left takes the text */
 	assert_int_equal(call_int(f->r, "ZCARD", mk, (char *)NULL), 1);
 	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), 3);
 	assert_int_equal(call_int(f->r, "HGET", sk, "n", (char *)NULL), 1);
@@ -180,6 +184,8 @@ static void test_hide_unhide(void **state)
 	assert_string_equal(d.stories[0].sources.v[0], "mastodon:o.social");
 	assert_string_equal(d.stories[0].rep.pid, p1);
 	assert_string_equal(d.stories[0].rep.id, three[1].id);
+	assert_non_null(d.stories[0].rep.text);
+	assert_string_equal(d.stories[0].rep.text, three[1].text);
 	assert_null(d.stories[0].id);   /* the story's name is the hidden post's id */
 	digest_done(&d);
 
@@ -317,6 +323,32 @@ static void test_delete(void **state)
 	assert_field(f->r, k1, "x", "deleted");
 	assert_field(f->r, k1, "xb", NULL);
 	assert_int_equal(call_int(f->r, "HGET", P "n", "th:access", (char *)NULL), 1);
+	free(sid);
+}
+
+/* The source deletes the post that holds its dup group's text: the text
+ * goes from it, and the exact copy left takes it, so the story keeps an
+ * excerpt. */
+static void test_delete_text_holder(void **state)
+{
+	struct fixture *f = *state;
+	(void)run(f->r, three, 2);
+	char p0[STORE_PID_HEX_BUF], p1[STORE_PID_HEX_BUF], k0[64], k1[64];
+	char *sid = post_of(f->r, &three[0], p0, k0);
+	pid_of(f->r, &three[1], p1);
+	snprintf(k1, sizeof k1, P "p:%s", p1);
+	assert_field(f->r, k1, "tx", NULL);
+	struct tombstone_result res = apply(f->r, p0, TOMBSTONE_DELETE, NULL, NULL);
+	assert_true(res.changed);
+	assert_int_equal(res.story_posts, 1);
+	assert_field(f->r, k0, "tx", NULL);
+	assert_field(f->r, k1, "tx", three[1].text);
+	struct digest d = read_digest(f->r, DIGEST_THEME, "access");
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.stories[0].rep.pid, p1);
+	assert_non_null(d.stories[0].rep.text);
+	assert_string_equal(d.stories[0].rep.text, three[1].text);
+	digest_done(&d);
 	free(sid);
 }
 
@@ -525,6 +557,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hide_unhide, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_delete, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_delete_text_holder, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_index_drop, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_digest_stale, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_import_after_hide, fixture_setup, fixture_teardown),
