@@ -31,6 +31,7 @@
 #include "cli/cmd.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/date.h"
 #include "core/log.h"
 #include "core/post.h"
@@ -623,14 +624,6 @@ static void list_text_line(const struct concept *c, const char *lang, int idw)
 	putchar('\n');
 }
 
-static json_t *list_json_strv(const struct strv *v)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < v->n; i++)
-		json_array_append_new(a, json_string(v->v[i]));
-	return a;
-}
-
 static json_t *list_json_concept(const struct concept *c, const char *lang)
 {
 	json_t *j = json_object();
@@ -638,8 +631,8 @@ static json_t *list_json_concept(const struct concept *c, const char *lang)
 	json_object_set_new(j, "id", json_string(c->id));
 	json_object_set_new(j, "label", json_string(label));
 	json_object_set_new(j, "lang", ll ? json_string(ll) : json_null());
-	json_object_set_new(j, "hashtags", list_json_strv(&c->hashtags));
-	json_object_set_new(j, "aliases", list_json_strv(&c->aliases));
+	json_object_set_new(j, "hashtags", strv_to_json(&c->hashtags));
+	json_object_set_new(j, "aliases", strv_to_json(&c->aliases));
 	if (c->kind == CONCEPT_SESSION) {
 		char d[DATE_ISO_LEN];
 		if (c->start) {
@@ -697,9 +690,7 @@ static void list_text(const struct ontology *o, const char *lang)
 	}
 	/* Session times in the event's zone; TZ is put back afterwards. */
 	const char *tz = ontology_timezone(o);
-	char *old = rp_strdup(getenv("TZ"));   /* aborts on OOM: TZ is always put back */
-	setenv("TZ", tz ? tz : "UTC", 1);
-	tzset();
+	char *old = clock_tz_switch(tz);
 	list_text_line(ontology_event(o), lang, idw);
 	for (size_t i = 0; i < ontology_n_themes(o); i++) {
 		const struct concept *t = ontology_theme(o, i);
@@ -710,24 +701,7 @@ static void list_text(const struct ontology *o, const char *lang)
 	printf("%zu theme%s, %zu session%s; times in %s\n", ontology_n_themes(o),
 	       ontology_n_themes(o) == 1 ? "" : "s", sessions, sessions == 1 ? "" : "s",
 	       tz ? tz : "UTC");
-	if (old)
-		setenv("TZ", old, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	rp_free(old);
-}
-
-/* A language tag as --lang takes it: letters, digits, '-' and '_'. */
-static bool lang_valid(const char *s)
-{
-	if (!*s || strlen(s) > 35)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
-			return false;
-	return true;
+	clock_tz_restore(old);
 }
 
 static int tags_list(int argc, char **argv)
@@ -765,7 +739,7 @@ static int tags_list(int argc, char **argv)
 		log_error(NULL, "--ids prints plain lines: leave out --format json");
 		return 2;
 	}
-	if (lang && !lang_valid(lang)) {
+	if (lang && !ontology_lang_valid(lang)) {
 		log_error(NULL, "--lang wants a language tag such as en or pt-BR, not \"%s\"", lang);
 		return 2;
 	}

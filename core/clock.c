@@ -1,8 +1,12 @@
 /* core/clock.c - wall clock with a test pin, monotonic clock. */
 #include "core/clock.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include "core/alloc.h"
 
 static int pinned(int64_t *ret_ms)
 {
@@ -37,4 +41,35 @@ int64_t clock_mono_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void clock_sleep_ms(int64_t ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+char *clock_tz_switch(const char *tz)
+{
+	const char *cur = getenv("TZ");
+	char *old = cur ? rp_strdup(cur) : NULL;   /* aborts on OOM: TZ is always put back */
+	/* ":NAME": a zoneinfo file, never a POSIX rule string */
+	char *want = rp_malloc(strlen(tz ? tz : "UTC") + 2);
+	want[0] = ':';
+	strcpy(want + 1, tz ? tz : "UTC");
+	setenv("TZ", want, 1);
+	tzset();
+	rp_free(want);
+	return old;
+}
+
+void clock_tz_restore(char *old)
+{
+	if (old)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	rp_free(old);
 }

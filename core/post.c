@@ -655,7 +655,7 @@ static void set_str(json_t *o, const char *key, const char *v)
 		json_object_set_new(o, key, json_string(v));
 }
 
-static json_t *strv_to_json(const struct strv *sv)
+json_t *strv_to_json(const struct strv *sv)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < sv->n; i++)

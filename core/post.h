@@ -70,4 +70,8 @@ RP_MUST_CHECK rp_err post_parse_line(const char *line, size_t len, struct post *
  * with_tagging). New reference owned by the caller. */
 json_t *post_to_json(const struct post *p, bool with_tagging);
 
+/* A JSON array of v's strings, as post_to_json writes a list. New
+ * reference owned by the caller. */
+json_t *strv_to_json(const struct strv *v);
+
 #endif

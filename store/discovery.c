@@ -14,14 +14,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include <hiredis/hiredis.h>
-
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/utf8.h"
 #include "store/curation.h"
 #include "store/keys.h"
+#include "store/redis.h"
 #include "tagger/match.h"
 #include "tagger/strmap.h"
 
@@ -64,7 +63,7 @@ struct agg {
 };
 
 struct discovery {
-	redisContext *c;
+	struct redis *r;               /* its own connection */
 	const struct ontology *o;
 	struct matcher *m;
 	struct match_why why;
@@ -91,12 +90,12 @@ rp_err discovery_open(const char *url, const struct ontology *o, struct discover
 		buf_printf(err, "\"%s\" is not a usable event id", event ? event : "");
 		return RP_ERR_USAGE;
 	}
-	redisContext *c = NULL;
-	rp_err e = curation_connect(url, &c, err);
+	struct redis *r = NULL;
+	rp_err e = redis_open(url, &r, err);
 	if (e)
 		return e;
 	struct discovery *d = rp_calloc(1, sizeof *d);
-	d->c = c;
+	d->r = r;
 	d->o = o;
 	d->m = matcher_new(o);
 	match_why_init(&d->why);
@@ -158,8 +157,7 @@ void discovery_close(struct discovery *d)
 	buf_done(&d->prefix);
 	buf_done(&d->fold);
 	buf_done(&d->failure);
-	if (d->c)
-		redisFree(d->c);
+	redis_close(d->r);
 	rp_free(d);
 }
 
@@ -348,8 +346,8 @@ static void w_send(struct w *w, int argc, const char **argv, const size_t *lens)
 {
 	if (w->e)
 		return;
-	if (redisAppendCommandArgv(w->d->c, argc, argv, lens) != REDIS_OK) {
-		buf_printf(w->err, "redis: %s", w->d->c->errstr);
+	if (redis_append(w->d->r, argc, argv, lens) != RP_OK) {
+		buf_printf(w->err, "redis: %s", redis_errstr(w->d->r));
 		w->e = RP_ERR_REDIS;
 		return;
 	}
@@ -377,6 +375,14 @@ static rp_err discovery_write(struct discovery *d, struct buf *err)
 	d->last_write_ns = clock_mono_ns();
 	if (d->n_aggs == 0 && d->n_pt == 0)
 		return RP_OK;
+	/* A connection lost at an earlier write (Redis restarted, say) is
+	 * made again, with one try and no wait: these counts only advise,
+	 * and the import must not stall on them. */
+	if (!redis_connected(d->r) && redis_reconnect(d->r, 0) != RP_OK) {
+		buf_printf(err, "redis: %s", redis_errstr(d->r));
+		aggs_clear(d);
+		return RP_ERR_REDIS;
+	}
 	struct buf used = {0}, fk = {0}, lk = {0}, uk = {0}, ak = {0}, f = {0}, pk = {0};
 	buf_printf(&used, "%s" STORE_K_CUR_USED, buf_str(&d->prefix));
 	buf_printf(&fk, "%s" STORE_K_CUR_FIRST, buf_str(&d->prefix));
@@ -441,14 +447,13 @@ static rp_err discovery_write(struct discovery *d, struct buf *err)
 		w_cmd(&w, 1, "DISCARD");
 	/* Read every reply, even after an error, to stay in step. */
 	for (size_t i = 0; i < w.queued; i++) {
-		void *r = NULL;
-		if (redisGetReply(d->c, &r) != REDIS_OK) {
+		redisReply *rr = NULL;
+		if (redis_get_reply(d->r, &rr) != RP_OK) {
 			if (!w.e)
-				buf_printf(err, "redis: %s", d->c->errstr);
+				buf_printf(err, "redis: %s", redis_errstr(d->r));
 			w.e = RP_ERR_REDIS;
 			break;
 		}
-		const redisReply *rr = r;
 		if (!w.e && rr && rr->type == REDIS_REPLY_ERROR) {
 			buf_printf(err, "redis: %s", rr->str);
 			w.e = RP_ERR_REDIS;
@@ -466,7 +471,7 @@ static rp_err discovery_write(struct discovery *d, struct buf *err)
 					}
 			}
 		}
-		freeReplyObject(r);
+		freeReplyObject(rr);
 	}
 	if (!w.e)
 		d->written_tags += tags;

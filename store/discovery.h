@@ -20,6 +20,9 @@
  * a second (DISCOVERY_FLUSH_MS) and at the end, on a connection of its
  * own. A flush that fails writes nothing (MULTI/EXEC) and is reported;
  * its counts are dropped, the import goes on (discovery only advises).
+ * A connection lost that way is made again at the next write (never
+ * retried within one: an EXEC that ran but whose reply was lost would
+ * count twice).
  *
  * `rapporteur tags mine` counts a file's posts, which are never stored,
  * through the same sums and writes (discovery_count: each post at once,

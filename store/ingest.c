@@ -451,7 +451,6 @@ static struct batch *bq_pop(struct bq *q)
 struct ingest {
 	struct redis *r;
 	struct ingest_opts o;
-	char *event;
 	char *prefix;          /* P */
 	char *posts_key;       /* P posts */
 	char sha[41];
@@ -491,13 +490,6 @@ static void note(struct ingest *in, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	in->o.note(in->o.note_ctx, msg);
-}
-
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
 }
 
 static rp_err load_script(struct ingest *in)
@@ -701,7 +693,6 @@ rp_err ingest_open(struct redis *r, const char *event, const struct ingest_opts 
 		in->o.retry_ms = INGEST_RETRY_MS_DEFAULT;
 	if (in->o.keep_ms == 0)
 		in->o.keep_ms = INGEST_KEEP_MS_DEFAULT;
-	in->event = rp_strdup(event);
 	struct buf b;
 	buf_init(&b);
 	store_prefix(&b, event);
@@ -739,7 +730,6 @@ void ingest_close(struct ingest *in)
 	buf_done(&in->jse);
 	buf_done(&in->scratch);
 	idmap_done(&in->ids);
-	rp_free(in->event);
 	rp_free(in->prefix);
 	rp_free(in->posts_key);
 	rp_free(in);
@@ -957,7 +947,7 @@ static rp_err read_one(struct ingest *in)
 				goto again;
 			}
 		} else {
-			sleep_ms(wait);
+			clock_sleep_ms(wait);
 			wait = wait * 2 > 500 ? 500 : wait * 2;
 		}
 		if (send_flight(in) != RP_OK) {
@@ -1237,7 +1227,7 @@ rp_err ingest_settle(struct ingest *in, int64_t timeout_ms)
 			     (long long)timeout_ms, pending);
 			return RP_OK;
 		}
-		sleep_ms(10);
+		clock_sleep_ms(10);
 	}
 }
 

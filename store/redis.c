@@ -216,13 +216,6 @@ const char *redis_url(const struct redis *r) { return r->url; }
 bool redis_connected(const struct redis *r) { return r->ctx != NULL; }
 unsigned redis_connects(const struct redis *r) { return r->connects; }
 
-static void sleep_ms(int64_t ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 rp_err redis_reconnect(struct redis *r, int64_t give_up_ms)
 {
 	int64_t start = clock_mono_ns();
@@ -240,7 +233,7 @@ rp_err redis_reconnect(struct redis *r, int64_t give_up_ms)
 			return RP_ERR_REDIS;
 		}
 		int64_t w = wait < give_up_ms - spent ? wait : give_up_ms - spent;
-		sleep_ms(w);
+		clock_sleep_ms(w);
 		wait = wait * 2 > REDIS_BACKOFF_MAX_MS ? REDIS_BACKOFF_MAX_MS : wait * 2;
 	}
 }

@@ -37,13 +37,6 @@ const char *server_data_dir(const char *dir)
 	return SERVER_DEFAULT_DATA;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 /* mkdir -p with mode 0700 for what is created. */
 static rp_err make_dirs(const char *dir, struct buf *err)
 {
@@ -209,7 +202,7 @@ static rp_err spawn(struct server *s, struct buf *err)
 			s->pid = 0;
 			return RP_ERR_REDIS;
 		}
-		sleep_ms(10);
+		clock_sleep_ms(10);
 	}
 }
 
@@ -251,7 +244,7 @@ rp_err server_start(const char *dir, struct server **ret, struct buf *err)
 	/* Someone else's server on our data: use it, never start a second. */
 	int p = ping(s->socket);
 	for (int i = 0; p == -1 && i < SERVER_START_TIMEOUT_MS / 50; i++) {
-		sleep_ms(50);
+		clock_sleep_ms(50);
 		p = ping(s->socket);
 	}
 	if (p == 1) {
@@ -325,7 +318,7 @@ rp_err server_stop(struct server *s, struct buf *err)
 				e = RP_ERR_REDIS;
 				break;
 			}
-			sleep_ms(10);
+			clock_sleep_ms(10);
 		}
 		s->pid = 0;
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/date.h"
 #include "core/limits.h"
 #include "core/utf8.h"
@@ -380,7 +381,7 @@ static bool id_ok(const char *s)
 	return true;
 }
 
-static bool lang_ok(const char *s)
+bool ontology_lang_valid(const char *s)
 {
 	size_t i = 0;
 	while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))
@@ -551,7 +552,7 @@ static void load_labels(struct ld *ld, const struct ynode *v, struct concept *c)
 		const struct ynode *k = v->kids[i], *t = v->kids[i + 1];
 		if (k->kind != YNODE_SCALAR)
 			continue;
-		if (!lang_ok(k->str)) {
+		if (!ontology_lang_valid(k->str)) {
 			report(ld, k, "\"%s\" is not a language tag (like en, ru, az, pt-BR)", k->str);
 			continue;
 		}
@@ -594,25 +595,14 @@ static bool tz_exists(const char *tz)
 	return got == 4 && memcmp(magic, "TZif", 4) == 0;
 }
 
-/* Local civil time in time zone tz to UTC. setenv/tzset: see the header. */
+/* Local civil time in time zone tz to UTC (core/clock.h: not thread-safe). */
 static int64_t local_to_utc(const char *tz, int y, int mo, int d, int h, int mi, int s)
 {
-	char *old = getenv("TZ") ? rp_strdup(getenv("TZ")) : NULL;
-	char *want = rp_malloc(strlen(tz) + 2);
-	want[0] = ':';
-	strcpy(want + 1, tz);
-	setenv("TZ", want, 1);
-	tzset();
+	char *old = clock_tz_switch(tz);
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
 	                 .tm_hour = h, .tm_min = mi, .tm_sec = s, .tm_isdst = -1 };
 	time_t t = mktime(&tm);
-	if (old)
-		setenv("TZ", old, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	rp_free(old);
-	rp_free(want);
+	clock_tz_restore(old);
 	return (int64_t)t;
 }
 
@@ -890,7 +880,7 @@ static void load_event(struct ld *ld, const struct ynode *m)
 	const struct ynode *v;
 	if ((v = ydoc_get(m, "lang"))) {
 		char *lang = want_string(ld, v, "lang");
-		if (lang && !lang_ok(lang)) {
+		if (lang && !ontology_lang_valid(lang)) {
 			report(ld, v, "\"%s\" is not a language tag (like en, ru, az)", lang);
 			rp_free(lang);
 			lang = NULL;

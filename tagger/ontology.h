@@ -83,6 +83,9 @@ const struct concept *ontology_event(const struct ontology *o);
 const char *ontology_event_id(const struct ontology *o);
 const char *ontology_timezone(const struct ontology *o);   /* IANA name; may be NULL */
 const char *ontology_lang(const struct ontology *o);       /* default label language */
+/* s is a language tag as labels are keyed: 2-3 letters, then '-' and
+ * 1-8 letters or digits per subtag ("en", "pt-BR", "zh-Hant-TW"). */
+bool ontology_lang_valid(const char *s);
 
 /* Themes in file order; each theme's sessions are in theme->sessions. */
 size_t ontology_n_themes(const struct ontology *o);

@@ -266,6 +266,77 @@ static void test_after(void **state)
 	buf_done(&err);
 }
 
+/* A discovery on the test's server. */
+static struct discovery *discovery_here(const struct ontology *o)
+{
+	char url[300];
+	snprintf(url, sizeof url, "unix:%s", sock);
+	struct buf err = {0};
+	struct discovery *d = NULL;
+	rp_err e = discovery_open(url, o, &d, &err);
+	if (e)
+		fprintf(stderr, "# %s\n", buf_str(&err));
+	buf_done(&err);
+	assert_int_equal(e, RP_OK);
+	return d;
+}
+
+/* How many posts used tag (as the suggestions count them), -1 when none. */
+static long long tag_uses(const char *tag)
+{
+	char kh[33];
+	hash128_hex(tag, strlen(tag), kh);
+	redisReply *r = redisCommand(rc, "ZSCORE rap:{conf}:" STORE_K_CUR_USED " %s", kh);
+	assert_non_null(r);
+	long long v = r->type == REDIS_REPLY_STRING ? atoll(r->str) : -1;
+	freeReplyObject(r);
+	return v;
+}
+
+/* Count one post of text at once and write it: discovery_flush's result. */
+static rp_err count_one(struct discovery *d, struct matcher *m, const char *id, const char *text)
+{
+	char line[256];
+	snprintf(line, sizeof line, "{\"id\":\"%s\",\"text\":\"%s\"}", id, text);
+	struct buf err = {0};
+	struct post p;
+	assert_int_equal(post_parse_line(line, strlen(line), &p, &err), RP_OK);
+	matcher_match(m, &p, NULL);
+	rp_err e = discovery_count(d, &p, &err);
+	if (!e)
+		e = discovery_flush(d, NULL, &err);
+	post_done(&p);
+	buf_done(&err);
+	return e;
+}
+
+/* Redis drops discovery's connection (a restart, say): the write that
+ * finds it lost fails and says so, and the next one connects again, so
+ * the counts of a long import do not stop at the first loss. */
+static void test_discovery_reconnect(void **state)
+{
+	(void)state;
+	struct ontology *o = load();
+	assert_non_null(o);
+	struct matcher *m = matcher_new(o);
+	struct buf err = {0};
+	struct discovery *d = discovery_here(o);
+	assert_int_equal(count_one(d, m, "rc-1", "hello #conf12 #recona"), RP_OK);
+	assert_int_equal(tag_uses("recona"), 1);
+	redisReply *r = redisCommand(rc, "CLIENT KILL TYPE normal SKIPME yes");
+	assert_non_null(r);
+	assert_true(r->type == REDIS_REPLY_INTEGER && r->integer >= 1);
+	freeReplyObject(r);
+	assert_int_equal(count_one(d, m, "rc-2", "hello #conf12 #reconb"), RP_ERR_REDIS);
+	assert_int_equal(count_one(d, m, "rc-3", "hello #conf12 #reconc"), RP_OK);
+	assert_int_equal(tag_uses("reconc"), 1);
+	assert_int_equal(tag_uses("recona"), 1);
+	discovery_close(d);
+	matcher_free(m);
+	ontology_free(o);
+	buf_done(&err);
+}
+
 /* `tags mine`'s discovery (discovery_count: counted at once, no ingest):
  * the posts of mine.jsonl counted in Redis give the same verdicts as the
  * in-memory miner (tests/tagger/test-mine.c). */
@@ -280,10 +351,7 @@ static void test_discovery(void **state)
 	assert_non_null(f);
 	struct matcher *m = matcher_new(o);
 	struct buf err = {0};
-	char url[300];
-	snprintf(url, sizeof url, "unix:%s", sock);
-	struct discovery *d = NULL;
-	assert_int_equal(discovery_open(url, o, &d, &err), RP_OK);
+	struct discovery *d = discovery_here(o);
 	char line[4096];
 	while (fgets(line, sizeof line, f)) {
 		struct post p;
@@ -508,6 +576,8 @@ int main(void)
 	TABLE_ROWS(&tb, rows, test_decision);
 	table_add(&tb, "queue, audit log, replay", test_after);
 	table_add(&tb, "live discovery", test_discovery);
+	table_add(&tb, "discovery connects again after a lost connection",
+	          test_discovery_reconnect);
 	table_add(&tb, "import discovery: stored posts count, once", test_import_discovery);
 	int failed = table_run(&tb, "curation");
 	ontology_free(onto);
