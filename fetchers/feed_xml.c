@@ -6,6 +6,18 @@
  * to the rules in rss.c and atom.c. No tree is built: only the entry
  * being read is held, in buffers reused from entry to entry.
  *
+ * Plain well-formed documents (most feeds) are read by xml_fast.c
+ * instead, through the same callbacks and with the same result; it
+ * declines everything else (DTDs, errors to recover from, odd corners)
+ * before calling anything, and libxml2 reads those. It is tried before
+ * the repairs of feed_repair.c, which a document it reads never needs,
+ * and expands no entity but the five predefined ones. For testing and
+ * diagnosis, the environment variable RAPPORTEUR_XML_FAST (read once)
+ * set to 0 sends every document to libxml2; set to `trace` it keeps the
+ * fast path and writes one line per document to stderr, `xml_fast:
+ * accepted` or `xml_fast: declined: WHY` (the one place this library
+ * prints, and only when asked).
+ *
  * Safety: the options never include NOENT, DTDLOAD, DTDATTR, DTDVALID,
  * XINCLUDE or HUGE; NONET is always on; the external entity loader
  * refuses everything; getEntity hands out internal entities only, and
@@ -16,6 +28,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parserInternals.h>
@@ -30,6 +43,7 @@
 #include "core/url.h"
 #include "core/utf8.h"
 #include "fetchers/feed_xml.h"
+#include "fetchers/xml_fast.h"
 
 enum { FR_NORMAL, FR_SERIAL, FR_SKIPDIV };
 
@@ -657,7 +671,9 @@ static enum el lookup(const struct name_el *t, const char *local)
 }
 
 /* A small cache from (interned localname, interned URI) to the kind:
- * libxml2 interns names in its dictionary, so pointers repeat. */
+ * libxml2 and xml_fast.c intern names for the parse, so pointers repeat.
+ * Emptied at the start of every parse (feed_xml_parse): a pointer of
+ * the last parse may name something else in this one. */
 #define NAME_CACHE_BITS 9
 #define NAME_CACHE (1u << NAME_CACHE_BITS)
 struct name_cache_ent {
@@ -668,18 +684,13 @@ struct name_cache_ent {
 };
 enum { KEEP_IMAGE = 1, KEEP_TEXTINPUT = 2 };
 static _Thread_local struct name_cache_ent name_cache[NAME_CACHE];
-static _Thread_local const void *name_cache_dict;
 
-static enum el classify(struct fx *fx, const xmlChar *local, const xmlChar *prefix,
-                        const xmlChar *uri, bool *prefixed, uint8_t *keeps)
+static enum el classify(const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                        bool *prefixed, uint8_t *keeps)
 {
 	uint8_t dummy;
 	if (!keeps)
 		keeps = &dummy;
-	if (name_cache_dict != fx->ctxt->dict) {
-		memset(name_cache, 0, sizeof name_cache);
-		name_cache_dict = fx->ctxt->dict;
-	}
 	/* Fibonacci hashing of the three pointers: dictionary names sit a
 	 * few bytes apart, and the shift-and-xor hash this replaces put
 	 * "item" and "guid" (and "author" and "category") in one slot, so
@@ -726,11 +737,10 @@ static enum el classify(struct fx *fx, const xmlChar *local, const xmlChar *pref
 	return el;
 }
 
-static enum el classify_end(struct fx *fx, const xmlChar *local, const xmlChar *prefix,
-                           const xmlChar *uri)
+static enum el classify_end(const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
 	bool prefixed;
-	return classify(fx, local, prefix, uri, &prefixed, NULL);
+	return classify(local, prefix, uri, &prefixed, NULL);
 }
 
 /* ---- entries ----------------------------------------------------------- */
@@ -1110,7 +1120,7 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
 
 	bool prefixed;
 	uint8_t keeps;
-	enum el el = classify(fx, local, prefix, uri, &prefixed, &keeps);
+	enum el el = classify(local, prefix, uri, &prefixed, &keeps);
 
 	/* inline markup inside a text construct */
 	if (fx->incontent && !ends_with(fx->cp.type, "xml")) {
@@ -1155,7 +1165,7 @@ static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
 	if (fe->mode == FR_SERIAL) {
 		/* the oracle still runs the end rule of a known element inside
 		 * markup: a text construct's end closes the content mode */
-		enum el k = classify_end(fx, local, prefix, uri);
+		enum el k = classify_end(local, prefix, uri);
 		if ((k == EL_TITLE || k == EL_DESCRIPTION || k == EL_SUMMARY || k == EL_ABSTRACT ||
 		     k == EL_CONTENT || k == EL_CONTENT_ENCODED || k == EL_BODY ||
 		     k == EL_TEXTCONSTRUCT) && fx->incontent > 0) {
@@ -1401,6 +1411,60 @@ static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserC
 
 /* ---- the parse --------------------------------------------------------- */
 
+enum fast_mode { FAST_UNSET, FAST_ON, FAST_OFF, FAST_TRACE };
+static enum fast_mode fast_mode_now = FAST_UNSET;
+
+/* RAPPORTEUR_XML_FAST, read once (see the top of this file). */
+static enum fast_mode fast_mode(void)
+{
+	if (fast_mode_now == FAST_UNSET) {
+		const char *v = getenv("RAPPORTEUR_XML_FAST");
+		fast_mode_now = v && !strcmp(v, "0") ? FAST_OFF : v && !strcmp(v, "trace") ? FAST_TRACE : FAST_ON;
+	}
+	return fast_mode_now;
+}
+
+void feed_xml_set_fast(bool on)
+{
+	fast_mode_now = on ? FAST_ON : FAST_OFF;
+}
+
+/* Read the document with libxml2's push parser; false when it could
+ * not start. */
+static bool parse_libxml2(struct fx *fx, const xmlSAXHandler *sax, const char *utf8, size_t n)
+{
+	/* The push parser, fed in slices: libxml2 keeps only a window of the
+	 * input, so memory stays proportional to the largest entry, not to
+	 * the document. */
+	xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt((xmlSAXHandler *)sax, fx, NULL, 0, NULL);
+	if (!ctxt) {
+		fx_bozo(fx, "cannot create XML parser");
+		return false;
+	}
+	fx->ctxt = ctxt;
+	/* never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE */
+	xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOWARNING |
+	                        XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
+	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+	enum { SLICE = 256 * 1024 };
+	for (size_t off = 0; off < n && !fx->stopped;) {
+		size_t k = n - off < SLICE ? n - off : SLICE;
+		xmlParseChunk(ctxt, utf8 + off, (int)k, 0);
+		off += k;
+	}
+	if (!fx->stopped)
+		xmlParseChunk(ctxt, NULL, 0, 1);
+	if (!ctxt->wellFormed && !fx->stopped)
+		fx_bozo(fx, "not well-formed");
+	if (ctxt->myDoc) {
+		xmlFreeDoc(ctxt->myDoc);
+		ctxt->myDoc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	fx->ctxt = NULL;
+	return true;
+}
+
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
                     feed_entry_fn fn, void *fn_ctx)
 {
@@ -1442,50 +1506,38 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	sax.cdataBlock = sax_characters;
 	sax.serror = sax_error;
 
+	/* The fast path first: a document it reads has nothing the repairs
+	 * would mend (no control character, every '&' a reference, every
+	 * '<' markup, every element closed), so they run only when it
+	 * declines, and it tries again when they mended something. */
+	memset(name_cache, 0, sizeof name_cache);
+	bool try_fast = fast_mode() != FAST_OFF;
+	const char *why = NULL;
+	bool fast = try_fast && xml_fast_parse(utf8, n, &sax, &fx, &fx.stopped, &why);
 	size_t ctl_n = 0, fixed_n = 0;
-	char *ctl = feed_repair_controls(utf8, n, &ctl_n);
-	if (ctl) {
-		fx_bozo(&fx, "control character in the document");
-		utf8 = ctl;
-		n = ctl_n;
+	char *ctl = NULL, *fixed = NULL;
+	if (!fast) {
+		ctl = feed_repair_controls(utf8, n, &ctl_n);
+		if (ctl) {
+			fx_bozo(&fx, "control character in the document");
+			utf8 = ctl;
+			n = ctl_n;
+		}
+		fixed = feed_repair_markup(utf8, n, &fixed_n);
+		if (fixed) {
+			fx_bozo(&fx, "bare & or unclosed HTML element in the markup");
+			utf8 = fixed;
+			n = fixed_n;
+		}
+		if (try_fast && (ctl || fixed))
+			fast = xml_fast_parse(utf8, n, &sax, &fx, &fx.stopped, &why);
 	}
-	char *fixed = feed_repair_markup(utf8, n, &fixed_n);
-	if (fixed) {
-		fx_bozo(&fx, "bare & or unclosed HTML element in the markup");
-		utf8 = fixed;
-		n = fixed_n;
-	}
-	/* The push parser, fed in slices: libxml2 keeps only a window of the
-	 * input, so memory stays proportional to the largest entry, not to
-	 * the document. */
-	xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(&sax, &fx, NULL, 0, NULL);
-	if (!ctxt) {
-		fx_bozo(&fx, "cannot create XML parser");
+	if (fast_mode() == FAST_TRACE)
+		fprintf(stderr, "xml_fast: %s%s\n", fast ? "accepted" : "declined: ", fast || !why ? "" : why);
+	if (!fast && !parse_libxml2(&fx, &sax, utf8, n))
 		goto out;
-	}
-	fx.ctxt = ctxt;
-	/* never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE */
-	xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOWARNING |
-	                        XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
-	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-	enum { SLICE = 256 * 1024 };
-	for (size_t off = 0; off < n && !fx.stopped;) {
-		size_t k = n - off < SLICE ? n - off : SLICE;
-		xmlParseChunk(ctxt, utf8 + off, (int)k, 0);
-		off += k;
-	}
-	if (!fx.stopped)
-		xmlParseChunk(ctxt, NULL, 0, 1);
-	if (!ctxt->wellFormed && !fx.stopped)
-		fx_bozo(&fx, "not well-formed");
 	if (fx.entry)
 		fx_entry_end(&fx);
-	if (ctxt->myDoc) {
-		xmlFreeDoc(ctxt->myDoc);
-		ctxt->myDoc = NULL;
-	}
-	xmlFreeParserCtxt(ctxt);
-	fx.ctxt = NULL;
 
 	/* feed level */
 	f->format = fx.version == V_RSS ? FEED_FORMAT_RSS

@@ -189,10 +189,16 @@ void fx_entry_begin(struct fx *fx);
 void fx_entry_end(struct fx *fx);
 /* Copy of s[0..n) trimmed of FEED_SCHEMA whitespace; NULL when empty. */
 char *fx_trim_dup(const char *s, size_t n);
-/* Parse an XML document already in UTF-8 into f (format, title, link,
- * entries, bozo). utf8_doc: the bytes were read as UTF-8 (not transcoded). */
+/* Parse an XML document already in valid UTF-8 (as core/utf8.c means
+ * it; NUL allowed: feed.c decodes or repairs every document so) into f
+ * (format, title, link, entries, bozo). utf8_doc: the bytes were read as
+ * UTF-8 (not transcoded). */
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
                     feed_entry_fn fn, void *fn_ctx);
+/* Whether feed_xml_parse tries the fast path (xml_fast.c) before
+ * libxml2, in place of RAPPORTEUR_XML_FAST: for tests that compare the
+ * two paths in one process (tests/fuzz/fuzz-xml-fast.c). */
+void feed_xml_set_fast(bool on);
 /* feed_repair.c: a mended copy of the UTF-8 document s[0..n) (owned by
  * the caller, length in *ret_n), or NULL when it needs no mending.
  * markup: bare `&`, `&name` without `;`, `&#X..;`, stray `<`, unclosed

@@ -1,0 +1,904 @@
+/* fetchers/xml_fast.c - a strict tokenizer for ordinary well-formed XML
+ * (see xml_fast.h for the subset and what the callbacks receive).
+ *
+ * One walker reads the document twice: first to check (struct xf.emit
+ * false: nothing is called, the first construct outside the subset ends
+ * it), then to emit (the checks cannot fail any more; the costly ones,
+ * namespace URIs and duplicate attributes, are skipped). Names and
+ * namespace URIs are interned in one table during the check, so the
+ * second pass hands out the same pointer for the same name, as libxml2's
+ * dictionary does (feed_xml.c caches element kinds by those pointers).
+ *
+ * Every place where libxml2 would report an error, or would read the
+ * bytes differently from the plain reading, declines instead. */
+#include "fetchers/xml_fast.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <libxml/uri.h>
+
+#include "core/alloc.h"
+#include "core/ascii.h"
+#include "core/buf.h"
+#include "core/scan.h"
+#include "core/utf8.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* Limits, below libxml2's own without XML_PARSE_HUGE (depth 256, names
+ * of 50,000 bytes, 10 MB text), so that nothing accepted here would be
+ * cut or refused there. Past any of them the document goes to libxml2. */
+#define XF_MAX_DEPTH  200               /* element nesting */
+#define XF_MAX_NAME   1000              /* bytes of one qualified name */
+#define XF_MAX_RUN    (1u * 1024 * 1024) /* bytes of one text run, start tag, comment, PI or CDATA section */
+#define XF_MAX_ATTRS  256               /* attributes and namespace declarations of one element */
+#define XF_MAX_NS     1024              /* namespace declarations in scope */
+#define XF_MAX_NAMES  4096              /* distinct names, prefixes and namespace URIs */
+
+static const char XML_NS[] = "http://www.w3.org/XML/1998/namespace";
+static const char XMLNS_NS[] = "http://www.w3.org/2000/xmlns/";
+
+/* An interned name (or namespace URI): one per distinct byte string. */
+struct xf_name {
+	uint32_t hash, len;
+	const xmlChar *local;  /* part after the ':' (in q); NULL until used as a name */
+	const xmlChar *prefix; /* interned part before the ':'; NULL when none */
+	char q[];              /* the bytes, NUL-terminated */
+};
+
+struct xf_attr {
+	const struct xf_name *name;
+	const char *v, *ve;    /* the value as written, between the quotes */
+	bool plain;            /* no reference, TAB, LF or CR: given as written */
+	const xmlChar *uri;    /* its namespace (NULL when unprefixed) */
+	size_t off, len;       /* emit: the decoded value in xf.vals */
+};
+
+struct xf_frame {
+	const struct xf_name *name;
+	const xmlChar *uri;
+	size_t ns_base;        /* xf.n_ns before the element's declarations */
+};
+
+struct xf {
+	const char *p, *e;     /* the reading position; the end of the input */
+	bool emit;             /* second pass: call the handler */
+	const char *why;       /* first pass: why it declined */
+	const xmlSAXHandler *sax;
+	void *ctx;
+	bool has_cr;           /* the check saw a CR in text (emit normalises then) */
+
+	struct xf_name **tab; size_t cap_tab, n_names; /* open addressing */
+	const xmlChar *xml_prefix, *xmlns_prefix, *xml_ns, *empty;
+
+	const xmlChar **ns; size_t n_ns, cap_ns; /* in scope: prefix, URI pairs */
+	struct xf_frame open[XF_MAX_DEPTH + 1];
+	int depth;
+
+	struct xf_attr at[XF_MAX_ATTRS];     /* the start tag being read */
+	const xmlChar *attrs[5 * XF_MAX_ATTRS]; /* emit: libxml2's layout */
+	struct buf text, vals;                /* emit: decoded text and values */
+};
+
+static bool no(struct xf *x, const char *why)
+{
+	if (!x->why)
+		x->why = why;
+	return false;
+}
+
+/* ---- bytes ------------------------------------------------------------- */
+
+static bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+static const char *skip_ws(const char *p, const char *e)
+{
+	while (p < e && is_ws(*p))
+		p++;
+	return p;
+}
+
+/* 1: a name character (ASCII only: the subset), 3: a name start too */
+static const unsigned char name_class[256] = {
+	/* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x20 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, /* - . */
+	/* 0x30 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0-9 */
+	/* 0x40 */ 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* A-O */
+	/* 0x50 */ 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 3, /* P-Z _ */
+	/* 0x60 */ 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* a-o */
+	/* 0x70 */ 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, /* p-z */
+};
+
+static bool name_start(unsigned char c) { return name_class[c] == 3; }
+static bool name_char(unsigned char c) { return name_class[c] & 1; }
+
+/* U+FFFE or U+FFFF at p (p[0] == 0xEF): not XML characters */
+static bool non_char(const char *p, const char *e)
+{
+	return e - p >= 3 && (unsigned char)p[1] == 0xbf &&
+	       ((unsigned char)p[2] == 0xbe || (unsigned char)p[2] == 0xbf);
+}
+
+/* The bytes a scan stops at: controls (but TAB and LF when ws, and CR
+ * too when cr), 0xEF (U+FFFE and U+FFFF start with it), and a, b, c
+ * (SCAN_NO_BYTE: none). Text stops at CR (its line ends are
+ * normalised), attribute values at TAB, LF and CR (they become spaces),
+ * comments, PIs and CDATA at neither. The arguments are constants where
+ * called, so each inlined scan keeps only its own tests. */
+static inline bool stop_at(unsigned char c, bool ws, bool cr, int a, int b, int cc)
+{
+	if (c < 0x20)
+		return !(ws && (c == '\t' || c == '\n')) && !(cr && c == '\r');
+	return c == 0xef || c == a || c == b || c == cc;
+}
+
+#if defined(__SSE2__)
+static inline unsigned stop_mask16(const char *p, bool ws, bool cr, int a, int b, int c)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v); /* controls */
+	if (ws)
+		hit = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+		                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))), hit);
+	if (cr)
+		hit = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')), hit);
+	hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xef)));
+	if (a >= 0)
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)a)));
+	if (b >= 0)
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)b)));
+	if (c >= 0)
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c)));
+	return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/* The index of the first byte of s[0..n) stop_at takes; n when none. */
+static inline size_t stop_scan(const char *s, size_t n, bool ws, bool cr, int a, int b, int c)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = stop_mask16(s + i, ws, cr, a, b, c);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && !stop_at((unsigned char)s[i], ws, cr, a, b, c))
+		i++;
+	return i;
+}
+
+/* Comments, PIs and CDATA sections: only XML characters. */
+static bool chars_ok(struct xf *x, const char *s, const char *e)
+{
+	for (;;) {
+		s += stop_scan(s, (size_t)(e - s), true, true, SCAN_NO_BYTE, SCAN_NO_BYTE, SCAN_NO_BYTE);
+		if (s == e)
+			return true;
+		if ((unsigned char)*s != 0xef)
+			return no(x, "control character");
+		if (non_char(s, e))
+			return no(x, "U+FFFE or U+FFFF");
+		s++;
+	}
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void rehash(struct xf *x)
+{
+	size_t cap = x->cap_tab ? 2 * x->cap_tab : 64;
+	struct xf_name **t = rp_calloc(cap, sizeof *t);
+	for (size_t i = 0; i < x->cap_tab; i++) {
+		struct xf_name *nm = x->tab[i];
+		if (!nm)
+			continue;
+		size_t k = nm->hash & (cap - 1);
+		while (t[k])
+			k = (k + 1) & (cap - 1);
+		t[k] = nm;
+	}
+	rp_free(x->tab);
+	x->tab = t;
+	x->cap_tab = cap;
+}
+
+/* The one entry for the bytes s[0..n) (hash h); NULL (declined) past
+ * XF_MAX_NAMES. */
+static struct xf_name *intern(struct xf *x, const char *s, size_t n, uint32_t h)
+{
+	if (2 * (x->n_names + 1) > x->cap_tab)
+		rehash(x);
+	size_t mask = x->cap_tab - 1, i = h & mask;
+	for (struct xf_name *nm; (nm = x->tab[i]); i = (i + 1) & mask)
+		if (nm->hash == h && nm->len == n && !memcmp(nm->q, s, n))
+			return nm;
+	if (x->n_names == XF_MAX_NAMES) {
+		no(x, "too many distinct names");
+		return NULL;
+	}
+	struct xf_name *nm = rp_malloc(sizeof *nm + n + 1);
+	nm->hash = h;
+	nm->len = (uint32_t)n;
+	nm->local = nm->prefix = NULL;
+	memcpy(nm->q, s, n);
+	nm->q[n] = 0;
+	x->tab[i] = nm;
+	x->n_names++;
+	return nm;
+}
+
+static const xmlChar *intern_str(struct xf *x, const char *s, size_t n)
+{
+	struct xf_name *nm = intern(x, s, n, hash_bytes(s, n));
+	return nm ? (const xmlChar *)nm->q : NULL;
+}
+
+/* The qualified name at x->p, interned with its parts; NULL when there
+ * is none in the subset (an ASCII NCName, optionally prefixed). */
+static const struct xf_name *name_at(struct xf *x)
+{
+	const char *s = x->p, *p = s, *e = x->e;
+	size_t colon = 0;
+	uint32_t h = 2166136261u, hp = 0;
+	if (p == e || !name_start((unsigned char)*p)) {
+		no(x, p < e && (unsigned char)*p >= 0x80 ? "non-ASCII name" : "not a name");
+		return NULL;
+	}
+	for (;;) {
+		while (p < e && name_char((unsigned char)*p))
+			h = (h ^ (unsigned char)*p++) * 16777619u;
+		if (p == e || *p != ':')
+			break;
+		if (colon || p + 1 == e || !name_start((unsigned char)p[1])) {
+			no(x, "not a namespace-well-formed name");
+			return NULL;
+		}
+		colon = (size_t)(p - s);
+		hp = h;
+		h = (h ^ ':') * 16777619u;
+		p++;
+	}
+	size_t n = (size_t)(p - s);
+	if (p < e && (unsigned char)*p >= 0x80) {
+		no(x, "non-ASCII name");
+		return NULL;
+	}
+	if (n > XF_MAX_NAME) {
+		no(x, "name too long");
+		return NULL;
+	}
+	struct xf_name *nm = intern(x, s, n, h);
+	if (!nm)
+		return NULL;
+	if (!nm->local) {
+		const struct xf_name *pf = colon ? intern(x, s, colon, hp) : NULL;
+		if (colon && !pf)
+			return NULL;
+		nm->prefix = pf ? (const xmlChar *)pf->q : NULL;
+		nm->local = (const xmlChar *)nm->q + (colon ? colon + 1 : 0);
+	}
+	x->p = p;
+	return nm;
+}
+
+/* ---- references -------------------------------------------------------- */
+
+static bool xml_char(int32_t c)
+{
+	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff) ||
+	       (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/* The reference at *pp (a '&'): its character in *cp and *pp moved past
+ * the ';'. Declines anything but the five predefined entities and
+ * character references to XML characters. */
+static bool ref(struct xf *x, const char **pp, int32_t *cp)
+{
+	static const struct { char name[6]; unsigned char n; char c; } predefined[] = {
+		{ "lt;", 3, '<' }, { "gt;", 3, '>' }, { "amp;", 4, '&' },
+		{ "quot;", 5, '"' }, { "apos;", 5, '\'' },
+	};
+	const char *p = *pp + 1, *e = x->e;
+	if (p < e && *p == '#') {
+		bool hex = ++p < e && *p == 'x';
+		p += hex;
+		const char *digits = p;
+		int32_t v = 0;
+		for (; p < e && *p != ';'; p++) {
+			unsigned char c = (unsigned char)*p;
+			int d = ascii_is_digit(c) ? c - '0' : hex && ascii_is_xdigit(c) ? (c | 0x20) - 'a' + 10 : -1;
+			if (d < 0)
+				return no(x, "malformed character reference");
+			v = v * (hex ? 16 : 10) + d;
+			if (v > 0x10ffff)
+				return no(x, "character reference out of range");
+		}
+		if (p == digits || p == e)
+			return no(x, "malformed character reference");
+		if (!xml_char(v))
+			return no(x, "reference to a non-XML character");
+		*cp = v;
+		*pp = p + 1;
+		return true;
+	}
+	/* by the first letter: `&lt;` and `&gt;` come by the thousand in
+	 * escaped HTML */
+	size_t i = p == e ? 5 : *p == 'l' ? 0 : *p == 'g' ? 1 : *p == 'q' ? 3 : *p == 'a' ? 2 : 5;
+	if (i == 2 && e - p >= 2 && p[1] == 'p')
+		i = 4;
+	size_t n = i < 5 ? predefined[i].n : 0;
+	for (size_t k = 0; k < n; k++)
+		if (p + k == e || p[k] != predefined[i].name[k])
+			n = 0;
+	if (!n)
+		return no(x, "entity reference other than the predefined five");
+	*cp = predefined[i].c;
+	*pp = p + n;
+	return true;
+}
+
+/* ---- markup other than elements ---------------------------------------- */
+
+/* The end of a comment, PI or CDATA section whose content starts at s:
+ * the first `t` (2 or 3 bytes, the first rare in such content), the
+ * content checked to be XML characters within XF_MAX_RUN; NULL
+ * (declined) otherwise. */
+static const char *section_end(struct xf *x, const char *s, const char *t)
+{
+	const char *p = s, *e = x->e;
+	size_t k = strlen(t);
+	for (;; p++) {
+		p += scan_find(p, (size_t)(e - p), 0, false, t[0], SCAN_NO_BYTE);
+		if ((size_t)(e - p) < k) {
+			no(x, "unclosed comment, PI or CDATA section");
+			return NULL;
+		}
+		if (!memcmp(p, t, k))
+			break;
+	}
+	if (p - s > XF_MAX_RUN) {
+		no(x, "comment, PI or CDATA section too long");
+		return NULL;
+	}
+	return x->emit || chars_ok(x, s, p) ? p : NULL;
+}
+
+/* <!-- ... --> at x->p (known to start so) */
+static bool comment(struct xf *x)
+{
+	const char *dd = section_end(x, x->p + 4, "--");
+	if (!dd)
+		return false;
+	if (x->e - dd < 3 || dd[2] != '>')
+		return no(x, "'--' in a comment");
+	x->p = dd + 3;
+	return true;
+}
+
+/* <?target ...?> at x->p */
+static bool pi(struct xf *x)
+{
+	const char *s = x->p + 2, *p = s, *e = x->e;
+	while (p < e && name_char((unsigned char)*p))
+		p++;
+	if (p == s || !name_start((unsigned char)*s))
+		return no(x, "processing instruction without a target");
+	/* libxml2: the target `xml` is an error, other xml... names but
+	 * these two a warning; declined all the same */
+	if (p - s >= 3 && (s[0] | 0x20) == 'x' && (s[1] | 0x20) == 'm' && (s[2] | 0x20) == 'l' &&
+	    !(p - s == 14 && !memcmp(s, "xml-stylesheet", 14)) && !(p - s == 9 && !memcmp(s, "xml-model", 9)))
+		return no(x, "processing instruction named xml...");
+	if (p == e || !(is_ws(*p) || (*p == '?' && e - p >= 2 && p[1] == '>')))
+		return no(x, "processing instruction target not a plain name");
+	const char *end = section_end(x, p, "?>");
+	if (!end)
+		return false;
+	x->p = end + 2;
+	return true;
+}
+
+/* <![CDATA[ ... ]]> at x->p: given as written (libxml2's push parser
+ * does not normalise line ends in CDATA either). */
+static bool cdata(struct xf *x)
+{
+	const char *s = x->p + 9, *end = section_end(x, s, "]]>");
+	if (!end)
+		return false;
+	if (x->emit && end > s)
+		x->sax->cdataBlock(x->ctx, (const xmlChar *)s, (int)(end - s));
+	x->p = end + 3;
+	return true;
+}
+
+/* White space, comments and PIs (before and after the root element). */
+static bool misc(struct xf *x)
+{
+	for (;;) {
+		x->p = skip_ws(x->p, x->e);
+		size_t left = (size_t)(x->e - x->p);
+		if (left >= 4 && !memcmp(x->p, "<!--", 4)) {
+			if (!comment(x))
+				return false;
+		} else if (left >= 2 && !memcmp(x->p, "<?", 2)) {
+			if (!pi(x))
+				return false;
+		} else if (left >= 2 && !memcmp(x->p, "<!", 2)) {
+			return no(x, "DOCTYPE or other declaration");
+		} else {
+			return true;
+		}
+	}
+}
+
+/* In the XML declaration at *pp: S name Eq 'value'; false (and *pp as
+ * it was) when that is not there. */
+static bool decl_attr(const char **pp, const char *e, const char *name, const char **v, size_t *vn)
+{
+	const char *p = skip_ws(*pp, e);
+	size_t k = strlen(name);
+	if (p == *pp || (size_t)(e - p) < k || memcmp(p, name, k))
+		return false;
+	p = skip_ws(p + k, e);
+	if (p == e || *p != '=')
+		return false;
+	p = skip_ws(p + 1, e);
+	if (p == e || (*p != '"' && *p != '\''))
+		return false;
+	const char *q = memchr(p + 1, *p, (size_t)(e - p - 1));
+	if (!q)
+		return false;
+	*v = p + 1;
+	*vn = (size_t)(q - p - 1);
+	*pp = q + 1;
+	return true;
+}
+
+static bool enc_name(const char *s, size_t n)
+{
+	if (!n || !ascii_is_alpha((unsigned char)s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!name_char((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* <?xml version="1.0" encoding="..." standalone="..."?> at the start,
+ * when there. */
+static bool xml_decl(struct xf *x)
+{
+	const char *p = x->p, *e = x->e, *v;
+	size_t vn;
+	if (e - p < 6 || memcmp(p, "<?xml", 5) || !is_ws(p[5]))
+		return true;
+	p += 5;
+	if (!decl_attr(&p, e, "version", &v, &vn) || vn != 3 || memcmp(v, "1.0", 3))
+		return no(x, "XML declaration without version 1.0");
+	if (decl_attr(&p, e, "encoding", &v, &vn) && !enc_name(v, vn))
+		return no(x, "malformed encoding name");
+	if (decl_attr(&p, e, "standalone", &v, &vn) &&
+	    !((vn == 3 && !memcmp(v, "yes", 3)) || (vn == 2 && !memcmp(v, "no", 2))))
+		return no(x, "malformed standalone declaration");
+	p = skip_ws(p, e);
+	if (e - p < 2 || memcmp(p, "?>", 2))
+		return no(x, "malformed XML declaration");
+	x->p = p + 2;
+	return true;
+}
+
+/* ---- text -------------------------------------------------------------- */
+
+static void emit_chars(struct xf *x, const char *s, size_t n)
+{
+	if (n)
+		x->sax->characters(x->ctx, (const xmlChar *)s, (int)n);
+}
+
+/* Text from x->p to the next '<' (inside the root element). */
+static bool text(struct xf *x)
+{
+	const char *p = x->p, *e = x->e;
+	int32_t cp;
+	if (!x->emit) {
+		for (;;) {
+			p += stop_scan(p, (size_t)(e - p), true, false, '<', '&', ']');
+			if (p == e)
+				return no(x, "unclosed element");
+			unsigned char c = (unsigned char)*p;
+			if (c == '<')
+				break;
+			if (c == '&') {
+				if (!ref(x, &p, &cp))
+					return false;
+				continue;
+			}
+			if (c == ']' && e - p >= 3 && p[1] == ']' && p[2] == '>')
+				return no(x, "']]>' in text");
+			if (c == 0xef && non_char(p, e))
+				return no(x, "U+FFFE or U+FFFF");
+			if (c < 0x20 && c != '\r')
+				return no(x, "control character");
+			x->has_cr |= c == '\r';
+			p++;
+		}
+		if (p - x->p > XF_MAX_RUN)
+			return no(x, "text run too long");
+		x->p = p;
+		return true;
+	}
+	size_t k = scan_find(p, (size_t)(e - p), 0, false, '<', '&');
+	if (p[k] == '<' && (!x->has_cr || !memchr(p, '\r', k))) {
+		/* the common case: given as written */
+		emit_chars(x, p, k);
+		x->p = p + k;
+		return true;
+	}
+	struct buf *b = &x->text;
+	buf_reset(b);
+	for (;;) {
+		/* line ends: CR LF and a lone CR become LF, as libxml2 reads them */
+		const char *s = p, *se = p + k;
+		for (const char *cr; x->has_cr && (cr = memchr(s, '\r', (size_t)(se - s)));) {
+			buf_add(b, s, (size_t)(cr - s));
+			buf_addc(b, '\n');
+			s = cr + 1 + (cr + 1 < se && cr[1] == '\n');
+		}
+		buf_add(b, s, (size_t)(se - s));
+		p = se;
+		if (*p == '<')
+			break;
+		ref(x, &p, &cp);
+		char u[4];
+		buf_add(b, u, utf8_encode(cp, u));
+		k = scan_find(p, (size_t)(e - p), 0, false, '<', '&');
+	}
+	emit_chars(x, b->data, b->len);
+	x->p = p;
+	return true;
+}
+
+/* ---- elements ---------------------------------------------------------- */
+
+/* S? '=' S? quoted value, after an attribute name. */
+static bool attr_value(struct xf *x, struct xf_attr *a)
+{
+	const char *p = skip_ws(x->p, x->e), *e = x->e;
+	if (p == e || *p != '=')
+		return no(x, "attribute without '='");
+	p = skip_ws(p + 1, e);
+	if (p == e || (*p != '"' && *p != '\''))
+		return no(x, "unquoted attribute value");
+	char quote = *p++;
+	int32_t cp;
+	a->v = p;
+	a->plain = true;
+	for (;;) {
+		p += quote == '"' ? stop_scan(p, (size_t)(e - p), false, false, '"', '&', '<')
+		                  : stop_scan(p, (size_t)(e - p), false, false, '\'', '&', '<');
+		if (p == e)
+			return no(x, "unclosed attribute value");
+		unsigned char c = (unsigned char)*p;
+		if (c == (unsigned char)quote)
+			break;
+		if (c == '&') {
+			a->plain = false;
+			if (!ref(x, &p, &cp))
+				return false;
+			continue;
+		}
+		if (c == '<')
+			return no(x, "'<' in an attribute value");
+		if (c == 0xef && non_char(p, e))
+			return no(x, "U+FFFE or U+FFFF");
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			return no(x, "control character");
+		a->plain &= c >= 0x20;
+		p++;
+	}
+	a->ve = p;
+	if (a->ve - a->v > XF_MAX_RUN)
+		return no(x, "attribute value too long");
+	x->p = p + 1;
+	return true;
+}
+
+/* The value as libxml2 gives it without entity substitution: TAB, LF,
+ * CR and CR LF become one space each; references are decoded, but `&`
+ * stays `&#38;` (feed_xml.c's attr_get turns that back). */
+static void value_decode(struct xf *x, struct buf *b, const struct xf_attr *a)
+{
+	for (const char *p = a->v; p < a->ve;) {
+		char c = *p;
+		if (c == '&') {
+			int32_t cp;
+			ref(x, &p, &cp);
+			char u[4];
+			if (cp == '&')
+				buf_add(b, "&#38;", 5);
+			else
+				buf_add(b, u, utf8_encode(cp, u));
+			continue;
+		}
+		p += c == '\r' && p + 1 < a->ve && p[1] == '\n' ? 2 : 1;
+		buf_addc(b, c == '\t' || c == '\n' || c == '\r' ? ' ' : c);
+	}
+}
+
+static bool is_xmlns(const struct xf *x, const struct xf_name *nm)
+{
+	return (const xmlChar *)nm->q == x->xmlns_prefix || nm->prefix == x->xmlns_prefix;
+}
+
+/* A namespace URI libxml2 takes without an error. */
+static bool ns_uri_ok(struct xf *x, const xmlChar *uri, bool prefixed)
+{
+	if (uri == x->xml_ns || !strcmp((const char *)uri, XMLNS_NS))
+		return no(x, "xml or xmlns namespace declared");
+	if (!*uri)
+		return !prefixed || no(x, "prefix bound to the empty namespace");
+	xmlURIPtr u = xmlParseURI((const char *)uri);
+	if (!u)
+		return no(x, "namespace name not a URI");
+	xmlFreeURI(u);
+	return true;
+}
+
+/* Push the namespace declarations among the first na attributes. */
+static bool bind(struct xf *x, size_t base, size_t na)
+{
+	for (size_t i = 0; i < na; i++) {
+		const struct xf_attr *a = &x->at[i];
+		if (!is_xmlns(x, a->name))
+			continue;
+		const xmlChar *pfx = NULL;
+		if (a->name->prefix) {
+			const char *l = (const char *)a->name->local;
+			pfx = intern_str(x, l, strlen(l));
+			if (!pfx)
+				return false;
+			if (pfx == x->xml_prefix || pfx == x->xmlns_prefix)
+				return no(x, "xml or xmlns prefix declared");
+		}
+		if (!a->plain)
+			return no(x, "namespace name with references or white space");
+		if (a->ve - a->v > XF_MAX_NAME)
+			return no(x, "namespace name too long");
+		const xmlChar *uri = intern_str(x, a->v, (size_t)(a->ve - a->v));
+		if (!uri)
+			return false;
+		if (!x->emit) {
+			if (!ns_uri_ok(x, uri, pfx != NULL))
+				return false;
+			for (size_t j = base; j < x->n_ns; j++)
+				if (x->ns[2 * j] == pfx)
+					return no(x, "namespace declared twice on one element");
+			if (x->n_ns == XF_MAX_NS)
+				return no(x, "too many namespace declarations");
+		}
+		x->ns = rp_grow(x->ns, 2 * sizeof *x->ns, x->n_ns + 1, &x->cap_ns);
+		x->ns[2 * x->n_ns] = pfx;
+		x->ns[2 * x->n_ns + 1] = uri;
+		x->n_ns++;
+	}
+	return true;
+}
+
+/* The namespace of a name: by its prefix, or the default one for an
+ * element; unprefixed attributes have none. */
+static bool resolve(struct xf *x, const struct xf_name *nm, bool attr, const xmlChar **uri)
+{
+	const xmlChar *pfx = nm->prefix;
+	*uri = NULL;
+	if (pfx == x->xml_prefix) {
+		*uri = x->xml_ns;
+		return attr || no(x, "element in the xml namespace");
+	}
+	if (!pfx && attr)
+		return true;
+	for (size_t i = x->n_ns; i-- > 0;) {
+		if (x->ns[2 * i] == pfx) {
+			*uri = x->ns[2 * i + 1] == x->empty ? NULL : x->ns[2 * i + 1];
+			return true;
+		}
+	}
+	return !pfx || no(x, "unbound namespace prefix");
+}
+
+/* The attributes (not the declarations) of the start tag, resolved and,
+ * when emitting, laid out in x->attrs; their number in *ret_n. */
+static bool attributes(struct xf *x, size_t na, size_t *ret_n)
+{
+	size_t k = 0;
+	buf_reset(&x->vals);
+	for (size_t i = 0; i < na; i++) {
+		struct xf_attr *a = &x->at[i];
+		if (is_xmlns(x, a->name))
+			continue;
+		if (!resolve(x, a->name, true, &a->uri))
+			return false;
+		if (!x->emit) {
+			for (size_t j = 0; j < k; j++) {
+				const struct xf_attr *o = &x->at[j];
+				if (o->name == a->name || (a->uri && o->uri == a->uri &&
+				    !strcmp((const char *)o->name->local, (const char *)a->name->local)))
+					return no(x, "attribute given twice");
+			}
+		} else if (!a->plain) {
+			a->off = x->vals.len;
+			value_decode(x, &x->vals, a);
+			a->len = x->vals.len - a->off;
+		}
+		x->at[k++] = *a;
+	}
+	if (x->emit) {
+		/* after all values are decoded: x->vals may have moved */
+		for (size_t i = 0; i < k; i++) {
+			const struct xf_attr *a = &x->at[i];
+			const xmlChar **o = x->attrs + 5 * i;
+			o[0] = a->name->local;
+			o[1] = a->name->prefix;
+			o[2] = a->uri;
+			o[3] = (const xmlChar *)(a->plain ? a->v : x->vals.data + a->off);
+			o[4] = o[3] + (a->plain ? (size_t)(a->ve - a->v) : a->len);
+		}
+	}
+	*ret_n = k;
+	return true;
+}
+
+static void pop(struct xf *x)
+{
+	x->n_ns = x->open[x->depth].ns_base;
+	x->depth--;
+}
+
+/* <name attributes...> or <name .../> at x->p */
+static bool start_tag(struct xf *x)
+{
+	const char *tag = x->p++;
+	const struct xf_name *el = name_at(x);
+	if (!el)
+		return false;
+	size_t na = 0;
+	bool empty = false;
+	for (;;) {
+		const char *q = x->p;
+		x->p = skip_ws(q, x->e);
+		if (x->p == x->e)
+			return no(x, "unclosed start tag");
+		if (*x->p == '>' || (*x->p == '/' && x->e - x->p >= 2 && x->p[1] == '>')) {
+			empty = *x->p == '/';
+			x->p += 1 + empty;
+			break;
+		}
+		if (x->p == q)
+			return no(x, "no space before an attribute");
+		if (na == XF_MAX_ATTRS)
+			return no(x, "too many attributes");
+		struct xf_attr *a = &x->at[na++];
+		if (!(a->name = name_at(x)) || !attr_value(x, a))
+			return false;
+	}
+	if (x->p - tag > XF_MAX_RUN)
+		return no(x, "start tag too long");
+	if (x->depth == XF_MAX_DEPTH)
+		return no(x, "nested too deep");
+	struct xf_frame *f = &x->open[++x->depth];
+	f->name = el;
+	f->ns_base = x->n_ns;
+	size_t n;
+	if (!bind(x, f->ns_base, na) || !resolve(x, el, false, &f->uri) || !attributes(x, na, &n))
+		return false;
+	if (x->emit) {
+		int nb_ns = (int)(x->n_ns - f->ns_base);
+		x->sax->startElementNs(x->ctx, el->local, el->prefix, f->uri, nb_ns,
+		                       nb_ns ? x->ns + 2 * f->ns_base : NULL, (int)n, 0, x->attrs);
+		if (empty)
+			x->sax->endElementNs(x->ctx, el->local, el->prefix, f->uri);
+	}
+	if (empty)
+		pop(x);
+	return true;
+}
+
+/* </name> at x->p: the name of the open element. */
+static bool end_tag(struct xf *x)
+{
+	if (!x->depth)
+		return no(x, "end tag outside the root element");
+	const struct xf_frame *f = &x->open[x->depth];
+	const char *p = x->p + 2, *e = x->e;
+	size_t n = f->name->len;
+	if ((size_t)(e - p) < n || memcmp(p, f->name->q, n))
+		return no(x, "end tag does not match");
+	p = skip_ws(p + n, e);
+	if (p == e || *p != '>')
+		return no(x, "end tag does not match");
+	x->p = p + 1;
+	if (x->emit)
+		x->sax->endElementNs(x->ctx, f->name->local, f->name->prefix, f->uri);
+	pop(x);
+	return true;
+}
+
+/* ---- the document ------------------------------------------------------ */
+
+static bool markup(struct xf *x)
+{
+	const char *p = x->p;
+	size_t left = (size_t)(x->e - p);
+	if (left >= 2 && p[1] == '/')
+		return end_tag(x);
+	if (left >= 2 && p[1] == '?')
+		return pi(x);
+	if (left >= 4 && !memcmp(p, "<!--", 4))
+		return comment(x);
+	if (left >= 9 && !memcmp(p, "<![CDATA[", 9))
+		return cdata(x);
+	if (left >= 2 && p[1] == '!')
+		return no(x, "declaration inside an element");
+	return start_tag(x);
+}
+
+static bool walk(struct xf *x, const char *s, size_t n, bool emit, const bool *stop)
+{
+	x->p = s;
+	x->e = s + n;
+	x->emit = emit;
+	x->depth = 0;
+	x->n_ns = 0;
+	if (!xml_decl(x) || !misc(x))
+		return false;
+	if (x->p == x->e || *x->p != '<')
+		return no(x, x->p == x->e ? "no root element" : "text outside the root element");
+	do {
+		if (x->p == x->e)
+			return no(x, "unclosed element");
+		if (!(*x->p == '<' ? markup(x) : text(x)))
+			return false;
+		if (emit && *stop)
+			return true;
+	} while (x->depth > 0);
+	if (!misc(x))
+		return false;
+	return x->p == x->e || no(x, "more after the root element");
+}
+
+bool xml_fast_parse(const char *s, size_t n, const xmlSAXHandler *sax, void *ctx,
+                    const bool *stop, const char **ret_why)
+{
+	struct xf *x = rp_calloc(1, sizeof *x);
+	x->sax = sax;
+	x->ctx = ctx;
+	x->xml_prefix = intern_str(x, "xml", 3);
+	x->xmlns_prefix = intern_str(x, "xmlns", 5);
+	x->xml_ns = intern_str(x, XML_NS, sizeof XML_NS - 1);
+	x->empty = intern_str(x, "", 0);
+	bool ok = walk(x, s, n, false, stop);
+	if (ok)
+		walk(x, s, n, true, stop);
+	if (ret_why)
+		*ret_why = ok ? NULL : x->why;
+	for (size_t i = 0; i < x->cap_tab; i++)
+		rp_free(x->tab[i]);
+	rp_free(x->tab);
+	rp_free(x->ns);
+	buf_done(&x->text);
+	buf_done(&x->vals);
+	rp_free(x);
+	return ok;
+}
