@@ -9,7 +9,8 @@
  * Plain well-formed documents (most feeds) are read by xml_fast.c
  * instead, through the same callbacks and with the same result; it
  * declines everything else (DTDs, errors to recover from, odd corners)
- * before calling anything, and libxml2 reads those. It is tried before
+ * before calling anything, and libxml2 reads those (opened by libxml.c
+ * at the first such document, not linked). It is tried before
  * the repairs of feed_repair.c, which a document it reads never needs,
  * and expands no entity but the five predefined ones. For testing and
  * diagnosis, the environment variable RAPPORTEUR_XML_FAST (read once)
@@ -32,8 +33,6 @@
 #include <string.h>
 
 #include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
-#include <libxml/entities.h>
 
 #include "core/alloc.h"
 #include "core/date.h"
@@ -43,6 +42,7 @@
 #include "core/url.h"
 #include "core/utf8.h"
 #include "fetchers/feed_xml.h"
+#include "fetchers/libxml.h"
 #include "fetchers/xml_fast.h"
 
 enum { FR_NORMAL, FR_SERIAL, FR_SKIPDIV };
@@ -74,6 +74,15 @@ void fx_bozo(struct fx *fx, const char *why)
 		buf_done(&b);
 	}
 	fx->feed->bozo = true;
+}
+
+/* Stop the parse: libxml2 when it is reading; the fast path watches
+ * fx->stopped. */
+static void stop(struct fx *fx)
+{
+	fx->stopped = true;
+	if (fx->ctxt)
+		fx->xml->stop_parser(fx->ctxt);
 }
 
 const char *fx_base(const struct fx *fx)
@@ -514,7 +523,7 @@ static void attr_decode(struct fx *fx, struct buf *out, const char *s, size_t n,
 			size_t len = (size_t)(semi - (s + i)) - 1;
 			memcpy(name, s + i + 1, len);
 			name[len] = 0;
-			xmlEntityPtr ent = xmlGetDocEntity(fx->ctxt->myDoc, (const xmlChar *)name);
+			xmlEntityPtr ent = fx->xml->get_doc_entity(fx->ctxt->myDoc, (const xmlChar *)name);
 			if (ent && ent->etype == XML_INTERNAL_GENERAL_ENTITY && ent->content) {
 				fx->entity_bytes += (size_t)ent->length + 32;
 				if (fx->entity_bytes <= fx->entity_budget)
@@ -938,8 +947,7 @@ void fx_entry_end(struct fx *fx)
 	} else if (f->n_entries + f->n_streamed >= RP_FEED_MAX_ENTRIES) {
 		fx_bozo(fx, "too many entries");
 		feed_entry_done(e);
-		xmlStopParser(fx->ctxt);
-		fx->stopped = true;
+		stop(fx);
 	} else if (fx->fn) {
 		f->n_streamed++;
 		fx->fn(fx->fn_ctx, f, e);
@@ -1072,8 +1080,7 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
 	fx->depth++;
 	if (fx->depth > RP_FEED_MAX_DEPTH) {
 		fx_bozo(fx, "nesting too deep");
-		fx->stopped = true;
-		xmlStopParser(fx->ctxt);
+		stop(fx);
 		return;
 	}
 	ensure_frames(fx);
@@ -1288,14 +1295,14 @@ static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
 {
 	struct fx *fx = ctx;
 	xmlParserCtxtPtr ctxt = fx->ctxt;
-	xmlEntityPtr ent = xmlGetPredefinedEntity(name);
+	xmlEntityPtr ent = fx->xml->get_predefined_entity(name);
 	if (ent)
 		return ent;
 	keep_recovering(fx);
 	if (fx->stopped)
 		return NULL;
 	if (ctxt->myDoc)
-		ent = xmlGetDocEntity(ctxt->myDoc, name);
+		ent = fx->xml->get_doc_entity(ctxt->myDoc, name);
 	if (ent && ctxt->inSubset)
 		return ent;
 	if (ent) {
@@ -1367,13 +1374,13 @@ static xmlParserInputPtr sax_resolve(void *ctx, const xmlChar *pub, const xmlCha
 static void sax_start_doc(void *ctx)
 {
 	struct fx *fx = ctx;
-	xmlSAX2StartDocument(fx->ctxt);
+	fx->xml->sax2_start_document(fx->ctxt);
 }
 
 static void sax_internal_subset(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
 {
 	struct fx *fx = ctx;
-	xmlSAX2InternalSubset(fx->ctxt, name, eid, sid);
+	fx->xml->sax2_internal_subset(fx->ctxt, name, eid, sid);
 }
 
 static void sax_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pid,
@@ -1381,7 +1388,7 @@ static void sax_entity_decl(void *ctx, const xmlChar *name, int type, const xmlC
 {
 	struct fx *fx = ctx;
 	if (fx->ctxt->myDoc && fx->ctxt->myDoc->intSubset)
-		xmlSAX2EntityDecl(fx->ctxt, name, type, pid, sid, content);
+		fx->xml->sax2_entity_decl(fx->ctxt, name, type, pid, sid, content);
 }
 
 static void sax_error(void *ctx, xmlErrorPtr err)
@@ -1399,14 +1406,6 @@ static void sax_error(void *ctx, xmlErrorPtr err)
 	} else if (err->code == XML_WAR_UNDECLARED_ENTITY) {
 		fx_bozo(fx, "undefined entity");
 	}
-}
-
-static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url;
-	(void)id;
-	(void)ctxt;
-	return NULL;
 }
 
 /* ---- the parse --------------------------------------------------------- */
@@ -1433,47 +1432,53 @@ void feed_xml_set_fast(bool on)
  * not start. */
 static bool parse_libxml2(struct fx *fx, const xmlSAXHandler *sax, const char *utf8, size_t n)
 {
+	const char *why = NULL;
+	const struct libxml *xml = libxml_load(&why);
+	if (!xml) {
+		/* Whatever the document did wrong before matters less than
+		 * that it could not be read at all: this reason wins. */
+		rp_free(fx->feed->bozo_reason);
+		fx->feed->bozo_reason = NULL;
+		fx_bozo(fx, why);
+		return false;
+	}
 	/* The push parser, fed in slices: libxml2 keeps only a window of the
 	 * input, so memory stays proportional to the largest entry, not to
 	 * the document. */
-	xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt((xmlSAXHandler *)sax, fx, NULL, 0, NULL);
+	xmlParserCtxtPtr ctxt = xml->create_push_parser_ctxt((xmlSAXHandler *)sax, fx, NULL, 0, NULL);
 	if (!ctxt) {
 		fx_bozo(fx, "cannot create XML parser");
 		return false;
 	}
+	fx->xml = xml;
 	fx->ctxt = ctxt;
 	/* never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE */
-	xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOWARNING |
-	                        XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
-	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+	xml->ctxt_use_options(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOWARNING |
+	                            XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
+	xml->switch_encoding(ctxt, XML_CHAR_ENCODING_UTF8);
 	enum { SLICE = 256 * 1024 };
 	for (size_t off = 0; off < n && !fx->stopped;) {
 		size_t k = n - off < SLICE ? n - off : SLICE;
-		xmlParseChunk(ctxt, utf8 + off, (int)k, 0);
+		xml->parse_chunk(ctxt, utf8 + off, (int)k, 0);
 		off += k;
 	}
 	if (!fx->stopped)
-		xmlParseChunk(ctxt, NULL, 0, 1);
+		xml->parse_chunk(ctxt, NULL, 0, 1);
 	if (!ctxt->wellFormed && !fx->stopped)
 		fx_bozo(fx, "not well-formed");
 	if (ctxt->myDoc) {
-		xmlFreeDoc(ctxt->myDoc);
+		xml->free_doc(ctxt->myDoc);
 		ctxt->myDoc = NULL;
 	}
-	xmlFreeParserCtxt(ctxt);
+	xml->free_parser_ctxt(ctxt);
 	fx->ctxt = NULL;
 	return true;
 }
 
-void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
-                    feed_entry_fn fn, void *fn_ctx)
+/* feed_xml_parse, and feed_xml_parse_if_utf8 when not validated. */
+static bool parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc, bool validated,
+                  feed_entry_fn fn, void *fn_ctx)
 {
-	static bool inited;
-	if (!inited) {
-		xmlInitParser();
-		xmlSetExternalEntityLoader(deny_loader);
-		inited = true;
-	}
 	struct fx fx;
 	struct fx_priv p;
 	memset(&fx, 0, sizeof fx);
@@ -1513,9 +1518,14 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	memset(name_cache, 0, sizeof name_cache);
 	bool try_fast = fast_mode() != FAST_OFF;
 	const char *why = NULL;
-	bool fast = try_fast && xml_fast_parse(utf8, n, &sax, &fx, &fx.stopped, &why);
+	bool fast = try_fast && xml_fast_parse(utf8, n, !validated, &sax, &fx, &fx.stopped, &why);
 	size_t ctl_n = 0, fixed_n = 0;
 	char *ctl = NULL, *fixed = NULL;
+	bool read = true;
+	if (!fast && !validated && !utf8_is_valid(utf8, n)) {
+		read = false; /* nothing was called: f is as it came */
+		goto out;
+	}
 	if (!fast) {
 		ctl = feed_repair_controls(utf8, n, &ctl_n);
 		if (ctl) {
@@ -1530,7 +1540,7 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 			n = fixed_n;
 		}
 		if (try_fast && (ctl || fixed))
-			fast = xml_fast_parse(utf8, n, &sax, &fx, &fx.stopped, &why);
+			fast = xml_fast_parse(utf8, n, false, &sax, &fx, &fx.stopped, &why);
 	}
 	if (fast_mode() == FAST_TRACE)
 		fprintf(stderr, "xml_fast: %s%s\n", fast ? "accepted" : "declined: ", fast || !why ? "" : why);
@@ -1581,4 +1591,17 @@ out:
 	rp_free(fx.frames);
 	buf_done(&fx.scratch);
 	buf_done(&fx.scratch2);
+	return read;
+}
+
+void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
+                    feed_entry_fn fn, void *fn_ctx)
+{
+	(void)parse(f, utf8, n, utf8_doc, true, fn, fn_ctx); /* true when validated */
+}
+
+bool feed_xml_parse_if_utf8(struct feed *f, const char *s, size_t n, feed_entry_fn fn,
+                            void *fn_ctx)
+{
+	return parse(f, s, n, true, false, fn, fn_ctx);
 }

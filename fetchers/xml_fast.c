@@ -16,8 +16,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <libxml/uri.h>
-
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "core/buf.h"
@@ -69,6 +67,7 @@ struct xf {
 	const char *why;       /* first pass: why it declined */
 	const xmlSAXHandler *sax;
 	void *ctx;
+	bool check_utf8;       /* the input is not known to be UTF-8: the check validates it */
 	bool has_cr;           /* the check saw a CR in text (emit normalises then) */
 
 	struct xf_name **tab; size_t cap_tab, n_names; /* open addressing */
@@ -157,33 +156,54 @@ static inline unsigned stop_mask16(const char *p, bool ws, bool cr, int a, int b
 }
 #endif
 
-/* The index of the first byte of s[0..n) stop_at takes; n when none. */
-static inline size_t stop_scan(const char *s, size_t n, bool ws, bool cr, int a, int b, int c)
+/* The index of the first byte of s[0..n) stop_at takes; n when none.
+ * Sets a bit of *high when a byte from 0x80 up was passed over (or is
+ * among the sixteen that hold the stop: a bit too many only costs a
+ * validation), for run_utf8_ok. */
+static inline size_t stop_scan(const char *s, size_t n, bool ws, bool cr, int a, int b, int c,
+                               unsigned *high)
 {
 	size_t i = 0;
 #if defined(__SSE2__)
 	for (; i + 16 <= n; i += 16) {
 		unsigned m = stop_mask16(s + i, ws, cr, a, b, c);
+		*high |= (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}
 #endif
-	while (i < n && !stop_at((unsigned char)s[i], ws, cr, a, b, c))
-		i++;
+	for (; i < n && !stop_at((unsigned char)s[i], ws, cr, a, b, c); i++)
+		*high |= (unsigned char)s[i] & 0x80;
 	return i;
+}
+
+/* First pass over input not known to be UTF-8 (xf.check_utf8): the run
+ * s[0..e) of text, an attribute value or a comment, PI or CDATA section,
+ * where the scans saw a byte from 0x80 up when high, is valid UTF-8.
+ * Every other byte the check accepts is ASCII markup, and the runs lie
+ * between ASCII delimiters, so the document is valid when its runs are:
+ * feed.c is spared a pass of utf8_is_valid over the whole input. */
+static bool run_utf8_ok(struct xf *x, const char *s, const char *e, unsigned high)
+{
+	return x->emit || !x->check_utf8 || !high || utf8_is_valid(s, (size_t)(e - s)) ||
+	       no(x, "not UTF-8");
 }
 
 /* Comments, PIs and CDATA sections: only XML characters. */
 static bool chars_ok(struct xf *x, const char *s, const char *e)
 {
+	const char *run = s;
+	unsigned high = 0;
 	for (;;) {
-		s += stop_scan(s, (size_t)(e - s), true, true, SCAN_NO_BYTE, SCAN_NO_BYTE, SCAN_NO_BYTE);
+		s += stop_scan(s, (size_t)(e - s), true, true, SCAN_NO_BYTE, SCAN_NO_BYTE, SCAN_NO_BYTE,
+		               &high);
 		if (s == e)
-			return true;
+			return run_utf8_ok(x, run, e, high);
 		if ((unsigned char)*s != 0xef)
 			return no(x, "control character");
 		if (non_char(s, e))
 			return no(x, "U+FFFE or U+FFFF");
+		high = 1;
 		s++;
 	}
 }
@@ -514,8 +534,9 @@ static bool text(struct xf *x)
 	const char *p = x->p, *e = x->e;
 	int32_t cp;
 	if (!x->emit) {
+		unsigned high = 0;
 		for (;;) {
-			p += stop_scan(p, (size_t)(e - p), true, false, '<', '&', ']');
+			p += stop_scan(p, (size_t)(e - p), true, false, '<', '&', ']', &high);
 			if (p == e)
 				return no(x, "unclosed element");
 			unsigned char c = (unsigned char)*p;
@@ -533,10 +554,13 @@ static bool text(struct xf *x)
 			if (c < 0x20 && c != '\r')
 				return no(x, "control character");
 			x->has_cr |= c == '\r';
+			high |= c & 0x80;
 			p++;
 		}
 		if (p - x->p > XF_MAX_RUN)
 			return no(x, "text run too long");
+		if (!run_utf8_ok(x, x->p, p, high))
+			return false;
 		x->p = p;
 		return true;
 	}
@@ -584,11 +608,12 @@ static bool attr_value(struct xf *x, struct xf_attr *a)
 		return no(x, "unquoted attribute value");
 	char quote = *p++;
 	int32_t cp;
+	unsigned high = 0;
 	a->v = p;
 	a->plain = true;
 	for (;;) {
-		p += quote == '"' ? stop_scan(p, (size_t)(e - p), false, false, '"', '&', '<')
-		                  : stop_scan(p, (size_t)(e - p), false, false, '\'', '&', '<');
+		p += quote == '"' ? stop_scan(p, (size_t)(e - p), false, false, '"', '&', '<', &high)
+		                  : stop_scan(p, (size_t)(e - p), false, false, '\'', '&', '<', &high);
 		if (p == e)
 			return no(x, "unclosed attribute value");
 		unsigned char c = (unsigned char)*p;
@@ -607,11 +632,14 @@ static bool attr_value(struct xf *x, struct xf_attr *a)
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 			return no(x, "control character");
 		a->plain &= c >= 0x20;
+		high |= c & 0x80;
 		p++;
 	}
 	a->ve = p;
 	if (a->ve - a->v > XF_MAX_RUN)
 		return no(x, "attribute value too long");
+	if (!run_utf8_ok(x, a->v, a->ve, high))
+		return false;
 	x->p = p + 1;
 	return true;
 }
@@ -643,18 +671,86 @@ static bool is_xmlns(const struct xf *x, const struct xf_name *nm)
 	return (const xmlChar *)nm->q == x->xmlns_prefix || nm->prefix == x->xmlns_prefix;
 }
 
+/* RFC 3986 pchar but pct-encoded: unreserved, sub-delims, ':' and '@'
+ * ('&' cannot occur here: a namespace name with a reference declines). */
+static bool uri_pchar(unsigned char c)
+{
+	return ascii_is_alpha(c) || ascii_is_digit(c) || (c && strchr("-._~!$&'()*+,;=:@", c));
+}
+
+/* s[0..n), the rest of a URI after "scheme:", in the subset uri_ok
+ * takes: `//host[:port]` when authority, then path, `?query` and
+ * `#fragment` of pchars, '/', '?' and %XX. */
+static bool uri_rest_ok(const char *s, size_t n, bool authority)
+{
+	size_t i = 0;
+	if (authority) {
+		/* host: a plain reg-name (no userinfo: its ':' and '@' would
+		 * need libxml2's backtracking), then digits for a port */
+		if (n < 3 || memcmp(s, "//", 2))
+			return false;
+		for (i = 2; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (!ascii_is_alpha(c) && !ascii_is_digit(c) && c != '-' && c != '.')
+				break;
+		}
+		if (i == 2)
+			return false;
+		if (i < n && s[i] == ':') {
+			size_t d = ++i;
+			while (i < n && ascii_is_digit((unsigned char)s[i]) && i - d < 5)
+				i++;
+			if (i == d)
+				return false;
+		}
+		if (i < n && s[i] != '/' && s[i] != '?' && s[i] != '#')
+			return false;
+	} else if (!n || !uri_pchar((unsigned char)s[0])) {
+		return false; /* a rootless path: "scheme:/..." and "scheme:?..." are not in the subset */
+	}
+	bool fragment = false;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '%') {
+			if (n - i < 3 || !ascii_is_xdigit((unsigned char)s[i + 1]) ||
+			    !ascii_is_xdigit((unsigned char)s[i + 2]))
+				return false;
+			i += 2;
+		} else if (c == '#') {
+			if (fragment)
+				return false;
+			fragment = true;
+		} else if (!uri_pchar(c) && c != '/' && c != '?') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A namespace name libxml2 surely parses as a URI without an error (its
+ * check, xmlParseURI, is the RFC 3986 grammar): an http or https URL
+ * with a plain host, or a urn: or tag: URI, of pchars, '/', '?', one
+ * '#' and %XX. Narrower than the grammar on purpose: every other name
+ * declines, and libxml2 judges it. */
+static bool uri_ok(const char *s, size_t n)
+{
+	static const struct { char name[8]; unsigned char n; bool authority; } schemes[] = {
+		{ "http:", 5, true }, { "https:", 6, true }, { "urn:", 4, false }, { "tag:", 4, false },
+	};
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		if (n > schemes[i].n && !memcmp(s, schemes[i].name, schemes[i].n))
+			return uri_rest_ok(s + schemes[i].n, n - schemes[i].n, schemes[i].authority);
+	return false;
+}
+
 /* A namespace URI libxml2 takes without an error. */
-static bool ns_uri_ok(struct xf *x, const xmlChar *uri, bool prefixed)
+static bool ns_uri_ok(struct xf *x, const xmlChar *uri, size_t n, bool prefixed)
 {
 	if (uri == x->xml_ns || !strcmp((const char *)uri, XMLNS_NS))
 		return no(x, "xml or xmlns namespace declared");
 	if (!*uri)
 		return !prefixed || no(x, "prefix bound to the empty namespace");
-	xmlURIPtr u = xmlParseURI((const char *)uri);
-	if (!u)
-		return no(x, "namespace name not a URI");
-	xmlFreeURI(u);
-	return true;
+	return uri_ok((const char *)uri, n) || no(x, "namespace name not a URI in the subset");
 }
 
 /* Push the namespace declarations among the first na attributes. */
@@ -681,7 +777,7 @@ static bool bind(struct xf *x, size_t base, size_t na)
 		if (!uri)
 			return false;
 		if (!x->emit) {
-			if (!ns_uri_ok(x, uri, pfx != NULL))
+			if (!ns_uri_ok(x, uri, (size_t)(a->ve - a->v), pfx != NULL))
 				return false;
 			for (size_t j = base; j < x->n_ns; j++)
 				if (x->ns[2 * j] == pfx)
@@ -878,10 +974,11 @@ static bool walk(struct xf *x, const char *s, size_t n, bool emit, const bool *s
 	return x->p == x->e || no(x, "more after the root element");
 }
 
-bool xml_fast_parse(const char *s, size_t n, const xmlSAXHandler *sax, void *ctx,
-                    const bool *stop, const char **ret_why)
+bool xml_fast_parse(const char *s, size_t n, bool check_utf8, const xmlSAXHandler *sax,
+                    void *ctx, const bool *stop, const char **ret_why)
 {
 	struct xf *x = rp_calloc(1, sizeof *x);
+	x->check_utf8 = check_utf8;
 	x->sax = sax;
 	x->ctx = ctx;
 	x->xml_prefix = intern_str(x, "xml", 3);

@@ -45,14 +45,16 @@
 
 #include <libxml/parser.h>
 
-/* Parse s[0..n), valid UTF-8 (as core/utf8.c means it), calling
+/* Parse s[0..n), valid UTF-8 (as core/utf8.c means it) or, when
+ * check_utf8, bytes not yet validated (then it declines those that are
+ * not: what it reads is valid UTF-8, as utf8_is_valid judges), calling
  * sax->startElementNs (nb_defaulted always 0), endElementNs, characters
  * and cdataBlock with ctx. Returns false, having called nothing, when
  * the document is outside the subset; *ret_why (when not NULL) then
  * names the first reason, a static string. Returns true when the
  * document was read: to its end, or until *stop was true after a
  * callback. */
-bool xml_fast_parse(const char *s, size_t n, const xmlSAXHandler *sax, void *ctx,
-                    const bool *stop, const char **ret_why);
+bool xml_fast_parse(const char *s, size_t n, bool check_utf8, const xmlSAXHandler *sax,
+                    void *ctx, const bool *stop, const char **ret_why);
 
 #endif

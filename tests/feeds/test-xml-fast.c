@@ -88,7 +88,8 @@ static void on_cdata(void *ctx, const xmlChar *s, int n)
 	buf_addc(&r->b, ']');
 }
 
-/* Parse doc[0..n) recording the callbacks into r; the verdict. */
+/* Parse doc[0..n), not known to be UTF-8 (the fast path validates it),
+ * recording the callbacks into r; the verdict. */
 static bool run(const char *doc, size_t n, struct rec *r, const char **why)
 {
 	xmlSAXHandler sax = {
@@ -96,7 +97,7 @@ static bool run(const char *doc, size_t n, struct rec *r, const char **why)
 		.characters = on_chars, .cdataBlock = on_cdata,
 	};
 	r->a_same = true;
-	return xml_fast_parse(doc, n, &sax, r, &r->stop, why);
+	return xml_fast_parse(doc, n, true, &sax, r, &r->stop, why);
 }
 
 /* s[0..n) on stdout, bytes outside printable ASCII as \xHH */
@@ -190,6 +191,20 @@ static const struct row {
 	{ "<r xmlns:xml=\"http://www.w3.org/XML/1998/namespace\"/>", 0, NULL, "xml or xmlns prefix" },
 	{ "<r xmlns=\"http://www.w3.org/2000/xmlns/\"/>", 0, NULL, "xmlns namespace" },
 	{ "<r xmlns:p=\"a b\"/>", 0, NULL, "not a URI" },
+	/* namespace names: only a subset of URIs libxml2 surely parses */
+	{ "<r xmlns:a=\"http://a.example:8080/p/q;x?y=1&amp;#f\"/>", 0, NULL, "references" },
+	{ "<r xmlns:a=\"https://a.example:8080/p/%7Eq?y=1/?#f/?\" xmlns:b=\"tag:x.example,2005:a/b\" "
+	  "xmlns:c=\"urn:x-a:b\"/>", 0, "<r ns(a=https://a.example:8080/p/%7Eq?y=1/?#f/?) "
+	  "ns(b=tag:x.example,2005:a/b) ns(c=urn:x-a:b)></r>", NULL },
+	{ "<r xmlns:a=\"http://[::1]/\"/>", 0, NULL, "not a URI" },
+	{ "<r xmlns:a=\"http://u:p@a.example/\"/>", 0, NULL, "not a URI" },
+	{ "<r xmlns:a=\"http://a.example:/\"/>", 0, NULL, "not a URI" },
+	{ "<r xmlns:a=\"http://a.example/#a#b\"/>", 0, NULL, "not a URI" },
+	{ "<r xmlns:a=\"http://a.example/%4\"/>", 0, NULL, "not a URI" },
+	{ "<r xmlns:a=\"http://a.example/{x}\"/>", 0, NULL, "not a URI" },
+	{ "<r xmlns:a=\"urn:/x\"/>", 0, NULL, "not a URI" },
+	{ "<r xmlns:a=\"mailto:x@a.example\"/>", 0, NULL, "not a URI" },
+	{ "<r xmlns:a=\"relative/path\"/>", 0, NULL, "not a URI" },
 	{ "<r xmlns:p=\"urn:&amp;\"/>", 0, NULL, "references" },
 	{ "<a:b:c/>", 0, NULL, "namespace-well-formed" },
 	{ "<a:/>", 0, NULL, "namespace-well-formed" },
@@ -216,6 +231,17 @@ static const struct row {
 	{ "<r>\xEF\xBF\xBE</r>", 0, NULL, "U+FFFE" },
 	{ "<r a=\"\xEF\xBF\xBF\"/>", 0, NULL, "U+FFFE" },
 	{ "<r><![CDATA[", 0, NULL, "unclosed comment, PI or CDATA" },
+	/* not UTF-8, wherever it is (the input is validated on the way) */
+	{ "<r>caf\xE9</r>", 0, NULL, "not UTF-8" },
+	{ "<r>0123456789abcdef\xC3\xA9\xC3</r>", 0, NULL, "not UTF-8" },
+	{ "<r>\xEF\xBF</r>", 0, NULL, "not UTF-8" },
+	{ "<r>\xED\xA0\x80</r>", 0, NULL, "not UTF-8" },
+	{ "<r a=\"\xC0\xAF\"/>", 0, NULL, "not UTF-8" },
+	{ "<r a='0123456789abcdef0123456789abcdef\xF5'/>", 0, NULL, "not UTF-8" },
+	{ "<r><!-- \x80 --></r>", 0, NULL, "not UTF-8" },
+	{ "<r><?p \xFF?></r>", 0, NULL, "not UTF-8" },
+	{ "<r><![CDATA[\xEF\x80]]></r>", 0, NULL, "not UTF-8" },
+	{ "<!-- \xE9 --><r/>", 0, NULL, "not UTF-8" },
 	{ "<r/ >", 0, NULL, "no space" },
 };
 
