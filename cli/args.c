@@ -2,7 +2,10 @@
 #include "cli/args.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "core/log.h"
 
 bool args_size(const char *s, size_t lo, size_t hi, size_t *ret)
 {
@@ -15,4 +18,11 @@ bool args_size(const char *s, size_t lo, size_t hi, size_t *ret)
 		return false;
 	*ret = (size_t)v;
 	return true;
+}
+
+int args_bad(const char *a, const char *v, const char *usage)
+{
+	log_error(NULL, "bad argument \"%s\"%s", a, v ? "" : " (missing value?)");
+	fputs(usage, stderr);
+	return 2;
 }

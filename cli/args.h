@@ -9,4 +9,9 @@
  * (then *ret is untouched). */
 bool args_size(const char *s, size_t lo, size_t hi, size_t *ret);
 
+/* An argument the verb does not take (a; v the next one, or NULL): says
+ * so, with the verb's usage on stderr, and returns 2, the exit status of
+ * bad usage. */
+int args_bad(const char *a, const char *v, const char *usage);
+
 #endif

@@ -367,9 +367,7 @@ int cmd_digest(int argc, char **argv)
 		} else if (cli_store_option(a, v, &redis_url_arg, &data, &tags, &event)) {
 			i++;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			log_error(NULL, "bad argument \"%s\"%s", a, v ? "" : " (missing value?)");
-			fputs(usage_text, stderr);
-			return 2;
+			return args_bad(a, v, usage_text);
 		} else if (!id) {
 			id = a;
 		} else {

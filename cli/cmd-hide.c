@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cmd.h"
 #include "cli/open-store.h"
 #include "core/buf.h"
@@ -87,9 +88,7 @@ static int run(enum tombstone_op op, int argc, char **argv)
 		} else if (cli_store_option(a, v, &redis_url_arg, &data, &tags, &event)) {
 			i++;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			log_error(NULL, "bad argument \"%s\"%s", a, v ? "" : " (missing value?)");
-			fputs(usage_text, stderr);
-			return 2;
+			return args_bad(a, v, usage_text);
 		} else if (!id) {
 			id = a;
 		} else {

@@ -103,6 +103,7 @@ struct import {
 	_Atomic size_t read, bad, outside;  /* posts read, refused, not about the event
 	                                       (the reader thread counts too) */
 	const char *file;        /* being read */
+	struct match_why why;    /* the main thread's scratch for tag_post */
 };
 
 static void note(void *ctx, const char *msg)
@@ -144,24 +145,42 @@ static void report(struct import *im, bool force)
 	}
 }
 
-/* The tagger's result. With an ontology, a post that is not about the
- * event (no event, theme or session tag or keyword, not from a trusted
- * source) is not stored under it: false. */
-static bool tag_post(struct import *im, struct post *p)
+/* A post with the tagger's result: its themes and sessions, and (for
+ * discovery) the display forms of its hashtags not in the ontology. */
+struct tagged {
+	struct post p;
+	struct strv unknown;
+};
+
+static void tagged_done(struct tagged *t)
 {
+	post_done(&t->p);
+	strv_done(&t->unknown);
+}
+
+/* The tagger's result, with why as scratch (one per thread). With an
+ * ontology, a post that is not about the event (no event, theme or
+ * session tag or keyword, not from a trusted source) is not stored under
+ * it: false. t->unknown is filled for discovery, from the same match. */
+static bool tag_post(struct import *im, struct tagged *t, struct match_why *why)
+{
+	strv_init(&t->unknown);
 	if (im->matcher) {
-		matcher_match(im->matcher, p, NULL);
-		if (!p->in_event) {
+		matcher_match(im->matcher, &t->p, im->disc ? why : NULL);
+		if (!t->p.in_event) {
 			im->outside++;
 			return false;
 		}
+		if (im->disc)
+			match_why_unknown(why, &t->unknown);
 	}
 	return true;
 }
 
 /* One tagged post: engine, ingest. Errors from Redis end the run. */
-static rp_err store_post(struct import *im, struct post *p)
+static rp_err store_post(struct import *im, struct tagged *t)
 {
+	struct post *p = &t->p;
 	struct cluster_assign as;
 	rp_err e = cluster_engine_add(im->engine, p, &as);
 	if (e) {
@@ -174,7 +193,7 @@ static rp_err store_post(struct import *im, struct post *p)
 	if (im->disc) {
 		struct ingest_stats st;
 		ingest_get_stats(im->ingest, &st);
-		discovery_add(im->disc, p, &as, st.queued);   /* counted when acked as stored */
+		discovery_add(im->disc, p, &t->unknown, &as, st.queued);   /* counted when acked as stored */
 	}
 	e = ingest_add(im->ingest, p, &as, have ? &cs : NULL);
 	if (e == RP_ERR_INPUT) {
@@ -184,10 +203,14 @@ static rp_err store_post(struct import *im, struct post *p)
 	return e;
 }
 
-/* One post: tag, engine, ingest. */
+/* One post of a feed, on the main thread: tag, engine, ingest. p is
+ * moved into the call and freed. */
 static rp_err take_post(struct import *im, struct post *p)
 {
-	return tag_post(im, p) ? store_post(im, p) : RP_OK;
+	struct tagged t = { .p = *p };
+	rp_err e = tag_post(im, &t, &im->why) ? store_post(im, &t) : RP_OK;
+	tagged_done(&t);
+	return e;
 }
 
 static bool is_jsonl(const char *path)
@@ -212,7 +235,7 @@ static bool is_jsonl(const char *path)
 struct queue {
 	pthread_mutex_t mu;
 	pthread_cond_t more, room;
-	struct post v[IMPORT_QUEUE_POSTS];
+	struct tagged v[IMPORT_QUEUE_POSTS];
 	size_t head, n;
 	size_t want_more; /* the main thread sleeps on `more` until n reaches it; 0: awake */
 	bool want_room;  /* the reader sleeps on `room` */
@@ -228,8 +251,8 @@ struct reader {
 	const char *path;
 };
 
-/* Reader side: false when the main thread has quit (p is freed). */
-static bool queue_push(struct queue *q, struct post *p)
+/* Reader side: false when the main thread has quit (t is freed). */
+static bool queue_push(struct queue *q, struct tagged *t)
 {
 	pthread_mutex_lock(&q->mu);
 	while (q->n == IMPORT_QUEUE_POSTS && !q->quit) {
@@ -238,7 +261,7 @@ static bool queue_push(struct queue *q, struct post *p)
 	}
 	bool ok = !q->quit;
 	if (ok) {
-		q->v[(q->head + q->n) % IMPORT_QUEUE_POSTS] = *p;
+		q->v[(q->head + q->n) % IMPORT_QUEUE_POSTS] = *t;
 		q->n++;
 		if (q->want_more && q->n >= q->want_more) {
 			q->want_more = 0;
@@ -247,7 +270,7 @@ static bool queue_push(struct queue *q, struct post *p)
 	}
 	pthread_mutex_unlock(&q->mu);
 	if (!ok)
-		post_done(p);
+		tagged_done(t);
 	return ok;
 }
 
@@ -282,7 +305,7 @@ static void queue_wait_more(struct queue *q, bool patient)
  * *done when the reader is done and the queue is empty; 0 without it
  * when, not patient, the reader gave nothing for IMPORT_QUEUE_WAIT_MS
  * (a slow pipe: the caller sends what it holds, then waits patiently). */
-static size_t queue_pop(struct queue *q, struct post *ret, size_t max, bool patient, bool *done)
+static size_t queue_pop(struct queue *q, struct tagged *ret, size_t max, bool patient, bool *done)
 {
 	pthread_mutex_lock(&q->mu);
 	if (q->n == 0)
@@ -312,6 +335,8 @@ static void *reader_run(void *arg)
 	ssize_t n;
 	struct buf err;
 	buf_init(&err);
+	struct match_why why;   /* the reader thread's own scratch */
+	match_why_init(&why);
 	while (!stop_requested && (n = getline(&line, &cap, rd->f)) >= 0) {
 		lineno++;
 		im->bytes_done += (uint64_t)n;
@@ -327,20 +352,20 @@ static void *reader_run(void *arg)
 			im->bad++;
 			continue;
 		}
-		struct post p;
+		struct tagged t;
 		buf_reset(&err);
-		if (post_parse_line(line, len, &p, &err) != RP_OK) {
+		if (post_parse_line(line, len, &t.p, &err) != RP_OK) {
 			snprintf(where, sizeof where, "%s:%zu", rd->path, lineno);
 			log_warn(where, "%s; skipped", buf_str(&err));
 			im->bad++;
 			continue;
 		}
 		im->read++;
-		if (!tag_post(im, &p)) {
-			post_done(&p);
+		if (!tag_post(im, &t, &why)) {
+			tagged_done(&t);
 			continue;
 		}
-		if (!queue_push(rd->q, &p))
+		if (!queue_push(rd->q, &t))
 			break;
 	}
 	if (ferror(rd->f)) {
@@ -349,6 +374,7 @@ static void *reader_run(void *arg)
 	}
 	free(line);
 	buf_done(&err);
+	match_why_done(&why);
 	pthread_mutex_lock(&rd->q->mu);
 	rd->q->done = true;
 	rd->q->err = e;
@@ -383,7 +409,7 @@ static rp_err import_jsonl(struct import *im, const char *path)
 		e = RP_ERR_IO;
 		goto out;
 	}
-	struct post got[IMPORT_QUEUE_BATCH];
+	struct tagged got[IMPORT_QUEUE_BATCH];
 	bool done = false, idle = false;
 	while (!e && !done) {
 		size_t k = queue_pop(q, got, IMPORT_QUEUE_BATCH, idle, &done);
@@ -397,7 +423,7 @@ static rp_err import_jsonl(struct import *im, const char *path)
 		for (size_t i = 0; i < k; i++) {
 			if (!e)
 				e = store_post(im, &got[i]);
-			post_done(&got[i]);
+			tagged_done(&got[i]);
 		}
 		report(im, false);
 	}
@@ -410,7 +436,7 @@ static rp_err import_jsonl(struct import *im, const char *path)
 	}
 	pthread_join(th, NULL);
 	for (; q->n > 0; q->n--, q->head = (q->head + 1) % IMPORT_QUEUE_POSTS)
-		post_done(&q->v[q->head]);
+		tagged_done(&q->v[q->head]);
 	if (!e)
 		e = q->err;
 out:
@@ -442,7 +468,6 @@ static rp_err take_entry(struct import *im, const struct feed *f, const struct f
 	buf_done(&err);
 	im->read++;
 	rp_err res = take_post(im, &p);
-	post_done(&p);
 	report(im, false);
 	return res;
 }
@@ -505,6 +530,7 @@ int cmd_import(int argc, char **argv)
 	struct ingest_opts io = { 0 };
 	size_t retry_s = INGEST_RETRY_MS_DEFAULT / 1000;
 	struct import im = { 0 };
+	match_why_init(&im.why);
 	bool restore = true;
 	/* Files may stand before, between or after the options (as with GNU
 	 * getopt): each is moved down to argv[1 + n_files], a slot already
@@ -535,9 +561,7 @@ int cmd_import(int argc, char **argv)
 				argv[first_file + n_files++] = argv[i];
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			log_error(NULL, "bad argument \"%s\"%s", a, v ? "" : " (missing value?)");
-			fputs(usage_text, stderr);
-			return 2;
+			return args_bad(a, v, usage_text);
 		} else {
 			argv[first_file + n_files++] = argv[i];
 		}
@@ -711,6 +735,7 @@ done:
 	discovery_close(im.disc);
 	cluster_engine_free(im.engine);
 	matcher_free(im.matcher);
+	match_why_done(&im.why);
 	redis_close(r);
 	buf_reset(&err);
 	if (server_stop(srv, &err) != RP_OK)

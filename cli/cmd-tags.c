@@ -326,10 +326,14 @@ static int mined(const struct opts *op, struct ontology *o, struct discovery *dc
 			status = 2;
 			continue;
 		}
-		matcher_match(m, &p, dc ? NULL : &why);
+		matcher_match(m, &p, &why);
 		if (dc) {
+			struct strv unknown = { 0 };
+			match_why_unknown(&why, &unknown);
 			buf_reset(&err);
-			if (discovery_count(dc, &p, &err) != RP_OK) {
+			rp_err e = discovery_count(dc, &p, &unknown, &err);
+			strv_done(&unknown);
+			if (e != RP_OK) {
 				log_error(op->redis, "%s", buf_str(&err));
 				post_done(&p);
 				status = 1;

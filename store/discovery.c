@@ -21,7 +21,6 @@
 #include "store/curation.h"
 #include "store/keys.h"
 #include "store/redis.h"
-#include "tagger/match.h"
 #include "tagger/strmap.h"
 
 /* One post between discovery_add and its ack. */
@@ -65,8 +64,6 @@ struct agg {
 struct discovery {
 	struct redis *r;               /* its own connection */
 	const struct ontology *o;
-	struct matcher *m;
-	struct match_why why;
 	struct buf prefix;             /* P */
 	struct buf fold;
 	struct pending *pend;          /* [head, n_pend) live, seq ascending */
@@ -97,8 +94,6 @@ rp_err discovery_open(const char *url, const struct ontology *o, struct discover
 	struct discovery *d = rp_calloc(1, sizeof *d);
 	d->r = r;
 	d->o = o;
-	d->m = matcher_new(o);
-	match_why_init(&d->why);
 	store_prefix(&d->prefix, event);
 	strmap_init(&d->keys);
 	d->last_write_ns = clock_mono_ns();
@@ -152,8 +147,6 @@ void discovery_close(struct discovery *d)
 	rp_free(d->aggs);
 	rp_free(d->pt);
 	strmap_done(&d->keys);
-	matcher_free(d->m);
-	match_why_done(&d->why);
 	buf_done(&d->prefix);
 	buf_done(&d->fold);
 	buf_done(&d->failure);
@@ -196,11 +189,11 @@ static bool needs_tags(const struct post *p)
 	return false;
 }
 
-/* Fill e (zeroed by the caller) from p, matched into d->why: its
- * unknown tags (unknown of them) and co-occurring concepts, and, when
- * keep_tags, its structured tags under pid. */
+/* Fill e (zeroed by the caller) from p: its unknown tags and
+ * co-occurring concepts, and, when keep_tags, its structured tags under
+ * pid. */
 static void pending_fill(struct discovery *d, struct pending *e, const struct post *p,
-                         size_t unknown, bool keep_tags, const char *pid)
+                         const struct strv *unknown, bool keep_tags, const char *pid)
 {
 	e->in_event = p->in_event;
 	e->published = p->published;
@@ -218,12 +211,10 @@ static void pending_fill(struct discovery *d, struct pending *e, const struct po
 		}
 		e->ptags = buf_detach(&b);
 	}
-	if (unknown) {
-		e->tags = rp_calloc(unknown, sizeof *e->tags);
-		for (size_t t = 0; t < d->why.n_tags; t++)
-			if (!d->why.tags[t].concept)
-				e->tags[e->n_tags++] = rp_strndup(d->why.tags[t].display,
-				                                  d->why.tags[t].display_len);
+	if (unknown->n) {
+		e->tags = rp_calloc(unknown->n, sizeof *e->tags);
+		for (size_t t = 0; t < unknown->n; t++)
+			e->tags[e->n_tags++] = rp_strdup(unknown->v[t]);
 		size_t nc = p->themes.n + p->sessions.n;
 		e->co = rp_calloc(nc ? nc : 1, sizeof *e->co);
 		const struct strv *lists[] = { &p->themes, &p->sessions };
@@ -236,27 +227,16 @@ static void pending_fill(struct discovery *d, struct pending *e, const struct po
 	}
 }
 
-/* The tags of p not in the ontology, found into d->why. */
-static size_t unknown_tags(struct discovery *d, const struct post *p)
-{
-	matcher_tags(d->m, p, &d->why);
-	size_t unknown = 0;
-	for (size_t t = 0; t < d->why.n_tags; t++)
-		unknown += d->why.tags[t].concept == NULL;
-	return unknown;
-}
-
-void discovery_add(struct discovery *d, const struct post *p, const struct cluster_assign *as,
-                   uint64_t seq)
+void discovery_add(struct discovery *d, const struct post *p, const struct strv *unknown,
+                   const struct cluster_assign *as, uint64_t seq)
 {
 	/* An add that ingest refused took no number: this one replaces it. */
 	while (d->n_pend > d->head && d->pend[d->n_pend - 1].seq >= seq)
 		pending_free(&d->pend[--d->n_pend]);
 	if (d->n_pend - d->head >= DISCOVERY_MAX_PENDING)
 		return;
-	size_t unknown = unknown_tags(d, p);
 	bool keep_tags = p->tags.n > 0 && needs_tags(p);
-	if (unknown == 0 && !keep_tags)
+	if (unknown->n == 0 && !keep_tags)
 		return;   /* nothing to count or keep: no entry; its ack finds none */
 	if (d->head > 0 && d->head == d->n_pend)
 		d->head = d->n_pend = 0;
@@ -535,10 +515,10 @@ void discovery_acked(void *ctx, uint64_t seq, enum ingest_result r)
 	}
 }
 
-rp_err discovery_count(struct discovery *d, const struct post *p, struct buf *err)
+rp_err discovery_count(struct discovery *d, const struct post *p, const struct strv *unknown,
+                       struct buf *err)
 {
-	size_t unknown = unknown_tags(d, p);
-	if (unknown) {
+	if (unknown->n) {
 		struct pending e;
 		memset(&e, 0, sizeof e);
 		pending_fill(d, &e, p, unknown, false, NULL);

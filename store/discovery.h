@@ -31,8 +31,9 @@
  * Who owns what: the caller owns the struct discovery
  * (discovery_open/discovery_close) and must keep the ontology it was
  * given alive and unchanged while it is open; discovery owns its Redis
- * connection, its matcher (tagger/match.h matcher_tags: the tags only)
- * and copies of what it keeps of each post. Not thread-safe: call it
+ * connection and copies of what it keeps of each post. The unknown tags
+ * come from the caller, who has matched the post already
+ * (tagger/match.h match_why_unknown), so no post is scanned twice. Not thread-safe: call it
  * from the thread that calls ingest_add. Owned by the tagger engineers. */
 #ifndef RP_STORE_DISCOVERY_H
 #define RP_STORE_DISCOVERY_H
@@ -59,20 +60,21 @@ RP_MUST_CHECK rp_err discovery_open(const char *url, const struct ontology *o,
 /* Frees d without flushing (call discovery_flush first). NULL: no-op. */
 void discovery_close(struct discovery *d);
 
-/* Note p (matched: in_event, themes and sessions set) and its engine
+/* Note p (matched: in_event, themes and sessions set; unknown its tags
+ * not in the ontology, match_why_unknown) and its engine
  * decision as, just before ingest_add(p) with ingest sequence number
  * seq (ingest_stats.queued before the call). Only read; what counts is
  * copied. A later add with the same seq replaces this one (an
  * ingest_add that refused its post took no number). */
-void discovery_add(struct discovery *d, const struct post *p, const struct cluster_assign *as,
-                   uint64_t seq);
+void discovery_add(struct discovery *d, const struct post *p, const struct strv *unknown,
+                   const struct cluster_assign *as, uint64_t seq);
 
 /* ingest_opts.acked, with ctx the struct discovery: counts post seq when
  * r says it was stored, and writes the counts when DISCOVERY_FLUSH_MS
  * have passed (a failure then is kept for discovery_flush to report). */
 void discovery_acked(void *ctx, uint64_t seq, enum ingest_result r);
 
-/* Count p (matched: in_event, themes and sessions set) at once, as if
+/* Count p (matched as for discovery_add, unknown its unknown tags) at once, as if
  * Redis had stored it: for `rapporteur tags mine`, whose posts come from
  * a file and are never stored, so no ack will come. Summed and written
  * like import's counts (nothing sent per post; a write about every
@@ -81,7 +83,8 @@ void discovery_acked(void *ctx, uint64_t seq, enum ingest_result r);
  * twice counts twice. Returns the error of a write it made (with its
  * reason appended to err; that write's counts are dropped), else RP_OK;
  * call discovery_flush at the end. */
-RP_MUST_CHECK rp_err discovery_count(struct discovery *d, const struct post *p, struct buf *err);
+RP_MUST_CHECK rp_err discovery_count(struct discovery *d, const struct post *p,
+                                     const struct strv *unknown, struct buf *err);
 
 /* Write what is counted now. The first error since the last call, if
  * any (a flush from discovery_acked that failed), is returned with its

@@ -407,21 +407,11 @@ void matcher_match(struct matcher *m, struct post *p, struct match_why *why)
 	m->why = NULL;
 }
 
-void matcher_tags(struct matcher *m, const struct post *p, struct match_why *why)
+void match_why_unknown(const struct match_why *why, struct strv *out)
 {
-	match_begin(m, why);
-	if (author_blocked(m, p->author))
-		goto out;
-	for (size_t i = 0; i < p->tags.n; i++) {
-		const char *t = p->tags.v[i];
-		const char *body = t[0] == '#' ? t + 1 : t;
-		if (hashtag_is_valid(body, strlen(body)))
-			handle_tag(m, t, strlen(t), FIELD_TAGS);
-	}
-	extract_tags(m, p->title, p->title ? strlen(p->title) : 0, FIELD_TITLE);
-	extract_tags(m, p->text, p->text ? strlen(p->text) : 0, FIELD_TEXT);
-out:
-	m->why = NULL;
+	for (size_t t = 0; t < why->n_tags; t++)
+		if (!why->tags[t].concept)
+			strv_take(out, rp_strndup(why->tags[t].display, why->tags[t].display_len));
 }
 
 /* Append n bytes to out: the common case (room enough) inline, without

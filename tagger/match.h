@@ -93,13 +93,10 @@ uint64_t matcher_version(const struct matcher *m);
  * receives the matched tags and every reason. */
 void matcher_match(struct matcher *m, struct post *p, struct match_why *why);
 
-/* The post's hashtags alone, as matcher_match finds them (why->tags:
- * structured tags, then title and text; each once, blocked ones left
- * out, nothing for a blocked account), without keywords: about a fifth
- * of the cost. p is not changed; why's reasons are not meaningful. For
- * discovery (store/discovery.h), which needs the tags of posts another
- * thread has already matched. */
-void matcher_tags(struct matcher *m, const struct post *p, struct match_why *why);
+/* Append to out the display form of each hashtag of why (after
+ * matcher_match) that is not in the ontology, in why's order: what
+ * discovery (store/discovery.h) counts. */
+void match_why_unknown(const struct match_why *why, struct strv *out);
 
 /* Append the `rapporteur tag` line of p (after matcher_match with why)
  * to out, without the newline: {"id","event","themes","sessions","tags",

@@ -440,11 +440,11 @@ static void test_digest_stale(void **state)
 	free(sid2);
 }
 
-/* The stale summary for real: a later import brings a new member to the
- * story of a hidden post, and its engine (restored from Redis, the
- * hidden post included) writes a summary that counts the hidden post and
- * names it as representative. The digest still neither counts nor
- * shows it. */
+/* A later import brings a new member to the story of a hidden post.
+ * Its engine is restored from Redis without the hidden post
+ * (test_restore_skips_tombstones), so its summary leaves it out; the
+ * digest neither counts nor shows it either way (a stale summary from an
+ * engine that never saw the hide: test_digest_stale). */
 static void test_import_after_hide(void **state)
 {
 	struct fixture *f = *state;

@@ -293,6 +293,46 @@ static long long tag_uses(const char *tag)
 	return v;
 }
 
+/* The hashtags of p not in o, as import's reader finds them
+ * (matcher_match, then match_why_unknown); p is not changed. */
+static void unknown_of(const struct ontology *o, const struct post *p, struct strv *out)
+{
+	struct matcher *m = matcher_new(o);
+	struct match_why why;
+	match_why_init(&why);
+	struct post q = { .author = p->author, .title = p->title, .text = p->text, .tags = p->tags };
+	matcher_match(m, &q, &why);
+	match_why_unknown(&why, out);
+	strv_done(&q.themes);
+	strv_done(&q.sessions);
+	match_why_done(&why);
+	matcher_free(m);
+}
+
+/* discovery_add of p with its unknown tags. */
+static void add(struct discovery *d, const struct ontology *o, const struct post *p,
+                const struct cluster_assign *as, uint64_t seq)
+{
+	struct strv unknown = { 0 };
+	unknown_of(o, p, &unknown);
+	discovery_add(d, p, &unknown, as, seq);
+	strv_done(&unknown);
+}
+
+/* Match p with m and count it at once, as `tags mine` does. */
+static rp_err count(struct discovery *d, struct matcher *m, struct post *p, struct buf *err)
+{
+	struct match_why why;
+	match_why_init(&why);
+	matcher_match(m, p, &why);
+	struct strv unknown = { 0 };
+	match_why_unknown(&why, &unknown);
+	rp_err e = discovery_count(d, p, &unknown, err);
+	strv_done(&unknown);
+	match_why_done(&why);
+	return e;
+}
+
 /* Count one post of text at once and write it: discovery_flush's result. */
 static rp_err count_one(struct discovery *d, struct matcher *m, const char *id, const char *text)
 {
@@ -301,8 +341,7 @@ static rp_err count_one(struct discovery *d, struct matcher *m, const char *id, 
 	struct buf err = {0};
 	struct post p;
 	assert_int_equal(post_parse_line(line, strlen(line), &p, &err), RP_OK);
-	matcher_match(m, &p, NULL);
-	rp_err e = discovery_count(d, &p, &err);
+	rp_err e = count(d, m, &p, &err);
 	if (!e)
 		e = discovery_flush(d, NULL, &err);
 	post_done(&p);
@@ -357,8 +396,7 @@ static void test_discovery(void **state)
 		struct post p;
 		if (post_parse_line(line, strlen(line), &p, &err) != RP_OK)
 			continue;
-		matcher_match(m, &p, NULL);
-		assert_int_equal(discovery_count(d, &p, &err), RP_OK);
+		assert_int_equal(count(d, m, &p, &err), RP_OK);
 		post_done(&p);
 	}
 	fclose(f);
@@ -366,8 +404,7 @@ static void test_discovery(void **state)
 		static const char ptl[] = "{\"id\":\"pt-1\",\"text\":\"hello #conf12\",\"tags\":[\"FeedCategory\"]}";
 		struct post p;
 		assert_int_equal(post_parse_line(ptl, sizeof ptl - 1, &p, &err), RP_OK);
-		matcher_match(m, &p, NULL);
-		assert_int_equal(discovery_count(d, &p, &err), RP_OK);
+		assert_int_equal(count(d, m, &p, &err), RP_OK);
 		post_done(&p);
 	}
 	size_t written = 0;
@@ -485,7 +522,7 @@ static void test_import_discovery(void **state)
 	/* first import: every post new, acks in reverse order */
 	for (size_t i = 0; i < n; i++) {
 		assign_of(&v[i], &as);
-		discovery_add(d, &v[i], &as, i);
+		add(d, o, &v[i], &as, i);
 	}
 	for (size_t i = n; i-- > 0;)
 		discovery_acked(d, i, INGEST_NEW);
@@ -499,7 +536,7 @@ static void test_import_discovery(void **state)
 	/* the same file again: Redis holds every post, nothing counts */
 	for (size_t i = 0; i < n; i++) {
 		assign_of(&v[i], &as);
-		discovery_add(d, &v[i], &as, n + i);
+		add(d, o, &v[i], &as, n + i);
 		discovery_acked(d, n + i, INGEST_SAME);
 	}
 	assert_int_equal(discovery_flush(d, NULL, &err), RP_OK);
@@ -513,9 +550,9 @@ static void test_import_discovery(void **state)
 	                                 "\"tags\":[\"Stage\",\"Main hall\"]}", 80, &y, &err), RP_OK);
 	x.in_event = y.in_event = true;
 	assign_of(&x, &as);
-	discovery_add(d, &x, &as, 2 * n);
+	add(d, o, &x, &as, 2 * n);
 	assign_of(&y, &as);
-	discovery_add(d, &y, &as, 2 * n);
+	add(d, o, &y, &as, 2 * n);
 	discovery_acked(d, 2 * n, INGEST_COPY);
 	assert_int_equal(discovery_flush(d, NULL, &err), RP_OK);
 	assert_int_equal(uses_of(o, "Refused", NULL), 0);
@@ -536,7 +573,7 @@ static void test_import_discovery(void **state)
 	assert_int_equal(post_parse_line(zl, strlen(zl), &z, &err), RP_OK);
 	z.in_event = true;
 	assign_of(&z, &as);
-	discovery_add(d, &z, &as, 2 * n + 1);
+	add(d, o, &z, &as, 2 * n + 1);
 	discovery_acked(d, 2 * n + 1, INGEST_NEW);
 	assert_int_equal(discovery_flush(d, NULL, &err), RP_OK);
 	ingest_pid(as.keys.identity, pid);
