@@ -24,8 +24,8 @@
  * libxml2 only takes 5.5 ms of CPU, with libcurl too 32.5 ms). */
 #include "core/url.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,7 @@
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "core/buf.h"
+#include "core/dl.h"
 #include "core/limits.h"
 #include "core/utf8.h"
 
@@ -403,46 +404,36 @@ static void canonical_query(struct buf *out, const char *q, size_t n)
  * against); the unversioned name is a fallback for other systems. */
 static const char *const curl_sonames[] = { "libcurl.so.4", "libcurl.so" };
 
-static struct {
-	CURLU *(*url)(void);
-	void (*url_cleanup)(CURLU *h);
-	CURLUcode (*url_set)(CURLU *h, CURLUPart what, const char *part, unsigned int flags);
-	CURLUcode (*url_get)(const CURLU *h, CURLUPart what, char **part, unsigned int flags);
-	void (*free)(void *p);
-	bool ok; /* every pointer above is set */
+static struct curl_fns {
+	__typeof__(curl_url) *url;
+	__typeof__(curl_url_cleanup) *url_cleanup;
+	__typeof__(curl_url_set) *url_set;
+	__typeof__(curl_url_get) *url_get;
+	__typeof__(curl_free) *free;
 } curl;
+static bool curl_ok;   /* every pointer in curl is set */
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
-/* dlsym into a function pointer: memcpy, because ISO C has no cast from
- * an object pointer to a function pointer. */
-static bool curl_sym(void *lib, const char *name, void *fnptr, size_t size)
-{
-	void *sym = dlsym(lib, name);
-	if (!sym)
-		return false;
-	memcpy(fnptr, &sym, size);
-	return true;
-}
+#define FN(field, name) { name, offsetof(struct curl_fns, field) }
+static const struct dl_sym curl_syms[] = {
+	FN(url, "curl_url"), FN(url_cleanup, "curl_url_cleanup"), FN(url_set, "curl_url_set"),
+	FN(url_get, "curl_url_get"), FN(free, "curl_free"),
+};
+#undef FN
+_Static_assert(sizeof curl_syms / sizeof curl_syms[0] * sizeof(void (*)(void)) ==
+               sizeof(struct curl_fns), "every field of struct curl_fns is looked up");
 
 static void curl_load(void)
 {
-	void *lib = NULL;
-	for (size_t i = 0; !lib && i < sizeof curl_sonames / sizeof curl_sonames[0]; i++)
-		lib = dlopen(curl_sonames[i], RTLD_NOW | RTLD_LOCAL);
-	if (!lib)
-		return;
-	/* The library stays loaded for the life of the process. */
-	curl.ok = curl_sym(lib, "curl_url", &curl.url, sizeof curl.url) &&
-	          curl_sym(lib, "curl_url_cleanup", &curl.url_cleanup, sizeof curl.url_cleanup) &&
-	          curl_sym(lib, "curl_url_set", &curl.url_set, sizeof curl.url_set) &&
-	          curl_sym(lib, "curl_url_get", &curl.url_get, sizeof curl.url_get) &&
-	          curl_sym(lib, "curl_free", &curl.free, sizeof curl.free);
+	char why[256];   /* url_canonical says RP_ERR_IO; the reason is not kept */
+	curl_ok = dl_load("libcurl", NULL, curl_sonames, sizeof curl_sonames / sizeof curl_sonames[0],
+	                  curl_syms, sizeof curl_syms / sizeof curl_syms[0], &curl, why, sizeof why);
 }
 
 /* True when libcurl's URL API is usable. */
 static bool curl_ready(void)
 {
-	return pthread_once(&curl_once, curl_load) == 0 && curl.ok;
+	return pthread_once(&curl_once, curl_load) == 0 && curl_ok;
 }
 
 static bool is_http_scheme(const char *s)

@@ -7,13 +7,14 @@
  * that read a document the fast path declines. */
 #include "fetchers/libxml.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/dl.h"
 
 /* The soname of Debian's libxml2 (the library libxml2-dev builds
  * against); the unversioned name is a fallback for other systems. */
@@ -26,7 +27,7 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 /* The functions by name, where each goes in struct libxml. */
 #define FN(field, name) { name, offsetof(struct libxml, field) }
-static const struct { const char *name; size_t off; } symbols[] = {
+static const struct dl_sym symbols[] = {
 	FN(init_parser, "xmlInitParser"),
 	FN(set_external_entity_loader, "xmlSetExternalEntityLoader"),
 	FN(create_push_parser_ctxt, "xmlCreatePushParserCtxt"),
@@ -45,7 +46,6 @@ static const struct { const char *name; size_t off; } symbols[] = {
 #undef FN
 _Static_assert(sizeof symbols / sizeof symbols[0] * sizeof(void (*)(void)) == sizeof(struct libxml),
                "every field of struct libxml is looked up");
-_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "dlsym results fit the fields");
 
 /* Documents never load anything from outside (see feed_xml.c). */
 static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
@@ -58,32 +58,11 @@ static xmlParserInputPtr deny_loader(const char *url, const char *id, xmlParserC
 
 static void load(void)
 {
-	const char *env = getenv("RAPPORTEUR_LIBXML2");
-	void *lib = NULL;
-	if (env && *env) {
-		lib = dlopen(env, RTLD_NOW | RTLD_LOCAL);
-	} else {
-		for (size_t i = 0; !lib && i < sizeof libxml_sonames / sizeof libxml_sonames[0]; i++)
-			lib = dlopen(libxml_sonames[i], RTLD_NOW | RTLD_LOCAL);
-	}
-	if (!lib) {
-		const char *err = dlerror();
-		snprintf(load_why, sizeof load_why, "cannot load libxml2: %s",
-		         err ? err : "not found");
+	fns_ok = dl_load("libxml2", getenv("RAPPORTEUR_LIBXML2"), libxml_sonames,
+	                 sizeof libxml_sonames / sizeof libxml_sonames[0], symbols,
+	                 sizeof symbols / sizeof symbols[0], &fns, load_why, sizeof load_why);
+	if (!fns_ok)
 		return;
-	}
-	/* The library stays loaded for the life of the process. Each
-	 * pointer is copied with memcpy: ISO C has no cast from an object
-	 * pointer to a function pointer; POSIX makes them the same size. */
-	for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
-		void *p = dlsym(lib, symbols[i].name);
-		if (!p) {
-			snprintf(load_why, sizeof load_why, "libxml2 has no %s", symbols[i].name);
-			return;
-		}
-		memcpy((char *)&fns + symbols[i].off, &p, sizeof p);
-	}
-	fns_ok = true;
 	fns.init_parser();
 	fns.set_external_entity_loader(deny_loader);
 }
