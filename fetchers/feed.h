@@ -78,8 +78,10 @@ struct feed {
 };
 
 /* Called once per finished entry, in document order. The entry is lent:
- * copy what you keep. The feed is the one being filled: its title and
- * link may still be NULL when they come after the entries. */
+ * copy what you keep. The feed is the one being filled: its title, link
+ * and bozo are final only when the parse returns (the title and link may
+ * come after the entries, and a document may be found broken, and read
+ * again, after its first entries were handed out). */
 typedef void (*feed_entry_fn)(void *ctx, const struct feed *feed,
                               const struct feed_entry *entry);
 

@@ -77,6 +77,14 @@ static size_t ref_len(const char *s, size_t n)
  * the entry, while the oracle's lenient parser reads them as HTML. */
 static const char *const void_names[] = { "br", "hr", "img", "input", "wbr", "BR", "HR", "IMG" };
 
+bool feed_repair_void_name(const char *name, size_t n)
+{
+	for (size_t k = 0; k < sizeof void_names / sizeof void_names[0]; k++)
+		if (strlen(void_names[k]) == n && !memcmp(void_names[k], name, n))
+			return true;
+	return false;
+}
+
 /* The length of void_names[k] when q (left bytes) starts with it and a
  * byte follows it; 0 otherwise. A loop of a few bytes rather than strlen
  * and memcmp calls: it runs for every '<' of every document. */
@@ -228,11 +236,12 @@ char *feed_repair_markup(const char *s, size_t n, size_t *ret_n)
 	bool changed = false;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '<' && s[i] != '&') {
-			/* jump to the next interesting byte */
-			const char *lt = memchr(s + i, '<', n - i);
-			const char *amp = memchr(s + i, '&', n - i);
-			const char *nx = !lt ? amp : !amp ? lt : lt < amp ? lt : amp;
-			if (!nx)
+			/* jump to the next interesting byte (one scan for both:
+			 * a memchr for each ran to the end of the document for
+			 * the rarer one at every tag, 6 s for 100,000 items with
+			 * one '&' at the end) */
+			const char *nx = next_amp_lt(s + i, e);
+			if (nx == e)
 				break;
 			i = (size_t)(nx - s);
 		}

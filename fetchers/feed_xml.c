@@ -8,16 +8,20 @@
  *
  * Plain well-formed documents (most feeds) are read by xml_fast.c
  * instead, through the same callbacks and with the same result; it
- * declines everything else (DTDs, errors to recover from, odd corners)
- * before calling anything, and libxml2 reads those (opened by libxml.c
- * at the first such document, not linked). It is tried before
- * the repairs of feed_repair.c, which a document it reads never needs,
- * and expands no entity but the five predefined ones. For testing and
+ * declines everything else (DTDs, errors to recover from, odd corners),
+ * and libxml2 reads those (opened by libxml.c at the first such
+ * document, not linked). It is tried before the repairs of
+ * feed_repair.c, which a document it reads never needs, and expands no
+ * entity but the five predefined ones. It reads in one pass, so it may
+ * decline late, after some entries were made: the document is then read
+ * again from the start as if the fast path had declined at once, the
+ * entries already handed to the caller's function counted but not handed
+ * out again (restart says why they are the same). For testing and
  * diagnosis, the environment variable RAPPORTEUR_XML_FAST (read once)
  * set to 0 sends every document to libxml2; set to `trace` it keeps the
- * fast path and writes one line per document to stderr, `xml_fast:
- * accepted` or `xml_fast: declined: WHY` (the one place this library
- * prints, and only when asked).
+ * fast path and writes one line per reading by it to stderr, `xml_fast:
+ * accepted`, `xml_fast: declined: WHY` or `xml_fast: declined late: WHY`
+ * (the one place this library prints, and only when asked).
  *
  * Safety: the options never include NOENT, DTDLOAD, DTDATTR, DTDVALID,
  * XINCLUDE or HUGE; NONET is always on; the external entity loader
@@ -366,17 +370,14 @@ struct raw *fx_context(struct fx *fx)
 	return &fx->top;
 }
 
-static char *dup_or_null(const char *s) { return s ? rp_strdup(s) : NULL; }
-
-void fx_add_link(struct raw *r, const char *href, const char *rel, const char *type,
-                 const char *length)
+void fx_take_link(struct raw *r, char *href, char *rel, char *type, char *length)
 {
 	r->links = rp_grow(r->links, sizeof *r->links, r->n_links + 1, &r->cap_links);
 	struct link_rec *l = &r->links[r->n_links++];
-	l->href = dup_or_null(href);
-	l->rel = dup_or_null(rel);
-	l->type = dup_or_null(type);
-	l->length = dup_or_null(length);
+	l->href = href;
+	l->rel = rel;
+	l->type = type;
+	l->length = length;
 }
 
 static bool streq0(const char *a, const char *b)
@@ -386,21 +387,24 @@ static bool streq0(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-void fx_add_tag(struct raw *r, const char *term, const char *scheme, const char *label)
+void fx_take_tag(struct raw *r, char *term, char *scheme, char *label)
 {
-	if ((!term || !*term) && (!scheme || !*scheme) && (!label || !*label))
-		return;
-	for (size_t i = 0; i < r->n_tags; i++)
+	bool keep = (term && *term) || (scheme && *scheme) || (label && *label);
+	for (size_t i = 0; keep && i < r->n_tags; i++)
 		if (streq0(r->tags[i].term, term) && streq0(r->tags[i].scheme, scheme) &&
 		    streq0(r->tags[i].label, label))
-			return;
-	if (r->n_tags >= RP_FEED_MAX_TAGS * 4)
+			keep = false;
+	if (!keep || r->n_tags >= RP_FEED_MAX_TAGS * 4) {
+		rp_free(term);
+		rp_free(scheme);
+		rp_free(label);
 		return;
+	}
 	r->tags = rp_grow(r->tags, sizeof *r->tags, r->n_tags + 1, &r->cap_tags);
 	struct tag_rec *t = &r->tags[r->n_tags++];
-	t->term = dup_or_null(term);
-	t->scheme = dup_or_null(scheme);
-	t->label = dup_or_null(label);
+	t->term = term;
+	t->scheme = scheme;
+	t->label = label;
 }
 
 struct author_rec *fx_new_author(struct raw *r)
@@ -479,21 +483,20 @@ static void raw_done(struct raw *r)
 
 /* ---- attributes -------------------------------------------------------- */
 
-/* strcasecmp(a, b) == 0 for ASCII (no setlocale anywhere), without the
- * call: attr_get tries every attribute of every element against each
- * name it looks for (attr_get was 51M of 977M instructions on the 10 MB
- * Atom bench, most of it in strcasecmp). */
+/* strcasecmp(a, b) == 0 for ASCII (no setlocale anywhere), b already
+ * lowercase (the names attr_get is asked for are), without the call:
+ * attr_get tries every attribute of every element against each name it
+ * looks for (attr_get was 51M of 977M instructions on the 10 MB Atom
+ * bench, most of it in strcasecmp). */
 static bool name_ieq(const xmlChar *a, const char *b)
 {
 	if (!a)
 		return false;
 	for (;; a++, b++) {
-		unsigned char x = *a, y = (unsigned char)*b;
+		unsigned char x = *a;
 		if ((unsigned)(x - 'A') < 26u)
 			x |= 0x20;
-		if ((unsigned)(y - 'A') < 26u)
-			y |= 0x20;
-		if (x != y)
+		if (x != (unsigned char)*b)
 			return false;
 		if (!x)
 			return true;
@@ -574,17 +577,26 @@ bool attr_has(const struct attrs *at, const char *name)
 
 static const char XML_NS[] = "http://www.w3.org/XML/1998/namespace";
 
+/* xml:NAME, else an unprefixed NAME (the oracle reads both): the first
+ * of each found in one pass, as sax_start asks this of every element. */
 static char *attr_xml(const struct attrs *at, const char *name)
 {
-	/* xml:NAME, else an unprefixed NAME (the oracle reads both) */
+	const xmlChar **found = NULL;
 	for (int i = 0; i < at->n; i++) {
 		const xmlChar **a = at->a + 5 * i;
-		if (name_ieq(a[0], name) && a[2] && !strcmp((const char *)a[2], XML_NS)) {
-			struct attrs one = { 1, a, at->fx };
-			return attr_get(&one, name, true);
+		if (!name_ieq(a[0], name))
+			continue;
+		if (a[2] && !strcmp((const char *)a[2], XML_NS)) {
+			found = a;
+			break;
 		}
+		if (!a[2] && !found)
+			found = a;
 	}
-	return attr_get(at, name, false);
+	if (!found)
+		return NULL;
+	struct attrs one = { 1, found, at->fx };
+	return attr_get(&one, name, true);
 }
 
 /* ---- element names ----------------------------------------------------- */
@@ -681,10 +693,14 @@ static enum el lookup(const struct name_el *t, const char *local)
 
 /* A small cache from (interned localname, interned URI) to the kind:
  * libxml2 and xml_fast.c intern names for the parse, so pointers repeat.
- * Emptied at the start of every parse (feed_xml_parse): a pointer of
- * the last parse may name something else in this one. */
+ * Emptied at the start of every reading (fx_init): a pointer of the last
+ * one may name something else in this one. Two ways per set: with one,
+ * two of the twenty-odd names of a feed shared a slot in a third of the
+ * layouts malloc happened to give (one allocation less in rss.c moved
+ * a hot name onto another: 147k misses of ~25 strcasecmp each, 10M of
+ * 419M instructions on the 10 MB RSS bench). */
 #define NAME_CACHE_BITS 9
-#define NAME_CACHE (1u << NAME_CACHE_BITS)
+#define NAME_CACHE (1u << NAME_CACHE_BITS) /* entries; sets of two */
 struct name_cache_ent {
 	const xmlChar *local, *uri, *prefix;
 	enum el el;
@@ -707,12 +723,15 @@ static enum el classify(const xmlChar *local, const xmlChar *prefix, const xmlCh
 	 * misses, 44M of 1,084M instructions on the 10 MB RSS bench). */
 	uint64_t key = (uint64_t)(uintptr_t)local ^ ((uint64_t)(uintptr_t)uri << 1) ^
 	               ((uint64_t)(uintptr_t)prefix << 2);
-	size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - NAME_CACHE_BITS));
-	struct name_cache_ent *ce = &name_cache[h];
-	if (ce->local == local && ce->uri == uri && ce->prefix == prefix && local) {
-		*prefixed = ce->prefixed;
-		*keeps = ce->keeps;
-		return ce->el;
+	size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - NAME_CACHE_BITS + 1));
+	struct name_cache_ent *set = &name_cache[2 * h];
+	for (int k = 0; k < 2; k++) {
+		const struct name_cache_ent *ce = &set[k];
+		if (ce->local == local && ce->uri == uri && ce->prefix == prefix && local) {
+			*prefixed = ce->prefixed;
+			*keeps = ce->keeps;
+			return ce->el;
+		}
 	}
 	enum ns ns = ns_of_uri((const char *)uri, (const char *)prefix);
 	const char *l = (const char *)local;
@@ -737,12 +756,9 @@ static enum el classify(const xmlChar *local, const xmlChar *prefix, const xmlCh
 	for (size_t i = 0; i < sizeof keep_ti / sizeof keep_ti[0]; i++)
 		if (!strcasecmp(l, keep_ti[i]))
 			*keeps |= KEEP_TEXTINPUT;
-	ce->local = local;
-	ce->uri = uri;
-	ce->prefix = prefix;
-	ce->el = el;
-	ce->prefixed = *prefixed;
-	ce->keeps = *keeps;
+	/* the newer of the two stays first */
+	set[1] = set[0];
+	set[0] = (struct name_cache_ent){ local, uri, prefix, el, *prefixed, *keeps };
 	return el;
 }
 
@@ -925,11 +941,10 @@ void fx_entry_end(struct fx *fx)
 		if (!t)
 			continue;
 		char *p = normalise_plain(t, strlen(t));
-		if (!p)
-			continue;
-		if (e->tags.n < RP_FEED_MAX_TAGS)
-			strv_push_unique(&e->tags, p);
-		rp_free(p);
+		if (p && e->tags.n < RP_FEED_MAX_TAGS && !strv_contains(&e->tags, p))
+			strv_take(&e->tags, p);
+		else
+			rp_free(p);
 	}
 	for (size_t i = 0; i < r->n_links; i++) {
 		const struct link_rec *l = &r->links[i];
@@ -949,8 +964,10 @@ void fx_entry_end(struct fx *fx)
 		feed_entry_done(e);
 		stop(fx);
 	} else if (fx->fn) {
-		f->n_streamed++;
-		fx->fn(fx->fn_ctx, f, e);
+		/* the first fx->given went to fn before a late decline (see
+		 * parse): they count, for the limit too, but fn has them */
+		if (++f->n_streamed > fx->given)
+			fx->fn(fx->fn_ctx, f, e);
 		feed_entry_done(e);
 	} else {
 		f->entries = rp_grow(f->entries, sizeof *f->entries, f->n_entries + 1, &f->cap_entries);
@@ -1475,26 +1492,134 @@ static bool parse_libxml2(struct fx *fx, const xmlSAXHandler *sax, const char *u
 	return true;
 }
 
+/* The state of one reading: fx and p set up for f (p is fx's private
+ * part), the name cache emptied (a pointer of the last reading may name
+ * something else in this one). */
+static void fx_init(struct fx *fx, struct fx_priv *p, struct feed *f, feed_entry_fn fn,
+                    void *fn_ctx, bool utf8_doc, size_t entity_budget)
+{
+	memset(fx, 0, sizeof *fx);
+	memset(p, 0, sizeof *p);
+	p->cur_base = "";
+	fx->priv = p;
+	fx->feed = f;
+	fx->fn = fn;
+	fx->fn_ctx = fn_ctx;
+	fx->utf8_doc = utf8_doc;
+	fx->title_depth = -1;
+	fx->entity_budget = entity_budget;
+	raw_reset(&fx->ent);
+	raw_reset(&fx->top);
+	ensure_frames(fx);
+	memset(name_cache, 0, sizeof name_cache);
+}
+
+static void fx_done(struct fx *fx)
+{
+	struct fx_priv *p = priv_of(fx);
+	if (fx->entry) {
+		feed_entry_done(fx->entry);
+		rp_free(fx->entry);
+	}
+	raw_done(&fx->ent);
+	raw_done(&fx->top);
+	for (size_t i = 0; i < fx->cap_caps; i++)
+		buf_done(&fx->caps[i].text);
+	rp_free(fx->caps);
+	for (size_t i = 0; i < p->cap_fr; i++) {
+		rp_free(p->fr[i].own_base);
+		rp_free(p->fr[i].own_lang);
+	}
+	rp_free(p->fr);
+	free_leaked(p);
+	rp_free(p->leaked);
+	rp_free(fx->frames);
+	buf_done(&fx->scratch);
+	buf_done(&fx->scratch2);
+}
+
+/* What the feed held when a reading began (no entries: feed.c hands
+ * feed_xml_parse a new feed), for restart. */
+struct feed_mark {
+	bool bozo;
+	bool had_reason;     /* bozo_reason was set (fx_bozo never replaces one) */
+};
+
+static struct feed_mark feed_mark(const struct feed *f)
+{
+	return (struct feed_mark){ f->bozo, f->bozo_reason != NULL };
+}
+
+/* After a late decline of the fast path: everything the reading did to
+ * fx and to the feed is undone, back to m, for the next reading of the
+ * same document, except that the entries fn already had stay given
+ * (fx->given). Entries collected in the feed are freed: the next reading
+ * collects them again.
+ *
+ * Why the next reading's first entries are the ones fn had: xml_fast.c
+ * calls nothing for a construct before it has checked all of it, so the
+ * callbacks made before a late decline are those of a prefix of the
+ * document that lies in its subset, and on that subset it makes
+ * libxml2's calls (tests/feeds/fastpath-diff.py and
+ * tests/fuzz/fuzz-xml-fast.c hold it to that). Both read the bytes in
+ * order, so the calls for a prefix do not depend on what follows it.
+ * The next reading is of the same bytes, or of what feed_repair.c made
+ * of them, and the repairs change only bytes the fast path declines at
+ * (a control character, a bare `&`, `&name` without `;`, a stray `<`,
+ * an undeclared entity in an attribute value) or after them, and `<br>`
+ * and the other void elements, which the fast path declines at too
+ * however they are closed: so none in that prefix. The entries are
+ * made from those calls alone (the bozo flag, the only feed state the
+ * repairs set first, is read by no rule), and the entry limit counts
+ * skipped entries as it counted given ones. */
+static void restart(struct fx *fx, const struct feed_mark *m)
+{
+	struct feed *f = fx->feed;
+	size_t given = f->n_streamed > fx->given ? f->n_streamed : fx->given;
+	for (size_t i = 0; i < f->n_entries; i++)
+		feed_entry_done(&f->entries[i]);
+	f->n_entries = 0;
+	f->n_streamed = 0;
+	f->bozo = m->bozo;
+	if (!m->had_reason) {
+		rp_free(f->bozo_reason);
+		f->bozo_reason = NULL;
+	}
+	struct fx old = *fx;
+	fx_done(fx);
+	fx_init(fx, old.priv, f, old.fn, old.fn_ctx, old.utf8_doc, old.entity_budget);
+	fx->given = given;
+}
+
+/* One reading by the fast path, undone (restart) when it declines late;
+ * with RAPPORTEUR_XML_FAST=trace its verdict on stderr. */
+static enum xml_fast_result parse_fast(struct fx *fx, const xmlSAXHandler *sax, const char *s,
+                                       size_t n, const struct feed_mark *m)
+{
+	const char *why = NULL;
+	enum xml_fast_result r = xml_fast_parse(s, n, sax, fx, &fx->stopped, &why);
+	if (fast_mode() == FAST_TRACE)
+		fprintf(stderr, "xml_fast: %s%s\n",
+		        r == XML_FAST_READ ? "accepted" : r == XML_FAST_DECLINED ? "declined: " : "declined late: ",
+		        r == XML_FAST_READ || !why ? "" : why);
+	if (r == XML_FAST_DECLINED_LATE)
+		restart(fx, m);
+	return r;
+}
+
 /* feed_xml_parse, and feed_xml_parse_if_utf8 when not validated. */
 static bool parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc, bool validated,
                   feed_entry_fn fn, void *fn_ctx)
 {
+	/* Checked before anything is read, not on the way: bytes that are
+	 * not UTF-8 are read in another encoding (feed.c), and entries given
+	 * to fn cannot be taken back. Mostly ASCII, so cheap (8M of 480M
+	 * instructions on the 10 MB Atom bench). */
+	if (!validated && !utf8_is_valid(utf8, n))
+		return false; /* nothing was called: f is as it came */
 	struct fx fx;
 	struct fx_priv p;
-	memset(&fx, 0, sizeof fx);
-	memset(&p, 0, sizeof p);
-	p.cur_base = "";
-	fx.priv = &p;
-	fx.feed = f;
-	fx.fn = fn;
-	fx.fn_ctx = fn_ctx;
-	fx.utf8_doc = utf8_doc;
-	fx.title_depth = -1;
-	fx.entity_budget = (size_t)4 * 1024 * 1024 + 2 * n;
-	raw_reset(&fx.ent);
-	raw_reset(&fx.top);
-	fx.depth = 0;
-	ensure_frames(&fx);
+	fx_init(&fx, &p, f, fn, fn_ctx, utf8_doc, (size_t)4 * 1024 * 1024 + 2 * n);
 
 	xmlSAXHandler sax;
 	memset(&sax, 0, sizeof sax);
@@ -1515,18 +1640,12 @@ static bool parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc, boo
 	 * would mend (no control character, every '&' a reference, every
 	 * '<' markup, every element closed), so they run only when it
 	 * declines, and it tries again when they mended something. */
-	memset(name_cache, 0, sizeof name_cache);
 	bool try_fast = fast_mode() != FAST_OFF;
-	const char *why = NULL;
-	bool fast = try_fast && xml_fast_parse(utf8, n, !validated, &sax, &fx, &fx.stopped, &why);
+	struct feed_mark m = feed_mark(f);
+	enum xml_fast_result r = try_fast ? parse_fast(&fx, &sax, utf8, n, &m) : XML_FAST_DECLINED;
 	size_t ctl_n = 0, fixed_n = 0;
 	char *ctl = NULL, *fixed = NULL;
-	bool read = true;
-	if (!fast && !validated && !utf8_is_valid(utf8, n)) {
-		read = false; /* nothing was called: f is as it came */
-		goto out;
-	}
-	if (!fast) {
+	if (r != XML_FAST_READ) {
 		ctl = feed_repair_controls(utf8, n, &ctl_n);
 		if (ctl) {
 			fx_bozo(&fx, "control character in the document");
@@ -1539,13 +1658,17 @@ static bool parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc, boo
 			utf8 = fixed;
 			n = fixed_n;
 		}
-		if (try_fast && (ctl || fixed))
-			fast = xml_fast_parse(utf8, n, false, &sax, &fx, &fx.stopped, &why);
+		if (try_fast && (ctl || fixed)) {
+			m = feed_mark(f);
+			r = parse_fast(&fx, &sax, utf8, n, &m);
+		}
 	}
-	if (fast_mode() == FAST_TRACE)
-		fprintf(stderr, "xml_fast: %s%s\n", fast ? "accepted" : "declined: ", fast || !why ? "" : why);
-	if (!fast && !parse_libxml2(&fx, &sax, utf8, n))
+	if (r != XML_FAST_READ && !parse_libxml2(&fx, &sax, utf8, n)) {
+		/* without libxml2, what a late decline handed to fn stays given
+		 * (and collected entries are dropped, as at a decline at once) */
+		f->n_streamed = fx.given;
 		goto out;
+	}
 	if (fx.entry)
 		fx_entry_end(&fx);
 
@@ -1572,26 +1695,8 @@ static bool parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc, boo
 out:
 	rp_free(fixed);
 	rp_free(ctl);
-	if (fx.entry) {
-		feed_entry_done(fx.entry);
-		rp_free(fx.entry);
-	}
-	raw_done(&fx.ent);
-	raw_done(&fx.top);
-	for (size_t i = 0; i < fx.cap_caps; i++)
-		buf_done(&fx.caps[i].text);
-	rp_free(fx.caps);
-	for (size_t i = 0; i < p.cap_fr; i++) {
-		rp_free(p.fr[i].own_base);
-		rp_free(p.fr[i].own_lang);
-	}
-	rp_free(p.fr);
-	free_leaked(&p);
-	rp_free(p.leaked);
-	rp_free(fx.frames);
-	buf_done(&fx.scratch);
-	buf_done(&fx.scratch2);
-	return read;
+	fx_done(&fx);
+	return true;
 }
 
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,

@@ -61,8 +61,6 @@ void atom_start_link(struct fx *fx, const struct attrs *at)
 		href = r;
 	}
 	struct raw *ctx = fx_context(fx);
-	if (ctx && !(fx->inentry && fx->inimage))
-		fx_add_link(ctx, href, rel ? rel : "alternate", type, length);
 	if (href) {
 		if ((!rel || !strcmp(rel, "alternate")) && type_is_html(type) && ctx) {
 			buf_reset(&ctx->link);
@@ -72,10 +70,14 @@ void atom_start_link(struct fx *fx, const struct attrs *at)
 	} else {
 		fx_push(fx, CAP_LINK, true);
 	}
-	rp_free(rel);
-	rp_free(type);
-	rp_free(href);
-	rp_free(length);
+	if (ctx && !(fx->inentry && fx->inimage)) {
+		fx_take_link(ctx, href, rel ? rel : rp_strdup("alternate"), type, length);
+	} else {
+		rp_free(rel);
+		rp_free(type);
+		rp_free(href);
+		rp_free(length);
+	}
 }
 
 static void add_media(struct fx *fx, const struct attrs *at, bool thumb)
@@ -279,10 +281,7 @@ void rss_start(struct fx *fx, enum el el, const struct attrs *at)
 			if (!scheme)
 				scheme = attr_get(at, "domain", false);
 			char *label = attr_get(at, "label", false);
-			fx_add_tag(ctx, term, scheme, label);
-			rp_free(term);
-			rp_free(scheme);
-			rp_free(label);
+			fx_take_tag(ctx, term, scheme, label);
 		}
 		fx_push(fx, CAP_CATEGORY, true);
 		break;
@@ -301,10 +300,7 @@ void rss_start(struct fx *fx, enum el el, const struct attrs *at)
 				rp_free(href);
 				href = r;
 			}
-			fx_add_link(ctx, href, "enclosure", type, length);
-			rp_free(href);
-			rp_free(type);
-			rp_free(length);
+			fx_take_link(ctx, href, rp_strdup("enclosure"), type, length);
 		}
 		break;
 	case EL_SOURCE:
@@ -604,7 +600,7 @@ void rss_end(struct fx *fx, enum el el)
 			rp_free(ctx->tags[ctx->n_tags - 1].term);
 			ctx->tags[ctx->n_tags - 1].term = rp_strndup(v->data, v->len);
 		} else {
-			fx_add_tag(ctx, v->data, NULL, NULL);
+			fx_take_tag(ctx, rp_strdup(v->data), NULL, NULL);
 		}
 		break;
 	case EL_SOURCE:

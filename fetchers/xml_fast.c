@@ -1,13 +1,13 @@
 /* fetchers/xml_fast.c - a strict tokenizer for ordinary well-formed XML
  * (see xml_fast.h for the subset and what the callbacks receive).
  *
- * One walker reads the document twice: first to check (struct xf.emit
- * false: nothing is called, the first construct outside the subset ends
- * it), then to emit (the checks cannot fail any more; the costly ones,
- * namespace URIs and duplicate attributes, are skipped). Names and
- * namespace URIs are interned in one table during the check, so the
- * second pass hands out the same pointer for the same name, as libxml2's
- * dictionary does (feed_xml.c caches element kinds by those pointers).
+ * One walker reads the document once, checking each construct whole
+ * before it calls anything for it, so that what was called is always a
+ * true beginning of the document's reading; the first construct outside
+ * the subset ends the walk (late when something was called already).
+ * Names and namespace URIs are interned in one table, so the same name
+ * is one pointer for the whole parse, as in libxml2's dictionary
+ * (feed_xml.c caches element kinds by those pointers).
  *
  * Every place where libxml2 would report an error, or would read the
  * bytes differently from the plain reading, declines instead. */
@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/scan.h"
 #include "core/utf8.h"
+#include "fetchers/feed_xml.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -44,6 +45,7 @@ struct xf_name {
 	uint32_t hash, len;
 	const xmlChar *local;  /* part after the ':' (in q); NULL until used as a name */
 	const xmlChar *prefix; /* interned part before the ':'; NULL when none */
+	bool html_void;        /* an element name feed_repair.c may close (set with local) */
 	char q[];              /* the bytes, NUL-terminated */
 };
 
@@ -63,12 +65,11 @@ struct xf_frame {
 
 struct xf {
 	const char *p, *e;     /* the reading position; the end of the input */
-	bool emit;             /* second pass: call the handler */
-	const char *why;       /* first pass: why it declined */
+	bool emit;             /* call the handler (false once *stop: then only check) */
+	bool called;           /* the handler was called: a decline now is late */
+	const char *why;       /* why it declined */
 	const xmlSAXHandler *sax;
 	void *ctx;
-	bool check_utf8;       /* the input is not known to be UTF-8: the check validates it */
-	bool has_cr;           /* the check saw a CR in text (emit normalises then) */
 
 	struct xf_name **tab; size_t cap_tab, n_names; /* open addressing */
 	const xmlChar *xml_prefix, *xmlns_prefix, *xml_ns, *empty;
@@ -78,8 +79,8 @@ struct xf {
 	int depth;
 
 	struct xf_attr at[XF_MAX_ATTRS];     /* the start tag being read */
-	const xmlChar *attrs[5 * XF_MAX_ATTRS]; /* emit: libxml2's layout */
-	struct buf text, vals;                /* emit: decoded text and values */
+	const xmlChar *attrs[5 * XF_MAX_ATTRS]; /* libxml2's layout */
+	struct buf text, vals;                /* decoded text and values */
 };
 
 static bool no(struct xf *x, const char *why)
@@ -156,54 +157,33 @@ static inline unsigned stop_mask16(const char *p, bool ws, bool cr, int a, int b
 }
 #endif
 
-/* The index of the first byte of s[0..n) stop_at takes; n when none.
- * Sets a bit of *high when a byte from 0x80 up was passed over (or is
- * among the sixteen that hold the stop: a bit too many only costs a
- * validation), for run_utf8_ok. */
-static inline size_t stop_scan(const char *s, size_t n, bool ws, bool cr, int a, int b, int c,
-                               unsigned *high)
+/* The index of the first byte of s[0..n) stop_at takes; n when none. */
+static inline size_t stop_scan(const char *s, size_t n, bool ws, bool cr, int a, int b, int c)
 {
 	size_t i = 0;
 #if defined(__SSE2__)
 	for (; i + 16 <= n; i += 16) {
 		unsigned m = stop_mask16(s + i, ws, cr, a, b, c);
-		*high |= (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}
 #endif
-	for (; i < n && !stop_at((unsigned char)s[i], ws, cr, a, b, c); i++)
-		*high |= (unsigned char)s[i] & 0x80;
+	while (i < n && !stop_at((unsigned char)s[i], ws, cr, a, b, c))
+		i++;
 	return i;
-}
-
-/* First pass over input not known to be UTF-8 (xf.check_utf8): the run
- * s[0..e) of text, an attribute value or a comment, PI or CDATA section,
- * where the scans saw a byte from 0x80 up when high, is valid UTF-8.
- * Every other byte the check accepts is ASCII markup, and the runs lie
- * between ASCII delimiters, so the document is valid when its runs are:
- * feed.c is spared a pass of utf8_is_valid over the whole input. */
-static bool run_utf8_ok(struct xf *x, const char *s, const char *e, unsigned high)
-{
-	return x->emit || !x->check_utf8 || !high || utf8_is_valid(s, (size_t)(e - s)) ||
-	       no(x, "not UTF-8");
 }
 
 /* Comments, PIs and CDATA sections: only XML characters. */
 static bool chars_ok(struct xf *x, const char *s, const char *e)
 {
-	const char *run = s;
-	unsigned high = 0;
 	for (;;) {
-		s += stop_scan(s, (size_t)(e - s), true, true, SCAN_NO_BYTE, SCAN_NO_BYTE, SCAN_NO_BYTE,
-		               &high);
+		s += stop_scan(s, (size_t)(e - s), true, true, SCAN_NO_BYTE, SCAN_NO_BYTE, SCAN_NO_BYTE);
 		if (s == e)
-			return run_utf8_ok(x, run, e, high);
+			return true;
 		if ((unsigned char)*s != 0xef)
 			return no(x, "control character");
 		if (non_char(s, e))
 			return no(x, "U+FFFE or U+FFFF");
-		high = 1;
 		s++;
 	}
 }
@@ -254,6 +234,7 @@ static struct xf_name *intern(struct xf *x, const char *s, size_t n, uint32_t h)
 	nm->hash = h;
 	nm->len = (uint32_t)n;
 	nm->local = nm->prefix = NULL;
+	nm->html_void = false;
 	memcpy(nm->q, s, n);
 	nm->q[n] = 0;
 	x->tab[i] = nm;
@@ -310,6 +291,7 @@ static const struct xf_name *name_at(struct xf *x)
 			return NULL;
 		nm->prefix = pf ? (const xmlChar *)pf->q : NULL;
 		nm->local = (const xmlChar *)nm->q + (colon ? colon + 1 : 0);
+		nm->html_void = feed_repair_void_name(nm->q, n);
 	}
 	x->p = p;
 	return nm;
@@ -333,6 +315,14 @@ static bool ref(struct xf *x, const char **pp, int32_t *cp)
 		{ "quot;", 5, '"' }, { "apos;", 5, '\'' },
 	};
 	const char *p = *pp + 1, *e = x->e;
+	/* `&lt;` and `&gt;` come by the thousand in escaped HTML (a third
+	 * of the references of the Atom bench's content; the loop below
+	 * cost 2% of its parse) */
+	if (e - p >= 3 && p[1] == 't' && p[2] == ';' && (*p == 'l' || *p == 'g')) {
+		*cp = *p == 'l' ? '<' : '>';
+		*pp = p + 3;
+		return true;
+	}
 	if (p < e && *p == '#') {
 		bool hex = ++p < e && *p == 'x';
 		p += hex;
@@ -355,8 +345,7 @@ static bool ref(struct xf *x, const char **pp, int32_t *cp)
 		*pp = p + 1;
 		return true;
 	}
-	/* by the first letter: `&lt;` and `&gt;` come by the thousand in
-	 * escaped HTML */
+	/* by the first letter */
 	size_t i = p == e ? 5 : *p == 'l' ? 0 : *p == 'g' ? 1 : *p == 'q' ? 3 : *p == 'a' ? 2 : 5;
 	if (i == 2 && e - p >= 2 && p[1] == 'p')
 		i = 4;
@@ -394,7 +383,7 @@ static const char *section_end(struct xf *x, const char *s, const char *t)
 		no(x, "comment, PI or CDATA section too long");
 		return NULL;
 	}
-	return x->emit || chars_ok(x, s, p) ? p : NULL;
+	return chars_ok(x, s, p) ? p : NULL;
 }
 
 /* <!-- ... --> at x->p (known to start so) */
@@ -528,69 +517,60 @@ static void emit_chars(struct xf *x, const char *s, size_t n)
 		x->sax->characters(x->ctx, (const xmlChar *)s, (int)n);
 }
 
-/* Text from x->p to the next '<' (inside the root element). */
+/* Text from x->p to the next '<' (inside the root element), given to
+ * characters() once the whole run is checked: as written when it holds
+ * no reference and no CR (the common case), else decoded into x->text,
+ * line ends as libxml2 reads them (CR LF and a lone CR become LF). */
 static bool text(struct xf *x)
 {
-	const char *p = x->p, *e = x->e;
-	int32_t cp;
-	if (!x->emit) {
-		unsigned high = 0;
-		for (;;) {
-			p += stop_scan(p, (size_t)(e - p), true, false, '<', '&', ']', &high);
-			if (p == e)
-				return no(x, "unclosed element");
-			unsigned char c = (unsigned char)*p;
-			if (c == '<')
-				break;
+	const char *p = x->p, *e = x->e, *run = p;
+	struct buf *b = &x->text;
+	bool copied = false; /* x->text holds the run up to `run` */
+	for (;;) {
+		p += stop_scan(p, (size_t)(e - p), true, false, '<', '&', ']');
+		if (p == e)
+			return no(x, "unclosed element");
+		unsigned char c = (unsigned char)*p;
+		if (c == '<')
+			break;
+		if (c == '&' || c == '\r') {
+			if (!copied)
+				buf_reset(b);
+			copied = true;
+			buf_add(b, run, (size_t)(p - run));
 			if (c == '&') {
+				int32_t cp;
 				if (!ref(x, &p, &cp))
 					return false;
-				continue;
+				char u[4];
+				if (cp < 0x80)
+					buf_addc(b, (char)cp);
+				else
+					buf_add(b, u, utf8_encode(cp, u));
+			} else {
+				buf_addc(b, '\n');
+				p += 1 + (p + 1 < e && p[1] == '\n');
 			}
-			if (c == ']' && e - p >= 3 && p[1] == ']' && p[2] == '>')
-				return no(x, "']]>' in text");
-			if (c == 0xef && non_char(p, e))
-				return no(x, "U+FFFE or U+FFFF");
-			if (c < 0x20 && c != '\r')
-				return no(x, "control character");
-			x->has_cr |= c == '\r';
-			high |= c & 0x80;
-			p++;
+			run = p;
+			continue;
 		}
-		if (p - x->p > XF_MAX_RUN)
-			return no(x, "text run too long");
-		if (!run_utf8_ok(x, x->p, p, high))
-			return false;
-		x->p = p;
-		return true;
+		if (c == ']' && e - p >= 3 && p[1] == ']' && p[2] == '>')
+			return no(x, "']]>' in text");
+		if (c == 0xef && non_char(p, e))
+			return no(x, "U+FFFE or U+FFFF");
+		if (c < 0x20)
+			return no(x, "control character");
+		p++;
 	}
-	size_t k = scan_find(p, (size_t)(e - p), 0, false, '<', '&');
-	if (p[k] == '<' && (!x->has_cr || !memchr(p, '\r', k))) {
-		/* the common case: given as written */
-		emit_chars(x, p, k);
-		x->p = p + k;
-		return true;
+	if (p - x->p > XF_MAX_RUN)
+		return no(x, "text run too long");
+	if (copied) {
+		buf_add(b, run, (size_t)(p - run));
+		if (x->emit)
+			emit_chars(x, b->data, b->len);
+	} else if (x->emit) {
+		emit_chars(x, x->p, (size_t)(p - x->p));
 	}
-	struct buf *b = &x->text;
-	buf_reset(b);
-	for (;;) {
-		/* line ends: CR LF and a lone CR become LF, as libxml2 reads them */
-		const char *s = p, *se = p + k;
-		for (const char *cr; x->has_cr && (cr = memchr(s, '\r', (size_t)(se - s)));) {
-			buf_add(b, s, (size_t)(cr - s));
-			buf_addc(b, '\n');
-			s = cr + 1 + (cr + 1 < se && cr[1] == '\n');
-		}
-		buf_add(b, s, (size_t)(se - s));
-		p = se;
-		if (*p == '<')
-			break;
-		ref(x, &p, &cp);
-		char u[4];
-		buf_add(b, u, utf8_encode(cp, u));
-		k = scan_find(p, (size_t)(e - p), 0, false, '<', '&');
-	}
-	emit_chars(x, b->data, b->len);
 	x->p = p;
 	return true;
 }
@@ -608,12 +588,11 @@ static bool attr_value(struct xf *x, struct xf_attr *a)
 		return no(x, "unquoted attribute value");
 	char quote = *p++;
 	int32_t cp;
-	unsigned high = 0;
 	a->v = p;
 	a->plain = true;
 	for (;;) {
-		p += quote == '"' ? stop_scan(p, (size_t)(e - p), false, false, '"', '&', '<', &high)
-		                  : stop_scan(p, (size_t)(e - p), false, false, '\'', '&', '<', &high);
+		p += quote == '"' ? stop_scan(p, (size_t)(e - p), false, false, '"', '&', '<')
+		                  : stop_scan(p, (size_t)(e - p), false, false, '\'', '&', '<');
 		if (p == e)
 			return no(x, "unclosed attribute value");
 		unsigned char c = (unsigned char)*p;
@@ -632,14 +611,11 @@ static bool attr_value(struct xf *x, struct xf_attr *a)
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 			return no(x, "control character");
 		a->plain &= c >= 0x20;
-		high |= c & 0x80;
 		p++;
 	}
 	a->ve = p;
 	if (a->ve - a->v > XF_MAX_RUN)
 		return no(x, "attribute value too long");
-	if (!run_utf8_ok(x, a->v, a->ve, high))
-		return false;
 	x->p = p + 1;
 	return true;
 }
@@ -776,15 +752,13 @@ static bool bind(struct xf *x, size_t base, size_t na)
 		const xmlChar *uri = intern_str(x, a->v, (size_t)(a->ve - a->v));
 		if (!uri)
 			return false;
-		if (!x->emit) {
-			if (!ns_uri_ok(x, uri, (size_t)(a->ve - a->v), pfx != NULL))
-				return false;
-			for (size_t j = base; j < x->n_ns; j++)
-				if (x->ns[2 * j] == pfx)
-					return no(x, "namespace declared twice on one element");
-			if (x->n_ns == XF_MAX_NS)
-				return no(x, "too many namespace declarations");
-		}
+		if (!ns_uri_ok(x, uri, (size_t)(a->ve - a->v), pfx != NULL))
+			return false;
+		for (size_t j = base; j < x->n_ns; j++)
+			if (x->ns[2 * j] == pfx)
+				return no(x, "namespace declared twice on one element");
+		if (x->n_ns == XF_MAX_NS)
+			return no(x, "too many namespace declarations");
 		x->ns = rp_grow(x->ns, 2 * sizeof *x->ns, x->n_ns + 1, &x->cap_ns);
 		x->ns[2 * x->n_ns] = pfx;
 		x->ns[2 * x->n_ns + 1] = uri;
@@ -814,8 +788,9 @@ static bool resolve(struct xf *x, const struct xf_name *nm, bool attr, const xml
 	return !pfx || no(x, "unbound namespace prefix");
 }
 
-/* The attributes (not the declarations) of the start tag, resolved and,
- * when emitting, laid out in x->attrs; their number in *ret_n. */
+/* The attributes (not the declarations) of the start tag, resolved,
+ * checked to be distinct and, when emitting, laid out in x->attrs; their
+ * number in *ret_n. */
 static bool attributes(struct xf *x, size_t na, size_t *ret_n)
 {
 	size_t k = 0;
@@ -826,14 +801,13 @@ static bool attributes(struct xf *x, size_t na, size_t *ret_n)
 			continue;
 		if (!resolve(x, a->name, true, &a->uri))
 			return false;
-		if (!x->emit) {
-			for (size_t j = 0; j < k; j++) {
-				const struct xf_attr *o = &x->at[j];
-				if (o->name == a->name || (a->uri && o->uri == a->uri &&
-				    !strcmp((const char *)o->name->local, (const char *)a->name->local)))
-					return no(x, "attribute given twice");
-			}
-		} else if (!a->plain) {
+		for (size_t j = 0; j < k; j++) {
+			const struct xf_attr *o = &x->at[j];
+			if (o->name == a->name || (a->uri && o->uri == a->uri &&
+			    !strcmp((const char *)o->name->local, (const char *)a->name->local)))
+				return no(x, "attribute given twice");
+		}
+		if (x->emit && !a->plain) {
 			a->off = x->vals.len;
 			value_decode(x, &x->vals, a);
 			a->len = x->vals.len - a->off;
@@ -893,6 +867,8 @@ static bool start_tag(struct xf *x)
 		return no(x, "start tag too long");
 	if (x->depth == XF_MAX_DEPTH)
 		return no(x, "nested too deep");
+	if (!empty && el->html_void)
+		return no(x, "HTML void element not written empty");
 	struct xf_frame *f = &x->open[++x->depth];
 	f->name = el;
 	f->ns_base = x->n_ns;
@@ -900,6 +876,7 @@ static bool start_tag(struct xf *x)
 	if (!bind(x, f->ns_base, na) || !resolve(x, el, false, &f->uri) || !attributes(x, na, &n))
 		return false;
 	if (x->emit) {
+		x->called = true;
 		int nb_ns = (int)(x->n_ns - f->ns_base);
 		x->sax->startElementNs(x->ctx, el->local, el->prefix, f->uri, nb_ns,
 		                       nb_ns ? x->ns + 2 * f->ns_base : NULL, (int)n, 0, x->attrs);
@@ -950,13 +927,11 @@ static bool markup(struct xf *x)
 	return start_tag(x);
 }
 
-static bool walk(struct xf *x, const char *s, size_t n, bool emit, const bool *stop)
+static bool walk(struct xf *x, const char *s, size_t n, const bool *stop)
 {
 	x->p = s;
 	x->e = s + n;
-	x->emit = emit;
-	x->depth = 0;
-	x->n_ns = 0;
+	x->emit = true;
 	if (!xml_decl(x) || !misc(x))
 		return false;
 	if (x->p == x->e || *x->p != '<')
@@ -966,30 +941,27 @@ static bool walk(struct xf *x, const char *s, size_t n, bool emit, const bool *s
 			return no(x, "unclosed element");
 		if (!(*x->p == '<' ? markup(x) : text(x)))
 			return false;
-		if (emit && *stop)
-			return true;
+		x->emit &= !*stop;
 	} while (x->depth > 0);
 	if (!misc(x))
 		return false;
 	return x->p == x->e || no(x, "more after the root element");
 }
 
-bool xml_fast_parse(const char *s, size_t n, bool check_utf8, const xmlSAXHandler *sax,
-                    void *ctx, const bool *stop, const char **ret_why)
+enum xml_fast_result xml_fast_parse(const char *s, size_t n, const xmlSAXHandler *sax, void *ctx,
+                                    const bool *stop, const char **ret_why)
 {
 	struct xf *x = rp_calloc(1, sizeof *x);
-	x->check_utf8 = check_utf8;
 	x->sax = sax;
 	x->ctx = ctx;
 	x->xml_prefix = intern_str(x, "xml", 3);
 	x->xmlns_prefix = intern_str(x, "xmlns", 5);
 	x->xml_ns = intern_str(x, XML_NS, sizeof XML_NS - 1);
 	x->empty = intern_str(x, "", 0);
-	bool ok = walk(x, s, n, false, stop);
-	if (ok)
-		walk(x, s, n, true, stop);
+	enum xml_fast_result r = walk(x, s, n, stop) ? XML_FAST_READ
+	                       : x->called ? XML_FAST_DECLINED_LATE : XML_FAST_DECLINED;
 	if (ret_why)
-		*ret_why = ok ? NULL : x->why;
+		*ret_why = r == XML_FAST_READ ? NULL : x->why;
 	for (size_t i = 0; i < x->cap_tab; i++)
 		rp_free(x->tab[i]);
 	rp_free(x->tab);
@@ -997,5 +969,5 @@ bool xml_fast_parse(const char *s, size_t n, bool check_utf8, const xmlSAXHandle
 	buf_done(&x->text);
 	buf_done(&x->vals);
 	rp_free(x);
-	return ok;
+	return r;
 }

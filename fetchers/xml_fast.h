@@ -10,12 +10,21 @@
  * (what libxml2 hands out without entity substitution), text with its
  * line ends normalised and references decoded, CDATA as written.
  *
- * It reads the whole document once without calling anything, and goes
- * on only when every byte is inside the subset below; otherwise it
- * declines, having called nothing, and the caller runs libxml2. Entries
- * are streamed out as they end, so a parse cannot be taken back
- * half-way: the check comes first. The subset, a strict part of XML 1.0
- * with Namespaces (anything else declines):
+ * It reads the document once, checking each construct before handing it
+ * on: a start tag is called once the whole tag (names, attributes,
+ * namespaces) is known to be in the subset, a text run once the whole
+ * run is. So a construct outside the subset may be found after
+ * callbacks were made (an undeclared entity in the tenth entry): the
+ * parse then declines LATE, and the caller, which has had the first
+ * elements already, reads the document again its other way (feed_xml.c
+ * says why that reading begins with the same callbacks, and how entries
+ * already handed out are not handed out twice). A first pass that only
+ * checked, so that nothing was ever taken back, cost a fifth of the
+ * parse of every document; a late decline costs a reading of a prefix,
+ * and only documents that libxml2 reads anyway pay it.
+ *
+ * The subset, a strict part of XML 1.0 with Namespaces (anything else
+ * declines):
  *   - an optional declaration <?xml version="1.0" [encoding] [standalone]?>
  *     at the very start (the encoding is ignored: the text is UTF-8
  *     already, as libxml2 is told with XML_PARSE_IGNORE_ENC);
@@ -23,6 +32,11 @@
  *     `xml...`, no ':') where XML allows them, skipped;
  *   - one root element, only white space, comments and PIs around it;
  *   - ASCII names, at most one ':' (prefix and local part);
+ *   - no HTML void element (br, hr, img, input, wbr, BR, HR, IMG) but
+ *     written empty (`<br/>`): feed_repair.c turns `<br>` into `<br/>`
+ *     when the document never closes it, which would change bytes the
+ *     callbacks were already given before the late decline at the end
+ *     tag that does not match;
  *   - attributes quoted, no '<' in a value, each expanded name once;
  *     xmlns and xmlns:p declare namespaces (values that libxml2 takes
  *     without complaint: no `&` or white space controls, not empty for a
@@ -45,16 +59,25 @@
 
 #include <libxml/parser.h>
 
-/* Parse s[0..n), valid UTF-8 (as core/utf8.c means it) or, when
- * check_utf8, bytes not yet validated (then it declines those that are
- * not: what it reads is valid UTF-8, as utf8_is_valid judges), calling
- * sax->startElementNs (nb_defaulted always 0), endElementNs, characters
- * and cdataBlock with ctx. Returns false, having called nothing, when
- * the document is outside the subset; *ret_why (when not NULL) then
- * names the first reason, a static string. Returns true when the
- * document was read: to its end, or until *stop was true after a
- * callback. */
-bool xml_fast_parse(const char *s, size_t n, bool check_utf8, const xmlSAXHandler *sax,
-                    void *ctx, const bool *stop, const char **ret_why);
+enum xml_fast_result {
+	XML_FAST_READ,          /* read: to its end, or until *stop (then checked to its end) */
+	XML_FAST_DECLINED,      /* outside the subset, found before any callback */
+	XML_FAST_DECLINED_LATE, /* outside the subset, found after callbacks were made */
+};
+
+/* Parse s[0..n), valid UTF-8 as core/utf8.c means it (the caller checks
+ * first: bytes that are not must be read in another encoding, and that
+ * has to be known before any callback), calling sax->startElementNs
+ * (nb_defaulted always 0), endElementNs, characters and cdataBlock with
+ * ctx. When *stop is true after a callback, nothing more is called but
+ * the rest is still checked, so the verdict depends on the bytes only.
+ * On a decline *ret_why (when not NULL) names the reason, a static
+ * string. After XML_FAST_DECLINED_LATE the callbacks made are the first
+ * ones libxml2 makes for the same bytes, and the rest of the document is
+ * still to be read some other way: the caller knows from its own
+ * callbacks how far it got (feed_xml.c counts the entries it handed
+ * out). */
+enum xml_fast_result xml_fast_parse(const char *s, size_t n, const xmlSAXHandler *sax, void *ctx,
+                                    const bool *stop, const char **ret_why);
 
 #endif
