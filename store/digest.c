@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/utf8.h"
 #include "store/keys.h"
+#include "store/postmeta.h"
 
 const char *digest_kind_name(enum digest_kind kind)
 {
@@ -64,7 +65,7 @@ static int64_t rep_int(const redisReply *r)
 }
 
 /* HMGET of the fields a digest shows of a post, and its tombstone. */
-static const char *const post_fields[] = { "i", "src", "u", "a", "ti", "tx", "la", "t", "x" };
+static const char *const post_fields[] = { "v", "t", "x" };
 #define POST_FIELDS (sizeof post_fields / sizeof post_fields[0])
 
 static void post_cmd(struct redis_cmd *c, const char *key)
@@ -82,16 +83,21 @@ static bool read_post(const redisReply *rep, struct digest_post *p)
 {
 	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != POST_FIELDS)
 		return false;
-	if (rep->element[8]->type == REDIS_REPLY_STRING)
+	if (rep->element[2]->type == REDIS_REPLY_STRING)
 		return true;
-	p->id = rep_str(rep->element[0]);
-	p->source = rep_str(rep->element[1]);
-	p->url = rep_str(rep->element[2]);
-	p->author = rep_str(rep->element[3]);
-	p->title = rep_str(rep->element[4]);
-	p->text = rep_str(rep->element[5]);
-	p->lang = rep_str(rep->element[6]);
-	p->published = rep_int(rep->element[7]);
+	struct post_meta m;
+	if (rep->element[0]->type == REDIS_REPLY_STRING)
+		(void)post_meta_unpack(rep->element[0]->str, rep->element[0]->len, &m); /* else all empty */
+	else
+		memset(&m, 0, sizeof m);
+	p->id = post_meta_dup(&m, POST_META_ID);
+	p->source = post_meta_dup(&m, POST_META_SOURCE);
+	p->url = post_meta_dup(&m, POST_META_URL);
+	p->author = post_meta_dup(&m, POST_META_AUTHOR);
+	p->title = post_meta_dup(&m, POST_META_TITLE);
+	p->text = post_meta_dup(&m, POST_META_TEXT);
+	p->lang = post_meta_dup(&m, POST_META_LANG);
+	p->published = rep_int(rep->element[1]);
 	return false;
 }
 
@@ -100,12 +106,17 @@ static bool field_is(const redisReply *r, const char *s)
 	return r && r->type == REDIS_REPLY_STRING && strcmp(r->str, s) == 0;
 }
 
+/* A member's HMGET (MEMBER_FIELDS): its packed v, x, d, m. */
+static const char *const member_fields[] = { "v", "x", "d", "m" };
+#define MEMBER_FIELDS (sizeof member_fields / sizeof member_fields[0])
+#define MEMBER_DEAD(h) ((h)->element[1]->type == REDIS_REPLY_STRING)
+
 /* The dup group (GID) of member j: its `d`, else its own PID (the first
- * post of its group). h is its HMGET src x a d m, m the members' ZRANGE
- * WITHSCORES. */
+ * post of its group). h is its HMGET of member_fields, m the members'
+ * ZRANGE WITHSCORES. */
 static const char *member_group(const redisReply *h, const redisReply *m, size_t j)
 {
-	return h->element[3]->type == REDIS_REPLY_STRING ? h->element[3]->str : m->element[2 * j]->str;
+	return h->element[2]->type == REDIS_REPLY_STRING ? h->element[2]->str : m->element[2 * j]->str;
 }
 
 /* The index of g in groups; groups->n when it is not there. */
@@ -118,7 +129,7 @@ static size_t group_index(const struct strv *groups, const char *g)
 }
 
 /* Story s as its live (not tombstoned) members show it. m is the ZRANGE
- * WITHSCORES of its members (nm of them), mp[j] the HMGET src x a d m of
+ * WITHSCORES of its members (nm of them), mp[j] the HMGET (member_fields) of
  * member j. The tombstone script keeps tombstoned posts out of members
  * and summaries; this guards the reader against what it did not reach
  * (a summary the engine rewrote from its own memory since, an index in
@@ -145,9 +156,9 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 	int64_t first = 0, last = 0;
 	for (size_t j = 0; j < nm; j++) {
 		const redisReply *h = mp[j];
-		if (!h || h->type != REDIS_REPLY_ARRAY || h->elements != 5)
+		if (!h || h->type != REDIS_REPLY_ARRAY || h->elements != MEMBER_FIELDS)
 			continue;
-		if (h->element[1]->type == REDIS_REPLY_STRING) {
+		if (MEMBER_DEAD(h)) {
 			dead++;
 			continue;
 		}
@@ -157,14 +168,18 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 			first = t;
 		if (live == 1 || t > last)
 			last = t;
-		char *src = rep_str(h->element[0]);
+		struct post_meta pm;
+		if (h->element[0]->type != REDIS_REPLY_STRING ||
+		    !post_meta_unpack(h->element[0]->str, h->element[0]->len, &pm))
+			memset(&pm, 0, sizeof pm);
+		char *src = post_meta_dup(&pm, POST_META_SOURCE);
 		if (src && !strv_contains(&s->sources, src))
 			strv_take(&s->sources, src);
 		else
 			rp_free(src);
-		if (h->element[2]->type == REDIS_REPLY_STRING && h->element[2]->len) {
+		if (pm.n[POST_META_AUTHOR]) {
 			buf_reset(&fold);
-			utf8_fold(&fold, h->element[2]->str, h->element[2]->len);
+			utf8_fold(&fold, pm.v[POST_META_AUTHOR], pm.n[POST_META_AUTHOR]);
 			strv_push_unique(&authors, buf_str(&fold));
 		}
 		const char *g = member_group(h, m, j);
@@ -194,11 +209,11 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 		for (int pass = 0; pass < 2 && !best; pass++) {
 			for (size_t j = 0; j < nm; j++) {
 				const redisReply *h = mp[j];
-				if (!h || h->type != REDIS_REPLY_ARRAY || h->elements != 5 ||
-				    h->element[1]->type == REDIS_REPLY_STRING)
+				if (!h || h->type != REDIS_REPLY_ARRAY || h->elements != MEMBER_FIELDS ||
+				    MEMBER_DEAD(h))
 					continue;
 				/* Pass 0: members with a text of their own (not an exact copy). */
-				if (pass == 0 && (field_is(h->element[4], "1") || field_is(h->element[4], "3")))
+				if (pass == 0 && (field_is(h->element[3], "1") || field_is(h->element[3], "3")))
 					continue;
 				size_t gi = group_index(&groups, member_group(h, m, j));
 				if (gi < groups.n && gn[gi] > bn) {
@@ -473,9 +488,10 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 			buf_printf(&k, "%s" STORE_K_POST "%.*s", buf_str(&P), (int)m->element[j]->len,
 			           m->element[j]->str);
 			redis_cmd_reset(&c);
-			const char *f[] = { "HMGET", buf_str(&k), "src", "x", "a", "d", "m" };
-			for (size_t q = 0; q < sizeof f / sizeof f[0]; q++)
-				redis_cmd_adds(&c, f[q]);
+			redis_cmd_adds(&c, "HMGET");
+			redis_cmd_adds(&c, buf_str(&k));
+			for (size_t q = 0; q < MEMBER_FIELDS; q++)
+				redis_cmd_adds(&c, member_fields[q]);
 			e = send(r, &c);
 			sent++;
 		}

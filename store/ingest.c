@@ -17,6 +17,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/hash.h"
+#include "store/postmeta.h"
 
 /* One script text; longer than the 4095 bytes C99 promises, which GCC
  * and Clang both handle. */
@@ -25,12 +26,10 @@
 static const char ingest_lua[] =
 "#!lua\n"
 "-- rapporteur ingest (store/ingest.c; keys: store/keys.h). KEYS[1] = P..'posts'.\n"
-"-- ARGV: P, stream maxlen, score half-life, then per post\n"
-"--   pid, orig, ku, kt, mask, d, s, t, h, then the values of the other\n"
-"--   fields of its hash that it has, in the order of OPT; bit q-1 of mask\n"
-"--   says OPT[q] is there (field names are constants here, not 13 more\n"
-"--   arguments a post: with ARGV a local, 178k -> 174k instructions a\n"
-"--   post in Redis, callgrind);\n"
+"-- ARGV: P, stream maxlen, score half-life, then per post (PA of them)\n"
+"--   pid, orig, ku, kt, d, s, t, how (keys.h m, '' when none), th, se, v\n"
+"--   (v packed: store/postmeta.h; th and se are in it too, and apart\n"
+"--   for the indexes);\n"
 "-- then per story the batch touched: sid, name, n, nd, na, nr, f, l, rep;\n"
 "-- last, the number of stories.\n"
 "-- Cost matters here (bench/ingest): each redis.call costs several us on\n"
@@ -46,8 +45,10 @@ static const char ingest_lua[] =
 "local HALF = tonumber(ARGV[3])\n"
 "local LN2 = math.log(2)\n"
 STORE_STORY_SCORE_LUA
+POST_META_LUA
 "local call, log, floor, find, gmatch, unpack = redis.call, math.log, math.floor, string.find,\n"
 "  string.gmatch, unpack\n"
+"local PA = 11                -- arguments a post\n"
 "local POSTS = KEYS[1]                                        -- P posts\n"
 "local PP, PS, PX, PN, PK = P..'p:', P..'s:', P..'x', P..'n', P..'k' -- P p:PID, s:SID, x, n, k\n"
 "local NA = #ARGV\n"
@@ -57,26 +58,11 @@ STORE_STORY_SCORE_LUA
 "local ev, nev = {}, 0        -- the stream entry: e, p, s per change\n"
 "local ST, stk, nst = {}, {}, 0   -- SID -> story state, touched stories in order\n"
 "local SUM = {}               -- SID -> index of its summary in ARGV\n"
-"local OPT = {'m', 'i', 'src', 'u', 'a', 'ti', 'tx', 'la', 'up', 'th', 'se'}\n"
-"local FL = {}                -- mask (as sent) -> the names of its fields, .th, .se\n"
-"\n"
-"local function fields(mask)\n"
-"  local f = FL[mask]\n"
-"  if f then return f end\n"
-"  f = {}\n"
-"  local v, n = tonumber(mask), 0\n"
-"  for q = 1, #OPT do\n"
-"    if v % 2 == 1 then n = n + 1; f[n] = OPT[q]; if q >= 10 then f[OPT[q]] = n end end\n"
-"    v = floor(v / 2)\n"
-"  end\n"
-"  FL[mask] = f\n"
-"  return f\n"
-"end\n"
+
 "for j = S0, NA - 1, 9 do SUM[ARGV[j]] = j end\n"
 "\n"
-"local function change(e, pid, sid)\n"
-"  ev[nev+1] = 'e'; ev[nev+2] = e; ev[nev+3] = 'p'; ev[nev+4] = pid\n"
-"  ev[nev+5] = 's'; ev[nev+6] = sid; nev = nev + 6\n"
+"local function change(e, pid, sid)                -- keys.h P x: e = 'PID SID'\n"
+"  ev[nev+1] = e; ev[nev+2] = sid ~= '' and pid..' '..sid or pid; nev = nev + 2\n"
 "end\n"
 "\n"
 "-- Pass 1: where each post starts, and which are new (P posts).\n"
@@ -84,7 +70,7 @@ STORE_STORY_SCORE_LUA
 "local i = 4\n"
 "while i < S0 do\n"
 "  np = np + 1; at[np] = i; pids[np] = ARGV[i]\n"
-"  i = i + 9 + #fields(ARGV[i + 4])\n"
+"  i = i + PA\n"
 "end\n"
 "if np == 0 then return out end\n"
 "local known = call('ZMSCORE', POSTS, unpack(pids, 1, np))\n"
@@ -110,20 +96,32 @@ STORE_STORY_SCORE_LUA
 "local claims, ncl = {}, 0    -- new claims, for one HSET\n"
 "local ND, NSD = {}, {}       -- PID -> d, s of the posts stored by this call\n"
 "\n"
-"-- An exact-dedupe key: claim it for pid, or find the post that holds it.\n"
-"-- Returns that post's {d, s} when it is another.\n"
-"local function claim(f, pid)\n"
+"-- The {d, s} of post q, stored by this call or before; nil when none.\n"
+"-- Read once per call: a repost's original usually holds its URL and\n"
+"-- text keys too.\n"
+"local HOLD = {}\n"
+"local function holder(q)\n"
+"  if ND[q] then return { ND[q], NSD[q] } end\n"
+"  local h = HOLD[q]\n"
+"  if h == nil then\n"
+"    local r = call('HMGET', PP..q, 'd', 's')                  -- P p:PID\n"
+"    h = r[1] and r or false\n"
+"    HOLD[q] = h\n"
+"  end\n"
+"  return h or nil\n"
+"end\n"
+"\n"
+"-- An exact-dedupe key: claim it for pid, or (when want) find the post\n"
+"-- that holds it. Returns that post's {d, s} when it is another.\n"
+"local function claim(f, pid, want)\n"
 "  if f == '' then return nil end\n"
 "  local q = CL[f]\n"
 "  if not q then\n"
 "    CL[f] = pid; claims[ncl+1] = f; claims[ncl+2] = pid; ncl = ncl + 2\n"
 "    return nil\n"
 "  end\n"
-"  if q == pid then return nil end\n"
-"  if ND[q] then return { ND[q], NSD[q] } end\n"
-"  local r = call('HMGET', PP..q, 'd', 's')                    -- P p:PID\n"
-"  if r[1] then return r end\n"
-"  return nil\n"
+"  if q == pid or not want then return nil end\n"
+"  return holder(q)\n"
 "end\n"
 "\n"
 "-- The story SID as stored (T, ls, n), read once per call.\n"
@@ -160,29 +158,21 @@ STORE_STORY_SCORE_LUA
 "\n"
 "-- Pass 3: each post in order.\n"
 "local zp, nzp = {}, 0\n"
-"local SET = {'d', '', 's', '', 't', '', 'h', ''}\n"
 "for k = 1, np do\n"
 "  local j = at[k]\n"
-"  local pid, orig, ku, kt, mask, d, s, t, h = unpack(ARGV, j, j + 8)\n"
-"  local names = fields(mask)\n"
-"  local nn = #names\n"
-"  local th = names.th and ARGV[j + 8 + names.th] or ''\n"
-"  local se = names.se and ARGV[j + 8 + names.se] or ''\n"
+"  local pid, orig, ku, kt, d, s, t, how, th, se, v = unpack(ARGV, j, j + PA - 1)\n"
 "  local pk = PP..pid                                          -- P p:PID\n"
 "  if not fresh[k] then\n"
 "    -- A post we hold: a re-fetch, an edit, or a tombstone.\n"
-"    local cur = call('HMGET', pk, 'h', 'x', 's')\n"
+"    local cur = call('HMGET', pk, 'v', 'x', 's')\n"
 "    if cur[2] then\n"
 "      out[k] = 4\n"
-"    elseif cur[1] ~= h then\n"
-"      local v = {}\n"
-"      for q = 1, nn do v[names[q]] = ARGV[j + 8 + q] end\n"
-"      local set, del = {'h', h}, {}\n"
-"      for _, f in ipairs({'u', 'ti', 'tx', 'up'}) do\n"
-"        if v[f] then set[#set+1] = f; set[#set+1] = v[f] else del[#del+1] = f end\n"
-"      end\n"
-"      call('HSET', pk, unpack(set))\n"
-"      if #del > 0 then call('HDEL', pk, unpack(del)) end\n"
+"    elseif post_meta(cur[1], PM_HASH) ~= post_meta(v, PM_HASH) then\n"
+"      -- An edit: the new content; themes and sessions stay as stored\n"
+"      -- (a re-tag's, store/retag.h).\n"
+"      local new, old = post_meta_all(v), post_meta_all(cur[1])\n"
+"      new[PM_TH], new[PM_SE] = old[PM_TH], old[PM_SE]\n"
+"      call('HSET', pk, 'v', post_meta_pack(new))\n"
 "      change('edit', pid, cur[3] or '')\n"
 "      out[k] = 3\n"
 "    else\n"
@@ -193,38 +183,30 @@ STORE_STORY_SCORE_LUA
 "    -- every key is claimed even when an earlier one matched.\n"
 "    local found, m = nil, 0\n"
 "    if orig ~= '' and orig ~= pid then\n"
-"      if ND[orig] then found = { ND[orig], NSD[orig] }; m = 1\n"
-"      else\n"
-"        local q = call('HMGET', PP..orig, 'd', 's')\n"
-"        if q[1] then found = q; m = 1 end\n"
-"      end\n"
+"      found = holder(orig)\n"
+"      if found then m = 1 end\n"
 "    end\n"
-"    local q = claim(ku, pid)\n"
-"    if q and not found then found = q; m = 2 end\n"
-"    q = claim(kt, pid)\n"
-"    if q and not found then found = q; m = 3 end\n"
+"    local q = claim(ku, pid, not found)\n"
+"    if q then found = q; m = 2 end\n"
+"    q = claim(kt, pid, not found)\n"
+"    if q then found = q; m = 3 end\n"
 "    local res = 0\n"
-"    -- The hash, in SET (reused: no table a post).\n"
-"    SET[2] = d; SET[4] = s; SET[6] = t; SET[8] = h\n"
-"    local ns = 8\n"
 "    if found and (found[1] ~= d or found[2] ~= s) then\n"
 "      -- Another process decided first: Redis's record wins; an exact\n"
 "      -- copy keeps no second text.\n"
 "      res = 1\n"
-"      d, s = found[1], found[2]\n"
-"      SET[2] = d; SET[4] = s; SET[9] = 'm'; SET[10] = tostring(m); ns = 10\n"
-"      for q2 = 1, nn do\n"
-"        local f = names[q2]\n"
-"        if f ~= 'm' and (f ~= 'tx' or m == 2) then\n"
-"          SET[ns+1] = f; SET[ns+2] = ARGV[j + 8 + q2]; ns = ns + 2\n"
-"        end\n"
-"      end\n"
-"    else\n"
-"      for q2 = 1, nn do\n"
-"        SET[ns+1] = names[q2]; SET[ns+2] = ARGV[j + 8 + q2]; ns = ns + 2\n"
+"      d, s, how = found[1], found[2], tostring(m)\n"
+"      if m ~= 2 then\n"
+"        local r = post_meta_all(v)\n"
+"        r[PM_TEXT] = ''\n"
+"        v = post_meta_pack(r)\n"
 "      end\n"
 "    end\n"
-"    call('HSET', pk, unpack(SET, 1, ns))\n"
+"    if how ~= '' then\n"
+"      call('HSET', pk, 'd', d, 's', s, 't', t, 'v', v, 'm', how)\n"
+"    else\n"
+"      call('HSET', pk, 'd', d, 's', s, 't', t, 'v', v)\n"
+"    end\n"
 "    ND[pid] = d; NSD[pid] = s\n"
 "    nzp = nzp + 2; zp[nzp-1] = t; zp[nzp] = pid\n"
 "\n"
@@ -398,7 +380,6 @@ struct batch_story {
  * 20k bench posts): hiredis's redisFormatSdsCommandArgv and snprintf
  * were most of it. */
 #define RESP_HEAD 16                 /* room for "*N\r\n" before the arguments */
-#define INGEST_OPT_FIELDS 11         /* m i src u a ti tx la up th se: the script's OPT */
 
 struct batch {
 	struct buf out;          /* RESP_HEAD bytes of room, then the arguments */
@@ -462,6 +443,7 @@ struct ingest {
 	struct batch *cur;     /* being filled; NULL when none */
 	struct idmap ids;
 	struct buf jth, jse;   /* scratch: th and se of the post being added */
+	struct buf meta;       /* scratch: its packed v (store/postmeta.h) */
 	struct buf scratch;    /* scratch: what its content hash is taken of */
 	struct ingest_stats st;
 	char errstr[512];
@@ -701,6 +683,7 @@ rp_err ingest_open(struct redis *r, const char *event, const struct ingest_opts 
 	in->posts_key = buf_detach(&b);
 	in->spare = rp_calloc(INGEST_SPARE_MAX(in), sizeof *in->spare);
 	buf_init(&in->jth);
+	buf_init(&in->meta);
 	buf_init(&in->jse);
 	buf_init(&in->scratch);
 	if (load_script(in) != RP_OK) {
@@ -727,6 +710,7 @@ void ingest_close(struct ingest *in)
 	rp_free(in->spare);
 	batch_free(in->cur);
 	buf_done(&in->jth);
+	buf_done(&in->meta);
 	buf_done(&in->jse);
 	buf_done(&in->scratch);
 	idmap_done(&in->ids);
@@ -1106,46 +1090,37 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	char *upe = p->updated ? sdec(up + sizeof up, p->updated) : NULL;
 	char hw = (char)('0' + how);
 
-	/* The post's hash: d, s, t, h, then the fields it has, in the order
-	 * of the script's OPT, with a mask of which. */
-	struct opt { const char *v; size_t n; } opt[INGEST_OPT_FIELDS];
-	unsigned mask = 0;
-	size_t nopt = 0;
-#define OPT(bit, val, len) do { opt[nopt++] = (struct opt){ (val), (len) }; mask |= 1u << (bit); } while (0)
-#define OPTS(bit, val) do { if ((val) && (val)[0]) OPT(bit, val, strlen(val)); } while (0)
-	if (how)
-		OPT(0, &hw, 1);                                       /* m */
-	OPTS(1, p->id);                                           /* i */
-	OPTS(2, p->source);                                       /* src */
-	OPTS(3, p->url);                                          /* u */
-	OPTS(4, p->author);                                       /* a */
-	OPTS(5, p->title);                                        /* ti */
-	/* An exact copy (repost, same text) keeps no second text. */
-	if (how != 1 && how != 3)
-		OPTS(6, p->text);                                     /* tx */
-	OPTS(7, p->lang);                                         /* la */
-	if (upe)
-		OPT(8, upe, (size_t)(up + sizeof up - upe));          /* up */
+	/* The post's packed v (store/postmeta.h). An exact copy (repost,
+	 * same text) keeps no second text. */
 	join_ids(&in->jth, &p->themes);
 	join_ids(&in->jse, &p->sessions);
-	if (in->jth.len)
-		OPT(9, in->jth.data, in->jth.len);                    /* th */
-	if (in->jse.len)
-		OPT(10, in->jse.data, in->jse.len);                   /* se */
-#undef OPTS
-#undef OPT
+	const char *text = how != 1 && how != 3 ? p->text : NULL;
+	const char *mv[POST_META_N] = {
+		[POST_META_ID] = p->id,         [POST_META_SOURCE] = p->source,
+		[POST_META_URL] = p->url,       [POST_META_AUTHOR] = p->author,
+		[POST_META_LANG] = p->lang,     [POST_META_UPDATED] = upe,
+		[POST_META_TITLE] = p->title,   [POST_META_TEXT] = text,
+		[POST_META_HASH] = hh,          [POST_META_THEMES] = in->jth.data,
+		[POST_META_SESSIONS] = in->jse.data,
+	};
+	size_t mn[POST_META_N];
+	for (size_t i = 0; i < POST_META_N; i++)
+		mn[i] = mv[i] && i != POST_META_UPDATED ? strlen(mv[i]) : 0;
+	mn[POST_META_UPDATED] = upe ? (size_t)(up + sizeof up - upe) : 0;
+	buf_reset(&in->meta);
+	post_meta_pack(&in->meta, mv, mn);
 
 	resp_arg(b, pid, STORE_PID_HEX);                              /* pid */
 	resp_arg(b, as->keys.original, strnlen(as->keys.original, STORE_PID_HEX)); /* orig */
 	resp_arg(b, ku, kul);                                         /* ku */
 	resp_arg(b, kt, ktl);                                         /* kt */
-	resp_argi(b, (int64_t)mask);                                  /* mask */
 	resp_arg(b, d, STORE_PID_HEX);                                /* d */
 	resp_arg(b, s, STORE_PID_HEX);                                /* s */
 	resp_arg(b, tse, (size_t)(ts + sizeof ts - tse));             /* t */
-	resp_arg(b, hh, STORE_PID_HEX);                               /* h */
-	for (size_t i = 0; i < nopt; i++)
-		resp_arg(b, opt[i].v, opt[i].n);
+	resp_arg(b, &hw, how ? 1 : 0);                                /* how (keys.h m) */
+	resp_arg(b, in->jth.data, in->jth.len);                       /* th */
+	resp_arg(b, in->jse.data, in->jse.len);                       /* se */
+	resp_arg(b, in->meta.data, in->meta.len);                     /* v */
 
 	/* The story summary: the engine's, else this post alone; the latest
 	 * one of each story goes with the batch. */
@@ -1273,8 +1248,7 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix, page->element[i]->str);
 			redis_cmd_reset(&c);
 			/* x last: a tombstoned post is not restored (below). */
-			const char *f[] = { "HMGET", buf_str(&k), "i", "src", "u", "a", "ti", "tx", "la",
-			                    "t", "d", "s", "x" };
+			const char *f[] = { "HMGET", buf_str(&k), "v", "t", "d", "s", "x" };
 			for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
 				redis_cmd_adds(&c, f[j]);
 			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
@@ -1285,27 +1259,22 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 		/* Round 2: the names of their dup groups and stories. */
 		for (size_t i = 0; i < m && !res; i++) {
 			const redisReply *r = posts[i];
-			bool ok = r->type == REDIS_REPLY_ARRAY && r->elements == 11 &&
-			          r->element[8]->type == REDIS_REPLY_STRING &&
-			          r->element[9]->type == REDIS_REPLY_STRING;
+			bool ok = r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
+			          r->element[2]->type == REDIS_REPLY_STRING &&
+			          r->element[3]->type == REDIS_REPLY_STRING;
 			buf_reset(&k);
 			buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix,
-			           ok ? r->element[8]->str : "-");
+			           ok ? r->element[2]->str : "-");
+			/* The group's name (its first post's id) and text: an exact
+			 * copy keeps no text, the engine gets its group's. */
 			redis_cmd_reset(&c);
 			redis_cmd_adds(&c, "HGET");
 			redis_cmd_adds(&c, buf_str(&k));
-			redis_cmd_adds(&c, "i");
+			redis_cmd_adds(&c, "v");
 			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
-			/* An exact copy keeps no text: the engine gets its group's. */
-			redis_cmd_reset(&c);
-			redis_cmd_adds(&c, "HGET");
-			redis_cmd_adds(&c, buf_str(&k));
-			redis_cmd_adds(&c, "tx");
-			if (!res)
-				res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
 			buf_reset(&k);
 			buf_printf(&k, "%s" STORE_K_STORY "%s", in->prefix,
-			           ok ? r->element[9]->str : "-");
+			           ok ? r->element[3]->str : "-");
 			redis_cmd_reset(&c);
 			redis_cmd_adds(&c, "HGET");
 			redis_cmd_adds(&c, buf_str(&k));
@@ -1314,32 +1283,35 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 				res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
 		}
 		for (size_t i = 0; i < m && !res; i++) {
-			redisReply *dn = NULL, *gt = NULL, *sn = NULL;
-			res = redis_get_reply(in->r, &dn);
-			if (!res)
-				res = redis_get_reply(in->r, &gt);
+			redisReply *dv = NULL, *sn = NULL;
+			res = redis_get_reply(in->r, &dv);
 			if (!res)
 				res = redis_get_reply(in->r, &sn);
 			const redisReply *r = posts[i];
 			/* A hidden or deleted post stays out of the engine: otherwise
 			 * the summaries it writes for later members would count it
 			 * again (store/tombstone.h takes it out of its story). */
-			if (!res && r->type == REDIS_REPLY_ARRAY && r->elements == 11 &&
+			struct post_meta pm, dm;
+			if (!dv || dv->type != REDIS_REPLY_STRING || !post_meta_unpack(dv->str, dv->len, &dm))
+				memset(&dm, 0, sizeof dm);
+			if (!res && r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
 			    r->element[0]->type == REDIS_REPLY_STRING &&
-			    r->element[10]->type != REDIS_REPLY_STRING) {
+			    post_meta_unpack(r->element[0]->str, r->element[0]->len, &pm) &&
+			    pm.n[POST_META_ID] && r->element[4]->type != REDIS_REPLY_STRING) {
 				struct post p;
 				post_init(&p);
-				p.id = dup_reply(r->element[0]);
-				p.source = dup_reply(r->element[1]);
-				p.url = dup_reply(r->element[2]);
-				p.author = dup_reply(r->element[3]);
-				p.title = dup_reply(r->element[4]);
-				p.text = dup_reply(r->element[5]);
+				p.id = post_meta_dup(&pm, POST_META_ID);
+				p.source = post_meta_dup(&pm, POST_META_SOURCE);
+				p.url = post_meta_dup(&pm, POST_META_URL);
+				p.author = post_meta_dup(&pm, POST_META_AUTHOR);
+				p.title = post_meta_dup(&pm, POST_META_TITLE);
+				p.text = post_meta_dup(&pm, POST_META_TEXT);
 				if (!p.text)
-					p.text = dup_reply(gt);
-				p.lang = dup_reply(r->element[6]);
-				p.published = r->element[7]->str ? strtoll(r->element[7]->str, NULL, 10) : 0;
-				char *dup_id = dup_reply(dn), *story_id = dup_reply(sn);
+					p.text = post_meta_dup(&dm, POST_META_TEXT);
+				p.lang = post_meta_dup(&pm, POST_META_LANG);
+				p.published = r->element[1]->str ? strtoll(r->element[1]->str, NULL, 10) : 0;
+				char *dup_id = post_meta_dup(&dm, POST_META_ID);
+				char *story_id = dup_reply(sn);
 				idmap_put(&in->ids, hash64_str(p.id), pid_value(page->element[i]->str));
 				if (cluster_engine_restore(e, &p, dup_id ? dup_id : p.id,
 				                           story_id ? story_id : p.id, NULL) == RP_OK)
@@ -1348,10 +1320,8 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 				rp_free(story_id);
 				post_done(&p);
 			}
-			if (dn)
-				freeReplyObject(dn);
-			if (gt)
-				freeReplyObject(gt);
+			if (dv)
+				freeReplyObject(dv);
 			if (sn)
 				freeReplyObject(sn);
 		}

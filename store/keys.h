@@ -21,17 +21,19 @@
  * ## Posts
  *   P p:PID              hash, one per post (every sighting with its own
  *                        identity is a post; a re-fetch is not):
- *       i   id as the source gave it      src source        u   url
- *       a   author                        ti  title         la  lang
- *       tx  text; absent on exact copies (repost/boost, same text): the
- *           group's first post has it
- *       t   published t                   up  updated t (absent when none)
- *       h   16 hex of the content (title, text, url): an edit changes it
+ *       v   everything else, packed in one value (store/postmeta.h, which
+ *           says why): the id as the source gave it, source, url,
+ *           author, lang, updated t, title, text (absent on exact
+ *           copies, repost/boost or same text: the group's first post
+ *           has it), the content hash (16 hex of title, text, url: an
+ *           edit changes it), theme ids and session ids (comma-
+ *           separated). An edit rewrites it but its themes and sessions
+ *           (a re-tag's, store/retag.h); a delete empties title and text
+ *       t   published t
  *       d   GID                           s   SID
  *       m   how d was decided: 1 identity/repost, 2 same canonical URL,
  *           3 same normalised text, 4 near-copy (cluster.h enum
  *           cluster_match order, minus "same"); absent: first of its group
- *       th  theme ids, comma-separated    se  session ids, comma-separated
  *       x   tombstone: "deleted" or "hidden". A later fetch never clears
  *           it nor rewrites the post (issue 4).
  *       xb  who hid (or deleted) it     xw  why      xt  when: t of the call
@@ -49,7 +51,7 @@
  * more drops the story, and a story left empty keeps its hash with n = 0,
  * T = "" and no rep. Its themes and sessions lose one post in P n (a
  * field may so reach 0; it stays).
- * "deleted" also drops tx and ti, and is final; "hidden" can be cleared
+ * "deleted" also empties the title and text in v, and is final; "hidden" can be cleared
  * (unhide), which puts the post back the same way. Readers
  * (store/digest.c) still skip tombstoned posts they meet, since a later
  * ingest may write a summary its engine made with the post in it.
@@ -101,8 +103,8 @@
  *                        posts of that theme or session (HINCRBY once per
  *                        script call; a field exists once it has a post)
  * Posts of a theme or session by time are derived, not stored again:
- * they are the members (s:SID:m) of its stories (th:THEME:s) whose `th`
- * (`se`) lists it, since every post's story is in every index the post
+ * they are the members (s:SID:m) of its stories (th:THEME:s) whose themes
+ * (sessions, in v) list it, since every post's story is in every index the post
  * is in (T below). A zset of posts per theme and per session cost two
  * ZADDs and about 200 bytes a post (bench/ingest), for a list only the
  * count of which the digest reads.
@@ -128,13 +130,16 @@
  *   P x                  stream, capped with XADD MAXLEN ~ STORE_STREAM_MAXLEN.
  *                        One entry per ingest script call that changed
  *                        anything (a batch of posts): its changes in order,
- *                        each as the three fields e = new | copy | edit,
- *                        p = PID, s = SID (field names repeat). The web
- *                        turns entries into Server-Sent Events whose ids
- *                        are the stream ids. (One entry per change cost one
- *                        XADD per post.) store/tombstone.c adds one entry
- *                        per tombstone change: e = hide | delete | unhide,
- *                        p = PID, s = SID ("" when none).
+ *                        each as one field-value pair: the field is the
+ *                        kind (new | copy | edit), the value "PID SID".
+ *                        The web turns entries into Server-Sent Events
+ *                        whose ids are the stream ids. (One entry per
+ *                        change cost one XADD per post; three pairs per
+ *                        change, e/p/s, cost Redis 4 more arguments a
+ *                        post to parse, copy and log.) store/tombstone.c
+ *                        adds one entry per tombstone change: the field
+ *                        hide | delete | unhide, the value "PID SID", or
+ *                        "PID" when the post has no story.
  *
  * ## Server settings the layout is sized for
  * Posts and stories are small hashes meant to stay listpack-encoded (a

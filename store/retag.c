@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/post.h"
 #include "store/keys.h"
+#include "store/postmeta.h"
 #include "tagger/match.h"
 
 #pragma GCC diagnostic push
@@ -32,6 +33,7 @@ static const char retag_lua[] =
 "local P = ARGV[1]\n"
 "local HALF = tonumber(ARGV[2])\n"
 STORE_STORY_SCORE_LUA
+POST_META_LUA
 "local call, gmatch = redis.call, string.gmatch\n"
 /* the suffixes are keys.h's macros, pasted in */
 "local PP, PS, PN = P..'" STORE_K_POST "', P..'" STORE_K_STORY "', P..'" STORE_K_COUNTS "'\n"
@@ -58,20 +60,18 @@ STORE_STORY_SCORE_LUA
 "  local pid, h, oth, ose, nth, nse = unpack(ARGV, i, i + 5)\n"
 "  i = i + 6\n"
 "  local pk = PP..pid                                          -- P p:PID\n"
-"  local cur = call('HMGET', pk, 'h', 'th', 'se', 's', 'x')\n"
-"  if cur[5] then\n"
+"  local cur = call('HMGET', pk, 'v', 's', 'x')\n"
+"  local v = post_meta_all(cur[1])                             -- postmeta.h\n"
+"  if cur[3] then\n"
 "    out[#out+1] = 3\n"
-"  elseif not cur[1] or cur[1] ~= h or (cur[2] or '') ~= oth or (cur[3] or '') ~= ose then\n"
+"  elseif v[PM_HASH] == '' or v[PM_HASH] ~= h or v[PM_TH] ~= oth or v[PM_SE] ~= ose then\n"
 "    out[#out+1] = 2\n"
 "  elseif oth == nth and ose == nse then\n"
 "    out[#out+1] = 0\n"
 "  else\n"
-"    local set, del = {}, {}\n"
-"    if nth ~= '' then set[#set+1] = 'th'; set[#set+1] = nth else del[#del+1] = 'th' end\n"
-"    if nse ~= '' then set[#set+1] = 'se'; set[#set+1] = nse else del[#del+1] = 'se' end\n"
-"    if #set > 0 then call('HSET', pk, unpack(set)) end\n"
-"    if #del > 0 then call('HDEL', pk, unpack(del)) end\n"
-"    local s = cur[4]\n"
+"    v[PM_TH], v[PM_SE] = nth, nse\n"
+"    call('HSET', pk, 'v', post_meta_pack(v))\n"
+"    local s = cur[2]\n"
 "    local x = s and ST[s]\n"
 "    if not x then\n"
 "      x = { add = {}, rm = false }\n"
@@ -95,9 +95,9 @@ STORE_STORY_SCORE_LUA
 "  if x.rm then\n"
 "    -- a post left an index: is another member still in it? (read all)\n"
 "    for _, m in ipairs(call('ZRANGE', sk..':m', 0, -1)) do   -- P s:SID:m\n"
-"      local r = call('HMGET', PP..m, 'th', 'se')\n"
-"      for id in gmatch(r[1] or '', '[^,]+') do want['th:'..id] = true end\n"
-"      for id in gmatch(r[2] or '', '[^,]+') do want['se:'..id] = true end\n"
+"      local r = post_meta_all(call('HGET', PP..m, 'v'))\n"
+"      for id in gmatch(r[PM_TH], '[^,]+') do want['th:'..id] = true end\n"
+"      for id in gmatch(r[PM_SE], '[^,]+') do want['se:'..id] = true end\n"
 "    end\n"
 "  else\n"
 "    -- only additions (the common case, an approved tag): no member read\n"
@@ -138,11 +138,6 @@ static const char *el(const redisReply *r, size_t i)
 		return NULL;
 	const redisReply *e = r->element[i];
 	return e->type == REDIS_REPLY_STRING ? e->str : NULL;
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s && *s ? rp_strdup(s) : NULL;
 }
 
 /* Ids joined by commas, as the ingest does (an id with a comma is left
@@ -204,6 +199,21 @@ static void page_free_replies(struct page *pg)
 	}
 }
 
+/* The fields of a post's HMGET in do_page, in order. */
+enum { F_V, F_D, F_X };
+
+/* The packed v of post reply r (store/postmeta.h); false when there is
+ * none. */
+static bool post_v(const redisReply *r, struct post_meta *m)
+{
+	const redisReply *v = r && r->type == REDIS_REPLY_ARRAY && r->elements > F_V ? r->element[F_V] : NULL;
+	if (!v || v->type != REDIS_REPLY_STRING || !post_meta_unpack(v->str, v->len, m)) {
+		memset(m, 0, sizeof *m);
+		return false;
+	}
+	return true;
+}
+
 /* Match one page of posts and write the changes. */
 static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
                       const char *posts_key, const char *sha, struct page *pg,
@@ -215,10 +225,9 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 	for (size_t i = 0; i < pg->n; i++) {
 		buf_reset(&k);
 		buf_printf(&k, "%s" STORE_K_POST "%s", prefix, pg->pid[i]);
-		const char *a[] = { "HMGET", k.data, "i", "src", "a", "ti", "tx", "th", "se", "h", "d",
-		                    "x" };
+		const char *a[] = { "HMGET", k.data, "v", "d", "x" };
 		/* appending fails only out of memory, which aborts elsewhere */
-		redisAppendCommandArgv(c, 12, a, NULL);
+		redisAppendCommandArgv(c, sizeof a / sizeof a[0], a, NULL);
 		buf_reset(&k);
 		store_ptags_key(&k, prefix, pg->pid[i]);
 		const char *b[] = { "HGET", k.data, pg->pid[i] + STORE_CUR_PTAGS_HEX };
@@ -238,19 +247,23 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 	size_t asked = 0;
 	for (size_t i = 0; i < pg->n; i++) {
 		const redisReply *r = pg->post[i];
-		const char *tx = el(r, 4), *d = el(r, 8);
-		if (!tx && d && strcmp(d, pg->pid[i]) != 0 && !el(r, 9)) {
+		struct post_meta pm;
+		bool has = post_v(r, &pm);
+		const char *d = el(r, F_D);
+		if (has && !pm.n[POST_META_TEXT] && d && strcmp(d, pg->pid[i]) != 0 && !el(r, F_X)) {
 			buf_reset(&k);
 			buf_printf(&k, "%s" STORE_K_POST "%s", prefix, d);
-			const char *a[] = { "HGET", k.data, "tx" };
+			const char *a[] = { "HGET", k.data, "v" };
 			redisAppendCommandArgv(c, 3, a, NULL);
 			asked++;
 		}
 	}
 	for (size_t i = 0; i < pg->n && asked && !e; i++) {
 		const redisReply *r = pg->post[i];
-		const char *tx = el(r, 4), *d = el(r, 8);
-		if (!tx && d && strcmp(d, pg->pid[i]) != 0 && !el(r, 9)) {
+		struct post_meta pm;
+		bool has = post_v(r, &pm);
+		const char *d = el(r, F_D);
+		if (has && !pm.n[POST_META_TEXT] && d && strcmp(d, pg->pid[i]) != 0 && !el(r, F_X)) {
 			e = get_all(c, &pg->group[i], 1, err);
 			asked--;
 		}
@@ -260,7 +273,7 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 
 	/* Match; the changes go to the script, RETAG_PAGE posts a call. */
 	const char **argv = rp_calloc(4 + pg->n * 6, sizeof *argv);
-	char **owned = rp_calloc(pg->n * 2 + 1, sizeof *owned);
+	char **owned = rp_calloc(pg->n * 5 + 1, sizeof *owned);
 	size_t argc = 0, n_owned = 0, n_posts = 0;
 	char half[32];
 	snprintf(half, sizeof half, "%.0f", STORE_SCORE_HALF_LIFE_S);
@@ -273,21 +286,24 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 	for (size_t i = 0; i < pg->n; i++) {
 		const redisReply *r = pg->post[i];
 		st->scanned++;
-		if (!el(r, 7 /* h */) || !el(r, 0 /* i */))
+		struct post_meta pm;
+		if (!post_v(r, &pm) || !pm.n[POST_META_HASH] || !pm.n[POST_META_ID])
 			continue;   /* gone since the scan, or not a post hash */
-		if (el(r, 9 /* x */)) {
+		if (el(r, F_X)) {
 			st->tombstoned++;
 			continue;
 		}
 		struct post p;
 		post_init(&p);
-		p.id = dup_or_null(el(r, 0));
-		p.source = dup_or_null(el(r, 1));
-		p.author = dup_or_null(el(r, 2));
-		p.title = dup_or_null(el(r, 3));
-		p.text = dup_or_null(el(r, 4));
-		if (!p.text && pg->group[i] && pg->group[i]->type == REDIS_REPLY_STRING)
-			p.text = dup_or_null(pg->group[i]->str);
+		p.id = post_meta_dup(&pm, POST_META_ID);
+		p.source = post_meta_dup(&pm, POST_META_SOURCE);
+		p.author = post_meta_dup(&pm, POST_META_AUTHOR);
+		p.title = post_meta_dup(&pm, POST_META_TITLE);
+		p.text = post_meta_dup(&pm, POST_META_TEXT);
+		struct post_meta gm;
+		const redisReply *g = pg->group[i];
+		if (!p.text && g && g->type == REDIS_REPLY_STRING && post_meta_unpack(g->str, g->len, &gm))
+			p.text = post_meta_dup(&gm, POST_META_TEXT);
 		const redisReply *pt = pg->ptags[i];
 		if (pt && pt->type == REDIS_REPLY_STRING) {
 			char *save = NULL, *all = rp_strdup(pt->str);
@@ -298,15 +314,25 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 		matcher_match(m, &p, NULL);
 		join(&th, &p.themes);
 		join(&se, &p.sessions);
-		const char *oth = el(r, 5) ? el(r, 5) : "", *ose = el(r, 6) ? el(r, 6) : "";
+		/* what the post was matched from, as stored; copies: v's values
+		 * are not NUL-terminated */
+		char *oh = rp_strndup(pm.v[POST_META_HASH], pm.n[POST_META_HASH]);
+		char *oth = rp_strndup(pm.n[POST_META_THEMES] ? pm.v[POST_META_THEMES] : "",
+		                       pm.n[POST_META_THEMES]);
+		char *ose = rp_strndup(pm.n[POST_META_SESSIONS] ? pm.v[POST_META_SESSIONS] : "",
+		                       pm.n[POST_META_SESSIONS]);
 		if (strcmp(th.data, oth) != 0 || strcmp(se.data, ose) != 0) {
 			argv[argc++] = pg->pid[i];
-			argv[argc++] = el(r, 7);
-			argv[argc++] = oth;
-			argv[argc++] = ose;
+			argv[argc++] = owned[n_owned++] = oh;
+			argv[argc++] = owned[n_owned++] = oth;
+			argv[argc++] = owned[n_owned++] = ose;
 			argv[argc++] = owned[n_owned++] = rp_strdup(th.data);
 			argv[argc++] = owned[n_owned++] = rp_strdup(se.data);
 			n_posts++;
+		} else {
+			rp_free(oh);
+			rp_free(oth);
+			rp_free(ose);
 		}
 		post_done(&p);
 	}

@@ -5,7 +5,7 @@
  * blocked tag or account) applies to the posts already stored only when
  * asked: retag_run matches every stored post of the event again (the
  * caller gives the ontology after curation_apply) and updates what its
- * themes and sessions decide (store/keys.h): the post's `th` and `se`,
+ * themes and sessions decide (store/keys.h): the post's themes and sessions (in its v),
  * the counts of P n, and for each story touched its `T`, its place in
  * the per-theme and per-session story zsets (P th:ID:s, P se:ID:s, added
  * with keys.h STORY_SCORE of its summary, removed when no member is in

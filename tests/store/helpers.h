@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "store/postmeta.h"
 #include "store/redis.h"
 #include "store/server.h"
 
@@ -102,6 +103,17 @@ static inline char *hget(struct redis *r, const char *key, const char *field)
 	char *v = rep->type == REDIS_REPLY_STRING ? strdup(rep->str) : NULL;
 	freeReplyObject(rep);
 	return v;
+}
+
+/* Field f of the packed `v` of a post's hash (store/postmeta.h),
+ * malloc'd (free it), or NULL when it is empty or there is no v. */
+static inline char *hget_meta(struct redis *r, const char *key, enum post_meta_field f)
+{
+	char *v = hget(r, key, "v");
+	struct post_meta m;
+	char *got = v && post_meta_unpack(v, strlen(v), &m) && m.n[f] ? strndup(m.v[f], m.n[f]) : NULL;
+	free(v);
+	return got;
 }
 
 #endif

@@ -122,7 +122,20 @@ class Redis:
         local posts = redis.call('ZRANGE', P..'posts', 0, -1)
         for _, pid in ipairs(posts) do
           n = n + 1
-          local h = redis.call('HMGET', P..'p:'..pid, 'i', 'd', 's', 't', 'h')
+          local h = redis.call('HMGET', P..'p:'..pid, 'v', 'd', 's', 't')
+          -- the id, the first value of v, and its content hash, the ninth
+          -- (store/postmeta.h: each value as length, ':', bytes)
+          if h[1] then
+            local v, pos, vals = h[1], 1, {}
+            for q = 1, 11 do
+              local c = string.find(v, ':', pos, true)
+              local n = c and tonumber(string.sub(v, pos, c - 1))
+              if not n then break end
+              vals[q] = string.sub(v, c + 1, c + n); pos = c + 1 + n
+            end
+            h[1] = vals[1] ~= '' and vals[1] or nil
+            h[5] = vals[9] ~= '' and vals[9] or nil
+          end
           if not (h[1] and h[2] and h[3] and h[4] and h[5]) then missing = missing + 1
           else
             if ids[h[1]] then dup = dup + 1 else ids[h[1]] = true end

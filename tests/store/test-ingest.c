@@ -24,7 +24,8 @@ static struct ingest_stats run(struct redis *r, struct cluster_engine *e, const 
 	return tposts_run(r, EV, e, ts, n, o);
 }
 
-/* Changes recorded in the event stream: e/p/s triples over all entries. */
+/* Changes recorded in the event stream (keys.h P x): field-value pairs
+ * over all entries, each a kind and "PID SID". */
 static long long stream_changes(struct redis *r)
 {
 	redisReply *rep;
@@ -32,11 +33,13 @@ static long long stream_changes(struct redis *r)
 	long long n = 0;
 	for (size_t i = 0; i < rep->elements; i++) {
 		const redisReply *fields = rep->element[i]->element[1];
-		assert_int_equal(fields->elements % 6, 0);
-		for (size_t j = 0; j < fields->elements; j += 6) {
-			assert_string_equal(fields->element[j]->str, "e");
-			assert_string_equal(fields->element[j + 2]->str, "p");
-			assert_string_equal(fields->element[j + 4]->str, "s");
+		assert_int_equal(fields->elements % 2, 0);
+		for (size_t j = 0; j < fields->elements; j += 2) {
+			const char *e = fields->element[j]->str, *v = fields->element[j + 1]->str;
+			assert_true(!strcmp(e, "new") || !strcmp(e, "copy") || !strcmp(e, "edit"));
+			/* every ingest change has a story */
+			assert_int_equal(strlen(v), 2 * STORE_PID_HEX + 1);
+			assert_int_equal(v[STORE_PID_HEX], ' ');
 			n++;
 		}
 	}
@@ -88,7 +91,7 @@ static void test_layout_and_idempotence(void **state)
 	post_key(&three[1], k1);
 	post_key(&three[2], k2);
 	/* The copy keeps no second text and points at the first. */
-	char *tx0 = hget(f->r, k0, "tx"), *tx1 = hget(f->r, k1, "tx");
+	char *tx0 = hget_meta(f->r, k0, POST_META_TEXT), *tx1 = hget_meta(f->r, k1, POST_META_TEXT);
 	assert_non_null(tx0);
 	assert_null(tx1);
 	char *d1 = hget(f->r, k1, "d"), *s1 = hget(f->r, k1, "s"), *s0 = hget(f->r, k0, "s");
@@ -142,7 +145,7 @@ static void test_edit_and_tombstone(void **state)
 	assert_int_equal(st.result[INGEST_EDIT], 1);
 	char k2[64];
 	post_key(&three[2], k2);
-	char *tx = hget(f->r, k2, "tx");
+	char *tx = hget_meta(f->r, k2, POST_META_TEXT);
 	assert_string_equal(tx, edited.text);
 	free(tx);
 	assert_int_equal(stream_changes(f->r), 4);
@@ -150,7 +153,7 @@ static void test_edit_and_tombstone(void **state)
 	assert_int_equal(redis_callv(f->r, NULL, "HSET", k2, "x", "deleted", (char *)NULL), RP_OK);
 	st = run(f->r, e, &three[2], 1, NULL);
 	assert_int_equal(st.result[INGEST_TOMBSTONE], 1);
-	tx = hget(f->r, k2, "tx");
+	tx = hget_meta(f->r, k2, POST_META_TEXT);
 	assert_string_equal(tx, edited.text);
 	free(tx);
 	char *x = hget(f->r, k2, "x");
@@ -183,7 +186,7 @@ static void test_dedupe_in_redis(void **state)
 	assert_string_equal(sa, sb);
 	assert_string_equal(db, ka + strlen(P "p:"));
 	assert_string_equal(m, "2");
-	char *tx = hget(f->r, kb, "tx");   /* same link, other words: text kept */
+	char *tx = hget_meta(f->r, kb, POST_META_TEXT);   /* same link, other words: text kept */
 	assert_non_null(tx);
 	free(tx);
 	free(sa);
@@ -203,7 +206,7 @@ static void assert_complete(struct redis *r)
 	for (size_t i = 0; i < rep->elements; i++) {
 		char k[80];
 		snprintf(k, sizeof k, P "p:%s", rep->element[i]->str);
-		char *d = hget(r, k, "d"), *t = hget(r, k, "t"), *h = hget(r, k, "h");
+		char *d = hget(r, k, "d"), *t = hget(r, k, "t"), *h = hget_meta(r, k, POST_META_HASH);
 		assert_non_null(d);
 		assert_non_null(t);
 		assert_non_null(h);

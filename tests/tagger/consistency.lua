@@ -7,8 +7,21 @@
 local P = ARGV[1]
 local gmatch = string.gmatch
 local cnt, want, bad = {}, {}, {}
+-- field k of a post's packed v (store/postmeta.h: each value as its
+-- length, ':', its bytes; themes are the 10th, sessions the 11th)
+local function meta(v, k)
+  local pos = 1
+  for q = 1, k do
+    local c = v and string.find(v, ':', pos, true)
+    local n = c and tonumber(string.sub(v, pos, c - 1))
+    if not n then return '' end
+    if q == k then return string.sub(v, c + 1, c + n) end
+    pos = c + 1 + n
+  end
+end
 for _, pid in ipairs(redis.call('ZRANGE', P..'posts', 0, -1)) do
-  local r = redis.call('HMGET', P..'p:'..pid, 'th', 'se', 's')
+  local h = redis.call('HMGET', P..'p:'..pid, 'v', 's')
+  local r = { meta(h[1], 10), meta(h[1], 11), h[2] }
   local w = want[r[3]] or {}
   want[r[3]] = w
   for id in gmatch(r[1] or '', '[^,]+') do cnt['th:'..id] = (cnt['th:'..id] or 0) + 1; w['th:'..id] = true end

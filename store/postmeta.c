@@ -1,0 +1,47 @@
+/* store/postmeta.c - the packed field `v` of a post's hash (see postmeta.h). */
+#include "store/postmeta.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+
+void post_meta_pack(struct buf *out, const char *const v[POST_META_N], const size_t n[POST_META_N])
+{
+	for (size_t i = 0; i < POST_META_N; i++) {
+		size_t len = v[i] ? n[i] : 0;
+		buf_printf(out, "%zu:", len);
+		buf_add(out, v[i], len);
+	}
+}
+
+bool post_meta_unpack(const char *s, size_t n, struct post_meta *ret)
+{
+	memset(ret, 0, sizeof *ret);
+	size_t pos = 0;
+	for (size_t i = 0; i < POST_META_N; i++) {
+		size_t len = 0, digits = 0;
+		/* at most 10 digits: a value is far below 4 GB, and no overflow */
+		while (pos < n && s[pos] >= '0' && s[pos] <= '9' && digits < 10) {
+			len = len * 10 + (size_t)(s[pos++] - '0');
+			digits++;
+		}
+		if (!digits || pos == n || s[pos] != ':' || n - pos - 1 < len) {
+			memset(ret, 0, sizeof *ret);
+			return false;
+		}
+		pos++;
+		ret->v[i] = s + pos;
+		ret->n[i] = len;
+		pos += len;
+	}
+	if (pos != n) {
+		memset(ret, 0, sizeof *ret);
+		return false;
+	}
+	return true;
+}
+
+char *post_meta_dup(const struct post_meta *m, enum post_meta_field f)
+{
+	return m->n[f] ? rp_strndup(m->v[f], m->n[f]) : NULL;
+}
