@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/utf8.h"
 #include "store/keys.h"
+#include "store/layout.h"
 #include "store/postmeta.h"
 
 const char *digest_kind_name(enum digest_kind kind)
@@ -312,6 +313,13 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 	buf_init(&P);
 	buf_init(&k);
 	store_prefix(&P, event);
+	rp_err layout = store_layout_check(r, buf_str(&P), false, err);
+	if (layout) {
+		digest_done(&d);
+		buf_done(&P);
+		buf_done(&k);
+		return layout;
+	}
 	const char *ix = kind == DIGEST_SESSION ? STORE_K_SESSION : STORE_K_THEME;
 	struct redis_cmd c;
 	redis_cmd_init(&c);

@@ -17,6 +17,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "core/hash.h"
+#include "store/layout.h"
 #include "store/postmeta.h"
 
 /* One script text; longer than the 4095 bytes C99 promises, which GCC
@@ -690,6 +691,11 @@ rp_err ingest_open(struct redis *r, const char *event, const struct ingest_opts 
 		buf_adds(err, in->errstr);
 		ingest_close(in);
 		return RP_ERR_REDIS;
+	}
+	rp_err e = store_layout_check(r, in->prefix, true, err);
+	if (e) {
+		ingest_close(in);
+		return e;
 	}
 	*ret = in;
 	return RP_OK;

@@ -56,6 +56,10 @@
  * (store/digest.c) still skip tombstoned posts they meet, since a later
  * ingest may write a summary its engine made with the post in it.
  *
+ *   P layout             string: the key layout the event is in ("2"; store/
+ *                        layout.h). Writers and readers refuse an event in
+ *                        another one, with what to do.
+ *
  * ## Deduplication index (exact keys; near-copies are the engine's)
  *   P k                  hash: field = kind + KEY, value = PID of the
  *                        first post with that key; kind `u` for the

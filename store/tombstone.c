@@ -16,6 +16,7 @@
 #include "core/utf8.h"
 #include "store/cluster.h"
 #include "store/ingest.h"
+#include "store/layout.h"
 #include "store/postmeta.h"
 
 /* The story summary is recomputed from the members left rather than
@@ -317,6 +318,11 @@ rp_err tombstone_apply(struct redis *r, const char *event, const char *pid, enum
 	buf_init(&P);
 	buf_init(&key);
 	store_prefix(&P, event);
+	if ((res = store_layout_check(r, buf_str(&P), false, err))) {
+		buf_done(&P);
+		buf_done(&key);
+		return res;
+	}
 	buf_printf(&key, "%s" STORE_K_POST "%s", buf_str(&P), pid);
 	struct redis_cmd c;
 	redis_cmd_init(&c);

@@ -13,6 +13,7 @@
 #include "store/digest.h"
 #include "store/ingest.h"
 #include "store/keys.h"
+#include "store/tombstone.h"
 
 #define EV "testev"
 #define P  "rap:{" EV "}:"
@@ -597,6 +598,53 @@ static void test_restore(void **state)
 	cluster_engine_free(e);
 }
 
+/* An event in another key layout (store/layout.h) is refused by the
+ * writer and the readers, with the reason; an empty one is claimed. */
+static void test_layout_version(void **state)
+{
+	struct fixture *f = *state;
+	struct buf err;
+	buf_init(&err);
+	struct ingest *in = NULL;
+	assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_OK);
+	ingest_close(in);
+	redisReply *rep;
+	assert_int_equal(redis_callv(f->r, &rep, "GET", P "layout", (char *)NULL), RP_OK);
+	assert_int_equal(rep->type, REDIS_REPLY_STRING);
+	assert_string_equal(rep->str, "2");
+	freeReplyObject(rep);
+
+	/* Posts written before the mark existed: layout 1. */
+	assert_int_equal(redis_callv(f->r, &rep, "DEL", P "layout", (char *)NULL), RP_OK);
+	freeReplyObject(rep);
+	assert_int_equal(redis_callv(f->r, &rep, "ZADD", P "posts", "1", "0123456789abcdef",
+	                             (char *)NULL), RP_OK);
+	freeReplyObject(rep);
+	assert_int_equal(redis_callv(f->r, &rep, "HSET", P "p:0123456789abcdef", "i", "old",
+	                             "t", "1", (char *)NULL), RP_OK);
+	freeReplyObject(rep);
+	in = NULL;
+	assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_ERR_INPUT);
+	assert_null(in);
+	assert_non_null(strstr(buf_str(&err), "layout 1"));
+	buf_reset(&err);
+	struct digest d;
+	assert_int_equal(digest_read(f->r, EV, DIGEST_THEME, "access", 10, 0, &d, &err), RP_ERR_INPUT);
+	assert_non_null(strstr(buf_str(&err), "import the posts again"));
+	buf_reset(&err);
+	struct tombstone_result res;
+	assert_int_equal(tombstone_apply(f->r, EV, "0123456789abcdef", TOMBSTONE_HIDE, "ana", "spam",
+	                                 1, &res, &err), RP_ERR_INPUT);
+	/* A layout from a newer rapporteur: refused too, nothing written. */
+	assert_int_equal(redis_callv(f->r, &rep, "SET", P "layout", "3", (char *)NULL), RP_OK);
+	freeReplyObject(rep);
+	buf_reset(&err);
+	assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_ERR_INPUT);
+	assert_non_null(strstr(buf_str(&err), "layout 3"));
+	assert_int_equal(call_int(f->r, "HEXISTS", P "p:0123456789abcdef", "x", (char *)NULL), 0);
+	buf_done(&err);
+}
+
 static void test_digest(void **state)
 {
 	struct fixture *f = *state;
@@ -688,6 +736,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_settle, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_restore, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_digest, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_layout_version, fixture_setup, fixture_teardown),
 		cmocka_unit_test(test_excerpt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
