@@ -231,12 +231,23 @@ static bool is_jsonl(const char *path)
  * finding it empty, sleeps until a quarter of it is filled (or the
  * reader is done, or IMPORT_QUEUE_WAIT_MS pass, so a slow pipe still
  * flows). Waking per post made the threads take turns on every post
- * once the queue was full: 29k futex calls for 100k posts (strace -c). */
+ * once the queue was full: 29k futex calls for 100k posts (strace -c).
+ *
+ * The main thread hands the posts it is done with back (spent), and the
+ * reader frees them, one before it reads each line: memory freed by the
+ * thread that allocated it goes back to that thread's malloc caches, and
+ * one post's strings freed just before the next post's are made come
+ * straight back from them. Freed on the main thread, the posts went to
+ * the reader's arena as loose chunks that its malloc had to sort back
+ * in: a quarter of the reader's time (perf); freed by the batch, most
+ * overflowed the per-thread caches. */
 struct queue {
 	pthread_mutex_t mu;
 	pthread_cond_t more, room;
 	struct tagged v[IMPORT_QUEUE_POSTS];
 	size_t head, n;
+	struct tagged *spent;  /* IMPORT_QUEUE_POSTS slots: posts for the reader to free */
+	size_t n_spent;
 	size_t want_more; /* the main thread sleeps on `more` until n reaches it; 0: awake */
 	bool want_room;  /* the reader sleeps on `room` */
 	bool done;       /* the reader has finished (end of file, error or stop) */
@@ -249,11 +260,22 @@ struct reader {
 	struct queue *q;
 	FILE *f;
 	const char *path;
+	struct tagged *spent;  /* IMPORT_QUEUE_POSTS slots, swapped with the queue's when drained */
+	size_t n_spent, i_spent; /* spent[i_spent, n_spent) are still to be freed */
 };
 
-/* Reader side: false when the main thread has quit (t is freed). */
-static bool queue_push(struct queue *q, struct tagged *t)
+/* Reader side: free one post the main thread handed back, if any. */
+static void reader_free_one(struct reader *rd)
 {
+	if (rd->i_spent < rd->n_spent)
+		tagged_done(&rd->spent[rd->i_spent++]);
+}
+
+/* Reader side: false when the main thread has quit (t is freed). Takes
+ * the posts the main thread handed back once the last ones are freed. */
+static bool queue_push(struct reader *rd, struct tagged *t)
+{
+	struct queue *q = rd->q;
 	pthread_mutex_lock(&q->mu);
 	while (q->n == IMPORT_QUEUE_POSTS && !q->quit) {
 		q->want_room = true;
@@ -268,10 +290,33 @@ static bool queue_push(struct queue *q, struct tagged *t)
 			pthread_cond_signal(&q->more);
 		}
 	}
+	if (rd->i_spent == rd->n_spent && q->n_spent > 0) {
+		struct tagged *spent = q->spent;
+		rd->n_spent = q->n_spent;
+		rd->i_spent = 0;
+		q->spent = rd->spent;
+		q->n_spent = 0;
+		rd->spent = spent;
+	}
 	pthread_mutex_unlock(&q->mu);
 	if (!ok)
 		tagged_done(t);
 	return ok;
+}
+
+/* Main side: hand back the n posts of t it is done with, for the reader
+ * to free; once it has finished, or when the hand-back is full (the
+ * reader is behind), they are freed here. */
+static void queue_give_back(struct queue *q, struct tagged *t, size_t n)
+{
+	size_t k = 0;
+	pthread_mutex_lock(&q->mu);
+	if (!q->done)
+		for (; k < n && q->n_spent < IMPORT_QUEUE_POSTS; k++)
+			q->spent[q->n_spent++] = t[k];
+	pthread_mutex_unlock(&q->mu);
+	for (; k < n; k++)
+		tagged_done(&t[k]);
 }
 
 /* Main side, with mu held and the queue empty: sleep until a quarter of
@@ -338,6 +383,7 @@ static void *reader_run(void *arg)
 	struct match_why why;   /* the reader thread's own scratch */
 	match_why_init(&why);
 	while (!stop_requested && (n = getline(&line, &cap, rd->f)) >= 0) {
+		reader_free_one(rd);
 		lineno++;
 		im->bytes_done += (uint64_t)n;
 		size_t len = (size_t)n;
@@ -365,13 +411,15 @@ static void *reader_run(void *arg)
 			tagged_done(&t);
 			continue;
 		}
-		if (!queue_push(rd->q, &t))
+		if (!queue_push(rd, &t))
 			break;
 	}
 	if (ferror(rd->f)) {
 		log_error(rd->path, "read error: %s", strerror(errno));
 		e = RP_ERR_IO;
 	}
+	while (rd->i_spent < rd->n_spent)
+		reader_free_one(rd);
 	free(line);
 	buf_done(&err);
 	match_why_done(&why);
@@ -401,7 +449,9 @@ static rp_err import_jsonl(struct import *im, const char *path)
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->more, NULL);
 	pthread_cond_init(&q->room, NULL);
-	struct reader rd = { im, q, f, path };
+	q->spent = rp_calloc(IMPORT_QUEUE_POSTS, sizeof *q->spent);
+	struct reader rd = { im, q, f, path, NULL, 0, 0 };
+	rd.spent = rp_calloc(IMPORT_QUEUE_POSTS, sizeof *rd.spent);
 	pthread_t th;
 	rp_err e = RP_OK;
 	if (pthread_create(&th, NULL, reader_run, &rd) != 0) {
@@ -420,11 +470,9 @@ static rp_err import_jsonl(struct import *im, const char *path)
 			continue;
 		}
 		idle = false;
-		for (size_t i = 0; i < k; i++) {
-			if (!e)
-				e = store_post(im, &got[i]);
-			tagged_done(&got[i]);
-		}
+		for (size_t i = 0; i < k && !e; i++)
+			e = store_post(im, &got[i]);
+		queue_give_back(q, got, k);
 		report(im, false);
 	}
 	if (e) {
@@ -437,9 +485,13 @@ static rp_err import_jsonl(struct import *im, const char *path)
 	pthread_join(th, NULL);
 	for (; q->n > 0; q->n--, q->head = (q->head + 1) % IMPORT_QUEUE_POSTS)
 		tagged_done(&q->v[q->head]);
+	for (size_t i = 0; i < q->n_spent; i++)
+		tagged_done(&q->spent[i]);
 	if (!e)
 		e = q->err;
 out:
+	rp_free(q->spent);
+	rp_free(rd.spent);
 	pthread_cond_destroy(&q->more);
 	pthread_cond_destroy(&q->room);
 	pthread_mutex_destroy(&q->mu);

@@ -3,10 +3,12 @@
  * The decoder is strict (RFC 3629): no overlongs, no surrogates, nothing
  * past U+10FFFF, so "valid" here means what every other tool means by it.
  * Folding is utf8proc's NFKC + case folding + default-ignorable removal;
- * it runs on every post the tagger sees, so pure ASCII (most posts) never
- * reaches utf8proc and never allocates. */
+ * it runs on every post the tagger and the dedupe engine see, so most
+ * characters are folded from a table and only the rare awkward piece
+ * reaches utf8proc (see utf8_fold). */
 #include "core/utf8.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -168,7 +170,7 @@ size_t utf8_truncate(const char *s, size_t n, size_t max)
 /* Enough for most posts without touching the heap. */
 #define FOLD_STACK_CPS 1024
 
-void utf8_fold(struct buf *out, const char *s, size_t n)
+void utf8_fold_reference(struct buf *out, const char *s, size_t n)
 {
 	size_t ascii = ascii_prefix(s, n);
 	if (ascii == n) {
@@ -225,6 +227,162 @@ done:
 	if (cps != stack)
 		rp_free(cps);
 	buf_done(&fixed);
+}
+
+/* Folding through utf8proc costs tens of instructions per character, so
+ * utf8_fold (run on every post by the tagger and by the dedupe engine)
+ * folds a character at a time wherever that gives what utf8proc gives on
+ * the whole text. NFKC + case folding maps characters one by one except
+ * where a character composes with or reorders against its neighbours; a
+ * character that is a starter, never the second of a composition, and
+ * folds to a starter cannot do that with what precedes it. The characters
+ * below are such (ASCII other than NUL; Latin-1 and Latin Extended-A/B
+ * letters; Cyrillic letters; Arabic letters and digits; kana; CJK
+ * ideographs, which fold to themselves), so a text is cut before each of
+ * them, a piece holding one of them alone is folded from a table (filled
+ * once by utf8_fold_reference of each character alone), and a piece with
+ * anything else after its first character (combining marks, ignorables,
+ * invalid bytes, other scripts) goes to utf8_fold_reference whole.
+ * tests/core/test-utf8.c compares the two on every triple of awkward
+ * pieces and on random strings of them. */
+static bool fold_alone(int32_t cp)
+{
+	return (cp >= 0x00C0 && cp <= 0x024F) ||
+	       (cp >= 0x0400 && cp <= 0x0482) || (cp >= 0x048A && cp <= 0x04FF) ||
+	       (cp >= 0x0621 && cp <= 0x064A) || (cp >= 0x0660 && cp <= 0x0669) ||
+	       (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FA) ||
+	       (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
+struct fold_one {
+	uint8_t len;         /* bytes of the fold; 0: none usable (folds to nothing or longer) */
+	char b[7];
+};
+
+/* Table slots of the fold_alone code points below the ideographs. */
+#define FOLD_TABLE_LATIN 0x0250   /* U+0000..U+024F */
+#define FOLD_TABLE_CYR   0x0100   /* U+0400..U+04FF */
+#define FOLD_TABLE_AR    0x0050   /* U+0620..U+066F */
+#define FOLD_TABLE_KANA  0x00C0   /* U+3040..U+30FF */
+#define FOLD_TABLE_SIZE (FOLD_TABLE_LATIN + FOLD_TABLE_CYR + FOLD_TABLE_AR + FOLD_TABLE_KANA)
+
+static size_t fold_slot(int32_t cp)
+{
+	if (cp < 0x0250)
+		return (size_t)cp;
+	if (cp < 0x0500)
+		return FOLD_TABLE_LATIN + (size_t)(cp - 0x0400);
+	if (cp < 0x0670)
+		return FOLD_TABLE_LATIN + FOLD_TABLE_CYR + (size_t)(cp - 0x0620);
+	return FOLD_TABLE_LATIN + FOLD_TABLE_CYR + FOLD_TABLE_AR + (size_t)(cp - 0x3040);
+}
+
+/* Filled once for the whole process (threads fold at the same time: the
+ * reader thread of `import` tags while the engine folds). */
+static struct fold_one fold_table[FOLD_TABLE_SIZE];
+static pthread_once_t fold_table_once = PTHREAD_ONCE_INIT;
+
+static void fold_table_fill(void)
+{
+	static const int32_t ranges[][2] = {
+		{0x00C0, 0x024F}, {0x0400, 0x04FF}, {0x0620, 0x066F}, {0x3040, 0x30FF},
+	};
+	struct buf one = {0};
+	for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+		for (int32_t cp = ranges[r][0]; cp <= ranges[r][1]; cp++) {
+			if (!fold_alone(cp))
+				continue;
+			char enc[4];
+			size_t n = utf8_encode(cp, enc);
+			buf_reset(&one);
+			utf8_fold_reference(&one, enc, n);
+			struct fold_one *f = &fold_table[fold_slot(cp)];
+			if (one.len > 0 && one.len <= sizeof f->b) {
+				memcpy(f->b, one.data, one.len);
+				f->len = (uint8_t)one.len;
+			}
+		}
+	}
+	buf_done(&one);
+}
+
+void utf8_fold(struct buf *out, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	buf_reserve(out, n);
+	/* The leading ASCII run (all of most texts), lowercased eight bytes
+	 * at a time. */
+	char *d = out->data + out->len;
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		if ((w & 0x8080808080808080ull) ||
+		    ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+			break;   /* a non-ASCII or NUL byte */
+		/* Bytes are < 0x80, so the adds carry into no neighbour. */
+		uint64_t ge_a = w + 0x3f3f3f3f3f3f3f3full;       /* high bit: byte >= 'A' */
+		uint64_t gt_z = w + 0x2525252525252525ull;       /* high bit: byte > 'Z' */
+		w |= ((ge_a & ~gt_z) & 0x8080808080808080ull) >> 2;
+		memcpy(d, &w, 8);
+		d += 8;
+		p += 8;
+	}
+	for (; p < end && (unsigned char)*p < 0x80 && *p != '\0'; p++)
+		*d++ = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
+	if (p == end)
+		return;
+	pthread_once(&fold_table_once, fold_table_fill);
+	/* piece: start of the piece being read; plain: it is one character
+	 * folded alone so far, whose fold starts at out_mark in out. */
+	const char *piece = p;
+	size_t out_mark = out->len;
+	bool plain = false;
+	if (p > s) {
+		piece = p - 1;
+		out_mark = out->len - 1;
+		plain = true;
+	}
+	while (p < end) {
+		const char *at = p;
+		unsigned char c = (unsigned char)*p;
+		int32_t cp;
+		if (c < 0x80 && c != 0) {
+			cp = c;
+			p++;
+		} else {
+			cp = utf8_decode(&p, end);
+		}
+		bool alone = (cp > 0 && cp < 0x80) || fold_alone(cp);
+		if (!alone) {
+			if (plain) {      /* the piece is no longer one character */
+				out->len = out_mark;
+				plain = false;
+			}
+			continue;
+		}
+		if (!plain && at > piece)
+			utf8_fold_reference(out, piece, (size_t)(at - piece));
+		piece = at;
+		out_mark = out->len;
+		plain = true;
+		if (cp < 0x80) {
+			buf_reserve(out, 1);
+			out->data[out->len++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+		} else if (cp >= 0x4E00) {
+			buf_add(out, at, (size_t)(p - at));   /* ideographs fold to themselves */
+		} else {
+			const struct fold_one *f = &fold_table[fold_slot(cp)];
+			if (f->len == 0)    /* let utf8_fold_reference have it */
+				plain = false;
+			else
+				buf_add(out, f->b, f->len);
+		}
+	}
+	if (!plain && end > piece)
+		utf8_fold_reference(out, piece, (size_t)(end - piece));
+	out->data[out->len] = '\0';
 }
 
 static utf8proc_category_t category(int32_t cp)

@@ -36,8 +36,12 @@ size_t utf8_truncate(const char *s, size_t n, size_t max);
 
 /* Append the matching form of s (n bytes): NFKC, Unicode case folding,
  * default-ignorable code points removed. Invalid bytes are treated as by
- * utf8_repair. ASCII input takes a fast path. */
+ * utf8_repair. Most characters are folded from a table (utf8.c says
+ * when that is exact); thread-safe. */
 void utf8_fold(struct buf *out, const char *s, size_t n);
+/* The same by utf8proc on the whole text: the definition utf8_fold is
+ * tested against, slower. */
+void utf8_fold_reference(struct buf *out, const char *s, size_t n);
 
 /* Unicode character classes used for hashtags and word boundaries. */
 bool utf8_is_letter(int32_t cp);     /* general category L* or M* (marks join words) */

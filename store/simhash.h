@@ -12,7 +12,8 @@
  * 64/SIMHASH_BANDS bits; two fingerprints within SIMHASH_BANDS-1 bits
  * share at least one band exactly (pigeonhole), and farther ones often
  * still do. The index owns its buckets; values are the caller's (e.g. a
- * post's slot), and the caller removes what it evicts. */
+ * post's slot), each held under one fingerprint at a time (add a value
+ * again only after removing it), and the caller removes what it evicts. */
 #ifndef RP_STORE_SIMHASH_H
 #define RP_STORE_SIMHASH_H
 
@@ -41,7 +42,9 @@ void simhash_index_add(struct simhash_index *ix, uint64_t fp, uint32_t value);
 void simhash_index_remove(struct simhash_index *ix, uint64_t fp, uint32_t value);
 /* Write to out (at most max) the distinct values whose fingerprint shares
  * a band with fp and lies within max_dist bits of it, and to dist (when
- * not NULL) their distances; returns the number written. */
+ * not NULL) their distances; returns the number written. The order is
+ * fixed (the engine's tie-breaks depend on it): band by band, each band's
+ * entries newest first. */
 size_t simhash_index_query(const struct simhash_index *ix, uint64_t fp, unsigned max_dist,
                            uint32_t *out, unsigned *dist, size_t max);
 size_t simhash_index_size(const struct simhash_index *ix); /* entries held */

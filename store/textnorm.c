@@ -24,7 +24,6 @@ void textnorm_done(struct textnorm *t)
 	buf_done(&t->fold);
 	strv_done(&t->urls);
 	rp_free(t->tok);
-	rp_free(t->fc);
 	textnorm_init(t);
 }
 
@@ -123,150 +122,6 @@ static size_t url_len(const char *p, const char *end)
 	return (size_t)(q - p);
 }
 
-/* Folding through utf8proc costs tens of instructions per character, so
- * text with non-ASCII characters (a tenth of posts, and every Russian,
- * Arabic or Chinese one) is folded here a character at a time wherever
- * that gives what utf8_fold gives on the whole text. NFKC + case folding
- * maps characters one by one except where a character composes with or
- * reorders against its neighbours; a character that is a starter, never
- * the second of a composition, and folds to a starter cannot do that with
- * what precedes it. The characters below are such (ASCII other than NUL;
- * Latin-1 and Latin Extended-A/B letters; Cyrillic letters; Arabic letters
- * and digits; kana; CJK ideographs, which fold to themselves), so a text
- * is cut before each of them, a piece holding one of them alone is
- * folded from a per-character cache (filled by utf8_fold of the character
- * alone), and a piece with anything else after its first character
- * (combining marks, ignorables, invalid bytes, other scripts) goes to
- * utf8_fold whole. test-textnorm.c compares the two on a table. */
-static bool fold_alone(int32_t cp)
-{
-	return (cp >= 0x00C0 && cp <= 0x024F) ||
-	       (cp >= 0x0400 && cp <= 0x0482) || (cp >= 0x048A && cp <= 0x04FF) ||
-	       (cp >= 0x0621 && cp <= 0x064A) || (cp >= 0x0660 && cp <= 0x0669) ||
-	       (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FA) ||
-	       (cp >= 0x4E00 && cp <= 0x9FFF);
-}
-
-struct textnorm_fold {
-	uint8_t len;         /* bytes of the fold; 0: not cached yet */
-	char b[7];
-};
-
-/* Index in the cache of a fold_alone code point below U+3041; the kana and
- * ideographs fold to themselves... except that kana are not checked here:
- * they go through the cache too (half-width forms are not in the range). */
-#define FOLD_CACHE_LATIN 0x0250   /* U+0000..U+024F */
-#define FOLD_CACHE_CYR   0x0100   /* U+0400..U+04FF */
-#define FOLD_CACHE_AR    0x0050   /* U+0620..U+066F */
-#define FOLD_CACHE_KANA  0x00C0   /* U+3040..U+30FF */
-#define FOLD_CACHE_SIZE (FOLD_CACHE_LATIN + FOLD_CACHE_CYR + FOLD_CACHE_AR + FOLD_CACHE_KANA)
-
-static size_t fold_slot(int32_t cp)
-{
-	if (cp < 0x0250)
-		return (size_t)cp;
-	if (cp < 0x0500)
-		return FOLD_CACHE_LATIN + (size_t)(cp - 0x0400);
-	if (cp < 0x0670)
-		return FOLD_CACHE_LATIN + FOLD_CACHE_CYR + (size_t)(cp - 0x0620);
-	return FOLD_CACHE_LATIN + FOLD_CACHE_CYR + FOLD_CACHE_AR + (size_t)(cp - 0x3040);
-}
-
-/* Append the fold of s[0, n) to t->fold (see above). */
-static void fold_text(struct textnorm *t, const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-	buf_reserve(&t->fold, n);
-	/* The leading ASCII run (all of most texts), lowercased eight bytes
-	 * at a time: what utf8_fold does to ASCII, in one pass. */
-	char *d = t->fold.data + t->fold.len;
-	while (end - p >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		if ((w & 0x8080808080808080ull) ||
-		    ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
-			break;   /* a non-ASCII or NUL byte */
-		/* Bytes are < 0x80, so the adds carry into no neighbour. */
-		uint64_t ge_a = w + 0x3f3f3f3f3f3f3f3full;       /* high bit: byte >= 'A' */
-		uint64_t gt_z = w + 0x2525252525252525ull;       /* high bit: byte > 'Z' */
-		w |= ((ge_a & ~gt_z) & 0x8080808080808080ull) >> 2;
-		memcpy(d, &w, 8);
-		d += 8;
-		p += 8;
-	}
-	for (; p < end && (unsigned char)*p < 0x80 && *p != '\0'; p++)
-		*d++ = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
-	t->fold.len = (size_t)(d - t->fold.data);
-	t->fold.data[t->fold.len] = '\0';
-	if (p == end)
-		return;
-	if (!t->fc)
-		t->fc = rp_calloc(FOLD_CACHE_SIZE, sizeof *t->fc);
-	/* piece: start of the piece being read; plain: it is one character
-	 * folded alone so far, whose fold starts at out_mark in t->fold. */
-	const char *piece = p;
-	size_t out_mark = t->fold.len;
-	bool plain = false;
-	if (p > s) {
-		piece = p - 1;
-		out_mark = t->fold.len - 1;
-		plain = true;
-	}
-	while (p < end) {
-		const char *at = p;
-		unsigned char c = (unsigned char)*p;
-		int32_t cp;
-		if (c < 0x80 && c != 0) {
-			cp = c;
-			p++;
-		} else {
-			cp = utf8_decode(&p, end);
-		}
-		bool alone = (cp > 0 && cp < 0x80) || fold_alone(cp);
-		if (!alone) {
-			if (plain) {      /* the piece is no longer one character */
-				t->fold.len = out_mark;
-				plain = false;
-			}
-			continue;
-		}
-		if (!plain && at > piece)
-			utf8_fold(&t->fold, piece, (size_t)(at - piece));
-		piece = at;
-		out_mark = t->fold.len;
-		plain = true;
-		if (cp < 0x80) {
-			if (t->fold.len + 1 >= t->fold.cap)
-				buf_reserve(&t->fold, 1);
-			t->fold.data[t->fold.len++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
-		} else if (cp >= 0x4E00) {
-			buf_add(&t->fold, at, (size_t)(p - at));   /* ideographs fold to themselves */
-			continue;
-		} else {
-			struct textnorm_fold *f = &t->fc[fold_slot(cp)];
-			if (f->len == 0) {
-				struct buf one = {0};
-				utf8_fold(&one, at, (size_t)(p - at));
-				if (one.len > 0 && one.len <= sizeof f->b) {
-					memcpy(f->b, one.data, one.len);
-					f->len = (uint8_t)one.len;
-				}
-				buf_done(&one);
-			}
-			if (f->len == 0) {    /* folds to nothing or too long: let utf8_fold have it */
-				plain = false;
-				continue;
-			}
-			buf_add(&t->fold, f->b, f->len);
-			continue;
-		}
-	}
-	if (!plain && end > piece)
-		utf8_fold(&t->fold, piece, (size_t)(end - piece));
-	if (t->fold.data)
-		t->fold.data[t->fold.len] = '\0';
-}
-
 /* The next place at or after p where a URL may start: "http://",
  * "https://" or "www." (starts_url), found with memchr for ':' and 'w'
  * (vectorised; glibc's memmem is not) rather than testing every byte;
@@ -314,15 +169,6 @@ static void find_urls(struct textnorm *t, const char *s, size_t n)
 	}
 }
 
-const char *textnorm_fold(struct textnorm *t, const char *s, size_t n)
-{
-	buf_reset(&t->fold);
-	fold_text(t, s, n);
-	if (!t->fold.data)
-		buf_add(&t->fold, "", 0);
-	return t->fold.data;
-}
-
 void textnorm_add(struct textnorm *t, const char *s, size_t n)
 {
 	if (!s || n == 0)
@@ -331,7 +177,7 @@ void textnorm_add(struct textnorm *t, const char *s, size_t n)
 	find_urls(t, s, n);
 
 	buf_reset(&t->fold);
-	fold_text(t, s, n);
+	utf8_fold(&t->fold, s, n);
 	reserve_toks(t, t->fold.len);
 	const char *p = t->fold.data, *end = t->fold.data + t->fold.len;
 	size_t first_tok = t->n_tok;

@@ -27,8 +27,6 @@ enum textnorm_flag {
 	TEXTNORM_TAG = 1,        /* the token was a hashtag */
 };
 
-struct textnorm_fold;
-
 struct textnorm_tok {
 	uint64_t hash;           /* hash64 of the token's folded bytes */
 	uint32_t off;            /* byte offset of the token in textnorm.norm */
@@ -43,7 +41,6 @@ struct textnorm {
 	size_t cap_tok;
 	struct strv urls;         /* URLs found in the text, as written */
 	struct buf fold;          /* scratch: the folded text */
-	struct textnorm_fold *fc; /* folds of single characters, made as met (textnorm.c); owned */
 };
 
 void textnorm_init(struct textnorm *t);
@@ -54,10 +51,6 @@ void textnorm_reset(struct textnorm *t);
  * t. Calling it twice (title, then text) separates the two by a word
  * boundary. */
 void textnorm_add(struct textnorm *t, const char *s, size_t n);
-/* The folded form of s (n bytes), equal to core/utf8.h utf8_fold's but
- * faster on the scripts most posts use (textnorm.c says how); lent until
- * the next call on t. textnorm_add folds through it. */
-const char *textnorm_fold(struct textnorm *t, const char *s, size_t n);
 /* Drop the hashtags that end the text after its last plain word (the
  * decoration that cross-posts add or drop); nothing when every token is
  * a hashtag. */

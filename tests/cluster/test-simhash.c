@@ -95,16 +95,24 @@ static void test_distances(void **state)
 	assert_true(simhash_tokens(ha, 1, 3) != 0);
 }
 
+/* A new index holding n random fingerprints, fps[i] with value i; the
+ * bits of set are set in each and only the bits of keep are random. */
+static struct simhash_index *index_filled(uint64_t *fps, uint32_t n, uint64_t keep, uint64_t set)
+{
+	struct simhash_index *ix = simhash_index_new();
+	for (uint32_t i = 0; i < n; i++) {
+		fps[i] = (rnd() & keep) | set;
+		simhash_index_add(ix, fps[i], i);
+	}
+	return ix;
+}
+
 static void test_index(void **state)
 {
 	(void)state;
-	struct simhash_index *ix = simhash_index_new();
 	enum { N = 20000 };
 	static uint64_t fps[N];
-	for (uint32_t i = 0; i < N; i++) {
-		fps[i] = rnd();
-		simhash_index_add(ix, fps[i], i);
-	}
+	struct simhash_index *ix = index_filled(fps, N, ~(uint64_t)0, 0);
 	assert_int_equal(simhash_index_size(ix), N);
 	uint32_t out[64];
 	unsigned dist[64];
@@ -139,12 +147,113 @@ static void test_index(void **state)
 	simhash_index_free(NULL);
 }
 
+/* The order of a query's answer decides the engine's ties, so it is
+ * checked against the definition: band by band, the entries of the band
+ * newest first, each value once, at most max. Fingerprints share a few
+ * band values so that buckets hold many entries; entries come and go. */
+enum { REF_N = 3000 };
+static struct { uint64_t fp; uint32_t value; } ref[REF_N];
+static size_t ref_n;
+
+static size_t ref_query(uint64_t fp, unsigned max_dist, uint32_t *out, unsigned *dist, size_t max)
+{
+	size_t n = 0;
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++) {
+		unsigned shift = b * (64 / SIMHASH_BANDS);
+		uint64_t mask = ((uint64_t)1 << (64 / SIMHASH_BANDS)) - 1;
+		for (size_t i = ref_n; i > 0 && n < max; i--) {
+			if (((ref[i - 1].fp ^ fp) >> shift & mask) != 0)
+				continue;
+			unsigned d = simhash_distance(fp, ref[i - 1].fp);
+			size_t j = 0;
+			while (j < n && out[j] != ref[i - 1].value)
+				j++;
+			if (d > max_dist || j < n)
+				continue;
+			dist[n] = d;
+			out[n++] = ref[i - 1].value;
+		}
+	}
+	return n;
+}
+
+static uint64_t clustered_fp(void)
+{
+	uint64_t fp = 0;
+	for (unsigned b = 0; b < SIMHASH_BANDS; b++)
+		fp |= (rnd() % 3) << (b * (64 / SIMHASH_BANDS));
+	return fp ^ (rnd() & rnd() & 0x0f0f0f0f0f0f0f0full);
+}
+
+static void test_index_order(void **state)
+{
+	(void)state;
+	struct simhash_index *ix = simhash_index_new();
+	uint32_t got[40], want[40];
+	unsigned gd[40], wd[40];
+	int failed = 0;
+	for (uint32_t v = 0; v < 20000; v++) {
+		if (ref_n == REF_N || (ref_n > 0 && rnd() % 3 == 0)) {
+			/* mostly the oldest, as the engine evicts, sometimes any */
+			size_t i = rnd() % 4 ? 0 : rnd() % ref_n;
+			simhash_index_remove(ix, ref[i].fp, ref[i].value);
+			memmove(&ref[i], &ref[i + 1], (ref_n - i - 1) * sizeof ref[0]);
+			ref_n--;
+		}
+		ref[ref_n].fp = clustered_fp();
+		ref[ref_n].value = v;
+		simhash_index_add(ix, ref[ref_n].fp, v);
+		ref_n++;
+		uint64_t q = clustered_fp();
+		unsigned max_dist = (unsigned)(rnd() % 24);
+		size_t max = 1 + rnd() % 40;
+		size_t ng = simhash_index_query(ix, q, max_dist, got, gd, max);
+		size_t nw = ref_query(q, max_dist, want, wd, max);
+		if (ng != nw || memcmp(got, want, nw * sizeof *got) != 0 ||
+		    memcmp(gd, wd, nw * sizeof *gd) != 0) {
+			if (failed++ < 5)
+				printf("# query %u: %zu values, want %zu\n", v, ng, nw);
+		}
+	}
+	assert_int_equal(failed, 0);
+	assert_int_equal(simhash_index_size(ix), ref_n);
+	simhash_index_free(ix);
+}
+
+/* One band value shared by many fingerprints: a bucket grows past the
+ * blocks kept in slabs, then empties again as its entries go. */
+static void test_big_bucket(void **state)
+{
+	(void)state;
+	enum { N = 9000 };
+	static uint64_t fps[N];
+	/* band 0 always 0x2012 */
+	struct simhash_index *ix = index_filled(fps, N, ~(uint64_t)0xffff, 0x2012);
+	uint32_t out[16];
+	unsigned dist[16];
+	for (uint32_t i = 0; i < N; i += 997) {
+		size_t n = simhash_index_query(ix, fps[i], 0, out, dist, 16);
+		assert_int_equal(n, 1);   /* the only one at distance 0 */
+		assert_int_equal(out[0], i);
+	}
+	for (uint32_t i = 0; i < N; i++)
+		simhash_index_remove(ix, fps[i], i);
+	assert_int_equal(simhash_index_size(ix), 0);
+	assert_int_equal(simhash_index_query(ix, fps[5], 64, out, dist, 16), 0);
+	for (uint32_t i = 0; i < 100; i++)   /* blocks come back from the free lists */
+		simhash_index_add(ix, fps[i], i);
+	assert_int_equal(simhash_index_size(ix), 100);
+	simhash_index_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matches_reference),
 		cmocka_unit_test(test_distances),
 		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_index_order),
+		cmocka_unit_test(test_big_bucket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

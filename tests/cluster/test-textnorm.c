@@ -10,8 +10,6 @@
 
 #include <cmocka.h>
 
-#include "core/buf.h"
-#include "core/utf8.h"
 #include "store/textnorm.h"
 
 static const struct {
@@ -110,86 +108,10 @@ static void test_limit(void **state)
 	free(s);
 }
 
-/* textnorm_fold folds most characters alone from a cache; it must give
- * utf8_fold's bytes exactly, whatever surrounds them: combining marks
- * after cached letters, ignorables, invalid bytes, NUL, compatibility
- * forms. A table of edges, then random strings drawn from those pieces. */
-static const char *const fold_pieces[] = {
-	"a", "Z", " ", "e", "E", "\xCC\x81" /* U+0301 */, "\xCC\xA3" /* U+0323 */,
-	"\xC3\xA9" /* é */, "\xC3\x89" /* É */, "\xC3\x9F" /* ß */, "\xC4\xB0" /* İ */,
-	"\xC7\x84" /* Ǆ */, "\xC5\x89" /* ŉ */, "\xC2\xB4" /* ´ */, "\xC2\xA0" /* nbsp */,
-	"\xD0\x98" /* И */, "\xD0\x99" /* Й */, "\xCC\x86" /* U+0306 */, "\xD1\x8F" /* я */,
-	"\xD8\xA7" /* alef */, "\xD9\x93" /* U+0653 */, "\xD9\x94" /* U+0654 */, "\xD9\xA3" /* ٣ */,
-	"\xE3\x81\x8B" /* か */, "\xE3\x82\x99" /* U+3099 */, "\xE3\x82\xAB" /* カ */,
-	"\xEF\xBD\xB6" /* half-width ｶ */, "\xEF\xBE\x9E" /* half-width dakuten */,
-	"\xE4\xBA\x92" /* 互 */, "\xEF\xA4\x80" /* U+F900 */, "\xE2\x80\x8B" /* ZWSP */,
-	"\xC2\xAD" /* soft hyphen */, "\xE2\x80\xA6" /* … */, "\xEF\xBC\xA9" /* Ｉ */,
-	"\xE1\x84\x80" /* jamo L */, "\xE1\x85\xA1" /* jamo V */, "\xEA\xB0\x80" /* 가 */,
-	"\xE1\x86\xA8" /* jamo T */, "\xFF", "\xC3", "\xE2\x80", "\xF0\x9F\x98\x80" /* emoji */,
-	"\xCE\x91" /* Α */, "\xE1\xBA\x9E" /* ẞ */, "\xC7\xB0" /* ǰ */, "1",
-};
-
-static void check_fold(struct textnorm *t, const char *s, size_t n)
-{
-	struct buf want;
-	buf_init(&want);
-	utf8_fold(&want, s, n);
-	const char *got = textnorm_fold(t, s, n);
-	size_t gl = strlen(got);
-	if (gl != want.len || memcmp(got, want.data ? want.data : "", gl) != 0) {
-		printf("# fold differs on:");
-		for (size_t i = 0; i < n; i++)
-			printf(" %02x", (unsigned char)s[i]);
-		printf("\n");
-		fail();
-	}
-	buf_done(&want);
-}
-
-static void test_fold_cache(void **state)
-{
-	(void)state;
-	struct textnorm t;
-	textnorm_init(&t);
-	size_t np = sizeof fold_pieces / sizeof fold_pieces[0];
-	for (size_t i = 0; i < np; i++)
-		for (size_t j = 0; j < np; j++)
-			for (size_t k = 0; k < np; k++) {
-				char s[64];
-				int len = snprintf(s, sizeof s, "%s%s%s", fold_pieces[i], fold_pieces[j],
-				                   fold_pieces[k]);
-				check_fold(&t, s, (size_t)len);
-			}
-	check_fold(&t, "a\0\xCC\x81" "b", 5);   /* NUL */
-	char ascii[128];   /* every ASCII byte, at every offset of the 8-byte steps */
-	for (int i = 0; i < 127; i++)
-		ascii[i] = (char)(i + 1);
-	for (size_t off = 0; off < 8; off++)
-		check_fold(&t, ascii + off, 127 - off);
-	uint64_t x = 88172645463325252ull;
-	for (int r = 0; r < 20000; r++) {
-		char s[256];
-		size_t len = 0;
-		int parts = 1 + (int)(r % 24);
-		for (int k = 0; k < parts; k++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			const char *pc = fold_pieces[x % np];
-			size_t pl = strlen(pc);
-			memcpy(s + len, pc, pl);
-			len += pl;
-		}
-		check_fold(&t, s, len);
-	}
-	textnorm_done(&t);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
-		cmocka_unit_test(test_fold_cache),
 		cmocka_unit_test(test_two_parts),
 		cmocka_unit_test(test_limit),
 	};
