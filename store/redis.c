@@ -10,6 +10,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include <sys/socket.h>
+#include <hiredis/sds.h>
+
 #include "core/alloc.h"
 #include "core/clock.h"
 
@@ -273,6 +276,27 @@ rp_err redis_append_formatted(struct redis *r, const char *cmd, size_t len)
 {
 	if (!ctx_ready(r))
 		return RP_ERR_REDIS;
+	/* Nothing queued before it: written now, straight from cmd. hiredis
+	 * copies a command into its own buffer and writes it at the next
+	 * read; for ingest's batches of about 100 KB that copy and its page
+	 * faults were 8% of the importer's time (perf), and Redis gets the
+	 * batch sooner. The socket blocks (with the context's timeout, if
+	 * any) as hiredis's own write does. */
+	if (sdslen(r->ctx->obuf) == 0) {
+		for (size_t done = 0; done < len;) {
+			ssize_t w = send(r->ctx->fd, cmd + done, len - done, MSG_NOSIGNAL);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				set_err(r, "%s: connection lost: %s", r->url,
+				        w < 0 ? strerror(errno) : "nothing written");
+				drop(r);
+				return RP_ERR_REDIS;
+			}
+			done += (size_t)w;
+		}
+		return RP_OK;
+	}
 	if (redisAppendFormattedCommand(r->ctx, cmd, len) != REDIS_OK) {
 		ctx_failed(r);
 		return RP_ERR_REDIS;

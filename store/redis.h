@@ -81,9 +81,11 @@ RP_MUST_CHECK rp_err redis_reconnect(struct redis *r, int64_t give_up_ms);
  * RP_ERR_REDIS when not connected. */
 RP_MUST_CHECK rp_err redis_append(struct redis *r, int argc, const char **argv,
                                   const size_t *lens);
-/* Queue one command already in RESP (len bytes from cmd, copied), as
- * redis_append does. For callers that build the bytes once and may send
- * them again (store/ingest.c). */
+/* Send one command already in RESP (len bytes from cmd): written to the
+ * socket at once when nothing is queued before it (cmd is not copied),
+ * else queued after it (copied) as redis_append does. RP_ERR_REDIS when
+ * not connected or the write fails (the context is dropped). For callers
+ * that build the bytes once and may send them again (store/ingest.c). */
 RP_MUST_CHECK rp_err redis_append_formatted(struct redis *r, const char *cmd, size_t len);
 /* Flush queued commands and read the next reply. A connection error is
  * RP_ERR_REDIS (the context is dropped, errstr set); an error reply is
