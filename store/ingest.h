@@ -57,16 +57,18 @@
 #include "store/redis.h"
 #include "store/server.h"
 
-/* 32 posts a call, 8 calls in flight. Fewer instructions per post came
- * with bigger calls (callgrind, 10k posts: 214k at 32, 188k at 128, 178k
- * at 256), but not more posts per second: on 100k bench posts, quiet
- * machine, Redis AOF everysec without a rewrite, 32/8 gave 27-28.6k
- * posts/s against 20-21k for 256/4, 128/8 and 64/16, and 20-22k for 16/16
- * and 64/8 (Redis main-thread CPU about equal). Small calls keep both
- * cores busy and hold Redis for about a ms, which readers wait out. */
-#define INGEST_BATCH_DEFAULT   32       /* posts per EVALSHA */
+/* 128 posts a call, 4 calls in flight. A call has costs per story,
+ * index and count it touches, whatever its size, so bigger calls cost
+ * Redis less per post: callgrind of redis-server, 20k bench posts, 144k
+ * instructions a post at 32, 117k at 128. In wall time (bench/ingest,
+ * 100k posts, three interleaved rounds, load 2-3) 128/4 gave 29-35k
+ * posts/s, 128/8 28-35k, 64/8 26-32k and 32/8 24-29k. (Before the
+ * importer handed posts over in batches and posts were packed, 32/8 was
+ * the best: 27-28.6k against 20-21k for 128/8.) A call holds Redis for
+ * a few ms, which readers wait out. */
+#define INGEST_BATCH_DEFAULT   128      /* posts per EVALSHA */
 #define INGEST_BATCH_MAX       512
-#define INGEST_WINDOW_DEFAULT  8        /* batches in flight: Redis runs some while the next fill */
+#define INGEST_WINDOW_DEFAULT  4        /* batches in flight: Redis runs some while the next fill */
 #define INGEST_WINDOW_MAX      64
 #define INGEST_RETRY_MS_DEFAULT 60000   /* give up when Redis is gone (or full) this long */
 #define INGEST_KEEP_MS_DEFAULT  3000    /* acknowledged batches held for a replay (see above) */
