@@ -22,12 +22,11 @@
  *   P p:PID              hash, one per post (every sighting with its own
  *                        identity is a post; a re-fetch is not):
  *       v   everything else, packed in one value (store/postmeta.h, which
- *           says why): the id as the source gave it, source, url,
- *           author, lang, updated t, title, text (absent on exact
+ *           says why): the content hash (16 hex of title, text, url: an
+ *           edit changes it), the id as the source gave it, source,
+ *           url, author, lang, updated t, title, text (absent on exact
  *           copies, repost/boost or same text: the group's first post
- *           has it), the content hash (16 hex of title, text, url: an
- *           edit changes it), theme ids and session ids (comma-
- *           separated). An edit rewrites it but its themes and sessions
+ *           has it), theme ids and session ids (comma-separated). An edit rewrites it but its themes and sessions
  *           (a re-tag's, store/retag.h); a delete empties title and text
  *       t   published t
  *       d   GID                           s   SID

@@ -2,8 +2,8 @@
  *
  * A post's hash keeps apart only what the scripts test or index on every
  * call (d, s, t, m and the tombstone's x, xb, xw, xt) and packs the rest
- * into one field `v`: id, source, url, author, lang, updated, title,
- * text, content hash, themes, sessions. Every field of a hash costs
+ * into one field `v`: content hash, id, source, url, author, lang,
+ * updated, title, text, themes, sessions. Every field of a hash costs
  * Redis about the same at each write whatever its size: arguments to
  * parse and turn into Lua strings and back, a listpack insert (a
  * realloc), an AOF entry. The rarer scripts that change one of the
@@ -28,7 +28,9 @@
 #include "core/buf.h"
 
 enum post_meta_field {
-	POST_META_ID = 0,   /* the id as the source gave it */
+	POST_META_HASH = 0, /* 16 hex of the content (title, text, url): an edit changes it.
+	                       First: a re-fetch compares only it, and reads no further */
+	POST_META_ID,       /* the id as the source gave it */
 	POST_META_SOURCE,   /* source */
 	POST_META_URL,      /* url */
 	POST_META_AUTHOR,   /* author */
@@ -36,7 +38,6 @@ enum post_meta_field {
 	POST_META_UPDATED,  /* updated t, decimal; "" when none */
 	POST_META_TITLE,    /* title */
 	POST_META_TEXT,     /* text; absent on exact copies (keys.h) */
-	POST_META_HASH,     /* 16 hex of the content (title, text, url): an edit changes it */
 	POST_META_THEMES,   /* theme ids, comma-separated */
 	POST_META_SESSIONS, /* session ids, comma-separated */
 	POST_META_N
@@ -66,7 +67,7 @@ char *post_meta_dup(const struct post_meta *m, enum post_meta_field f);
  *   post_meta_all(v)     all fields, a table 1..PM_N of strings;
  *   post_meta_pack(t)    the packed form of table t (nil or "": absent). */
 #define POST_META_LUA \
-"local PM_ID, PM_SRC, PM_URL, PM_AUTHOR, PM_LANG, PM_UP, PM_TITLE, PM_TEXT, PM_HASH, PM_TH,\n" \
+"local PM_HASH, PM_ID, PM_SRC, PM_URL, PM_AUTHOR, PM_LANG, PM_UP, PM_TITLE, PM_TEXT, PM_TH,\n" \
 "  PM_SE, PM_N = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11\n" \
 "local function post_meta_all(v)\n" \
 "  local r, pos = {}, 1\n" \

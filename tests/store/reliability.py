@@ -123,7 +123,7 @@ class Redis:
         for _, pid in ipairs(posts) do
           n = n + 1
           local h = redis.call('HMGET', P..'p:'..pid, 'v', 'd', 's', 't')
-          -- the id, the first value of v, and its content hash, the ninth
+          -- the id, the second value of v, and its content hash, the first
           -- (store/postmeta.h: each value as length, ':', bytes)
           if h[1] then
             local v, pos, vals = h[1], 1, {}
@@ -133,8 +133,8 @@ class Redis:
               if not n then break end
               vals[q] = string.sub(v, c + 1, c + n); pos = c + 1 + n
             end
-            h[1] = vals[1] ~= '' and vals[1] or nil
-            h[5] = vals[9] ~= '' and vals[9] or nil
+            h[1] = vals[2] ~= '' and vals[2] or nil
+            h[5] = vals[1] ~= '' and vals[1] or nil
           end
           if not (h[1] and h[2] and h[3] and h[4] and h[5]) then missing = missing + 1
           else
