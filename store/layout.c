@@ -13,6 +13,19 @@ static rp_err fail(struct redis *r, struct buf *err)
 	return RP_ERR_REDIS;
 }
 
+rp_err store_layout_verdict(const char *prefix, const char *have, bool posts, struct buf *err)
+{
+	if (!have && posts)
+		have = "1";   /* written before the mark existed */
+	if (!have || strcmp(have, STORE_LAYOUT) == 0)
+		return RP_OK;
+	buf_printf(err, "the event's keys in Redis (%s*) were written in key layout %s, "
+	           "and this rapporteur reads layout " STORE_LAYOUT ": import the posts again "
+	           "into an empty Redis (a new --data directory, or after deleting those keys)",
+	           prefix, have);
+	return RP_ERR_INPUT;
+}
+
 rp_err store_layout_check(struct redis *r, const char *prefix, bool claim, struct buf *err)
 {
 	struct buf k, p;
@@ -48,13 +61,8 @@ rp_err store_layout_check(struct redis *r, const char *prefix, bool claim, struc
 			freeReplyObject(rep);
 		}
 	}
-	if (have && strcmp(have, STORE_LAYOUT) != 0) {
-		buf_printf(err, "the event's keys in Redis (%s*) were written in key layout %s, "
-		           "and this rapporteur reads layout " STORE_LAYOUT ": import the posts again "
-		           "into an empty Redis (a new --data directory, or after deleting those keys)",
-		           prefix, have);
-		e = RP_ERR_INPUT;
-	}
+	if (have)
+		e = store_layout_verdict(prefix, have, true, err);
 out:
 	rp_free(have);
 	buf_done(&k);

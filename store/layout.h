@@ -27,4 +27,11 @@
 RP_MUST_CHECK rp_err store_layout_check(struct redis *r, const char *prefix, bool claim,
                                         struct buf *err);
 
+/* The verdict of store_layout_check for callers that read the two keys
+ * themselves: have is the value of P layout (NULL when absent), posts
+ * whether P posts exists. RP_OK, or RP_ERR_INPUT with the reason
+ * appended to *err. */
+RP_MUST_CHECK rp_err store_layout_verdict(const char *prefix, const char *have, bool posts,
+                                          struct buf *err);
+
 #endif

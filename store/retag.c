@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/post.h"
 #include "store/keys.h"
+#include "store/layout.h"
 #include "store/postmeta.h"
 #include "tagger/match.h"
 
@@ -379,6 +380,22 @@ rp_err retag_run(redisContext *c, const struct ontology *o, struct retag_stats *
 	struct buf prefix = {0}, posts = {0};
 	store_prefix(&prefix, event);
 	buf_printf(&posts, "%s" STORE_K_POSTS, prefix.data);
+	/* store/layout.h: an event in another key layout is refused */
+	redisReply *lv = redisCommand(c, "GET %s" STORE_K_LAYOUT, prefix.data);
+	redisReply *lp = lv ? redisCommand(c, "EXISTS %s", posts.data) : NULL;
+	rp_err le = !lv || !lp || lv->type == REDIS_REPLY_ERROR || lp->type != REDIS_REPLY_INTEGER
+	          ? fail(err, c, lv && lv->type == REDIS_REPLY_ERROR ? lv : lp)
+	          : store_layout_verdict(prefix.data, lv->type == REDIS_REPLY_STRING ? lv->str : NULL,
+	                                 lp->integer > 0, err);
+	if (lv)
+		freeReplyObject(lv);
+	if (lp)
+		freeReplyObject(lp);
+	if (le) {
+		buf_done(&prefix);
+		buf_done(&posts);
+		return le;
+	}
 	struct matcher *m = matcher_new(o);
 	struct page pg = {0};
 	size_t cap = 0;

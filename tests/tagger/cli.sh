@@ -28,7 +28,7 @@ check() { # NAME COMMAND...: ok when the command succeeds
 	if "$@" > "$work/out" 2>&1; then ok "$name"; else notok "$name" "$work/out"; fi
 }
 
-echo "1..40"
+echo "1..41"
 cd "$data" || exit 1
 
 # tags check
@@ -256,6 +256,16 @@ else
 fi
 "$rap" tags retag --tags no-such.yaml --redis "$R" > "$work/out" 2>&1
 [ $? -eq 1 ] && ok "tags retag: an unreadable ontology, exit 1" || notok "tags retag: bad --tags" "$work/out"
+# An event written in the key layout before packed posts (store/layout.h):
+# refused with what to do, nothing rewritten.
+redis-cli -s "$work/r.sock" flushall > /dev/null
+redis-cli -s "$work/r.sock" zadd 'rap:{conf}:posts' 1 0123456789abcdef > /dev/null
+redis-cli -s "$work/r.sock" hset 'rap:{conf}:p:0123456789abcdef' i old t 1 th access > /dev/null
+"$rap" tags retag --tags test.yaml --redis "$R" > "$work/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q "key layout 1" "$work/out" && grep -q "import the posts again" "$work/out" &&
+	[ "$(redis-cli -s "$work/r.sock" hget 'rap:{conf}:p:0123456789abcdef' th)" = access ] &&
+	ok "tags retag: an event in an older key layout is refused (exit $rc)" ||
+	notok "tags retag: older layout (exit $rc)" "$work/out"
 # tags retag beside a running import: each page is atomic and checked, so
 # once both are done (and a last retag takes what the import tagged with
 # the decisions it had loaded), counts, T and the story zsets all agree.
