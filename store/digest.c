@@ -87,10 +87,7 @@ static bool read_post(const redisReply *rep, struct digest_post *p)
 	if (rep->element[2]->type == REDIS_REPLY_STRING)
 		return true;
 	struct post_meta m;
-	if (rep->element[0]->type == REDIS_REPLY_STRING)
-		(void)post_meta_unpack(rep->element[0]->str, rep->element[0]->len, &m); /* else all empty */
-	else
-		memset(&m, 0, sizeof m);
+	(void)post_meta_from_reply(rep->element[0], &m);   /* none: all empty */
 	p->id = post_meta_dup(&m, POST_META_ID);
 	p->source = post_meta_dup(&m, POST_META_SOURCE);
 	p->url = post_meta_dup(&m, POST_META_URL);
@@ -170,9 +167,7 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 		if (live == 1 || t > last)
 			last = t;
 		struct post_meta pm;
-		if (h->element[0]->type != REDIS_REPLY_STRING ||
-		    !post_meta_unpack(h->element[0]->str, h->element[0]->len, &pm))
-			memset(&pm, 0, sizeof pm);
+		(void)post_meta_from_reply(h->element[0], &pm);   /* none: all empty */
 		char *src = post_meta_dup(&pm, POST_META_SOURCE);
 		if (src && !strv_contains(&s->sources, src))
 			strv_take(&s->sources, src);

@@ -1093,7 +1093,8 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	size_t ktl = claim_field(STORE_CLAIM_TEXT, as->keys.text, kt);
 	char ts[24], up[24];
 	char *tse = sdec(ts + sizeof ts, t);
-	char *upe = p->updated ? sdec(up + sizeof up, p->updated) : NULL;
+	up[sizeof up - 1] = '\0';   /* upe is a string: a value of v */
+	char *upe = p->updated ? sdec(up + sizeof up - 1, p->updated) : NULL;
 	char hw = (char)('0' + how);
 
 	/* The post's packed v (store/postmeta.h). An exact copy (repost,
@@ -1109,12 +1110,8 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 		[POST_META_HASH] = hh,          [POST_META_THEMES] = in->jth.data,
 		[POST_META_SESSIONS] = in->jse.data,
 	};
-	size_t mn[POST_META_N];
-	for (size_t i = 0; i < POST_META_N; i++)
-		mn[i] = mv[i] && i != POST_META_UPDATED ? strlen(mv[i]) : 0;
-	mn[POST_META_UPDATED] = upe ? (size_t)(up + sizeof up - upe) : 0;
 	buf_reset(&in->meta);
-	post_meta_pack(&in->meta, mv, mn);
+	post_meta_pack(&in->meta, mv);
 
 	resp_arg(b, pid, STORE_PID_HEX);                              /* pid */
 	resp_arg(b, as->keys.original, strnlen(as->keys.original, STORE_PID_HEX)); /* orig */
@@ -1298,11 +1295,9 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			 * the summaries it writes for later members would count it
 			 * again (store/tombstone.h takes it out of its story). */
 			struct post_meta pm, dm;
-			if (!dv || dv->type != REDIS_REPLY_STRING || !post_meta_unpack(dv->str, dv->len, &dm))
-				memset(&dm, 0, sizeof dm);
+			(void)post_meta_from_reply(dv, &dm);   /* none: the group's values stay empty */
 			if (!res && r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-			    r->element[0]->type == REDIS_REPLY_STRING &&
-			    post_meta_unpack(r->element[0]->str, r->element[0]->len, &pm) &&
+			    post_meta_from_reply(r->element[0], &pm) &&
 			    pm.n[POST_META_ID] && r->element[4]->type != REDIS_REPLY_STRING) {
 				struct post p;
 				post_init(&p);

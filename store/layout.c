@@ -4,14 +4,7 @@
 
 #include <string.h>
 
-#include "core/alloc.h"
 #include "store/keys.h"
-
-static rp_err fail(struct redis *r, struct buf *err)
-{
-	buf_adds(err, redis_errstr(r));
-	return RP_ERR_REDIS;
-}
 
 rp_err store_layout_verdict(const char *prefix, const char *have, bool posts, struct buf *err)
 {
@@ -33,38 +26,36 @@ rp_err store_layout_check(struct redis *r, const char *prefix, bool claim, struc
 	buf_init(&p);
 	buf_printf(&k, "%s" STORE_K_LAYOUT, prefix);
 	buf_printf(&p, "%s" STORE_K_POSTS, prefix);
-	rp_err e = RP_OK;
-	redisReply *rep = NULL;
-	char *have = NULL;
-	if (redis_callv(r, &rep, "GET", buf_str(&k), (char *)NULL) != RP_OK) {
-		e = fail(r, err);
-		goto out;
-	}
-	if (rep->type == REDIS_REPLY_STRING)
-		have = rp_strndup(rep->str, rep->len);
-	freeReplyObject(rep);
-	if (!have) {
-		/* No mark: an empty event, or one written before the mark. */
-		if (redis_callv(r, &rep, "EXISTS", buf_str(&p), (char *)NULL) != RP_OK) {
-			e = fail(r, err);
-			goto out;
-		}
-		bool old = rep->type == REDIS_REPLY_INTEGER && rep->integer > 0;
-		freeReplyObject(rep);
-		if (old) {
-			have = rp_strdup("1");
-		} else if (claim) {
+	/* both keys in one round trip: digests read this on every request */
+	const char *get[] = { "GET", buf_str(&k) }, *exists[] = { "EXISTS", buf_str(&p) };
+	redisReply *lv = NULL, *lp = NULL;
+	rp_err e = redis_append(r, 2, get, NULL);
+	if (!e)
+		e = redis_append(r, 2, exists, NULL);
+	if (!e)
+		e = redis_get_reply(r, &lv);
+	if (!e)
+		e = redis_get_reply(r, &lp);
+	if (e) {
+		buf_adds(err, redis_errstr(r));
+	} else {
+		const char *have = lv->type == REDIS_REPLY_STRING ? lv->str : NULL;
+		bool posts = lp->type == REDIS_REPLY_INTEGER && lp->integer > 0;
+		e = store_layout_verdict(prefix, have, posts, err);
+		if (!e && !have && !posts && claim) {
+			redisReply *rep;
 			if (redis_callv(r, &rep, "SET", buf_str(&k), STORE_LAYOUT, "NX", (char *)NULL) != RP_OK) {
-				e = fail(r, err);
-				goto out;
+				buf_adds(err, redis_errstr(r));
+				e = RP_ERR_REDIS;
+			} else {
+				freeReplyObject(rep);
 			}
-			freeReplyObject(rep);
 		}
 	}
-	if (have)
-		e = store_layout_verdict(prefix, have, true, err);
-out:
-	rp_free(have);
+	if (lv)
+		freeReplyObject(lv);
+	if (lp)
+		freeReplyObject(lp);
 	buf_done(&k);
 	buf_done(&p);
 	return e;

@@ -5,10 +5,10 @@
 
 #include "core/alloc.h"
 
-void post_meta_pack(struct buf *out, const char *const v[POST_META_N], const size_t n[POST_META_N])
+void post_meta_pack(struct buf *out, const char *const v[POST_META_N])
 {
 	for (size_t i = 0; i < POST_META_N; i++) {
-		size_t len = v[i] ? n[i] : 0;
+		size_t len = v[i] ? strlen(v[i]) : 0;
 		/* the length in decimal, by hand: once per value of every
 		 * imported post, where printf cost more than the copy */
 		char num[24], *d = num + sizeof num;
@@ -47,6 +47,14 @@ bool post_meta_unpack(const char *s, size_t n, struct post_meta *ret)
 		return false;
 	}
 	return true;
+}
+
+bool post_meta_from_reply(const redisReply *r, struct post_meta *ret)
+{
+	if (r && r->type == REDIS_REPLY_STRING)
+		return post_meta_unpack(r->str, r->len, ret);
+	memset(ret, 0, sizeof *ret);
+	return false;
 }
 
 char *post_meta_dup(const struct post_meta *m, enum post_meta_field f)

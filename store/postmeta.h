@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+#include "store/redis.h"
 
 enum post_meta_field {
 	POST_META_HASH = 0, /* 16 hex of the content (title, text, url): an edit changes it.
@@ -48,13 +49,17 @@ struct post_meta {
 	size_t n[POST_META_N];      /* 0: absent or empty */
 };
 
-/* Append the packed form of v[0..POST_META_N) (NULL or "": absent) to
- * out. */
-void post_meta_pack(struct buf *out, const char *const v[POST_META_N], const size_t n[POST_META_N]);
+/* Append the packed form of the strings v[0..POST_META_N) (NULL or "":
+ * absent) to out. */
+void post_meta_pack(struct buf *out, const char *const v[POST_META_N]);
 
 /* Split s[0..n) into *ret. false, with *ret all empty, when s is not a
  * packed form (then the post shows no such fields, rather than garbage). */
 bool post_meta_unpack(const char *s, size_t n, struct post_meta *ret);
+/* The same for r, a reply to an HGET or an element of an HMGET of v:
+ * false, with *ret all empty, when r is not a string (no such post) or
+ * not a packed form. */
+bool post_meta_from_reply(const redisReply *r, struct post_meta *ret);
 
 /* A copy of field f of m, or NULL when it is empty. The caller frees it
  * (rp_free). */

@@ -207,12 +207,8 @@ enum { F_V, F_D, F_X };
  * none. */
 static bool post_v(const redisReply *r, struct post_meta *m)
 {
-	const redisReply *v = r && r->type == REDIS_REPLY_ARRAY && r->elements > F_V ? r->element[F_V] : NULL;
-	if (!v || v->type != REDIS_REPLY_STRING || !post_meta_unpack(v->str, v->len, m)) {
-		memset(m, 0, sizeof *m);
-		return false;
-	}
-	return true;
+	return post_meta_from_reply(r && r->type == REDIS_REPLY_ARRAY && r->elements > F_V
+	                            ? r->element[F_V] : NULL, m);
 }
 
 /* Match one page of posts and write the changes. */
@@ -303,7 +299,7 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 		p.text = post_meta_dup(&pm, POST_META_TEXT);
 		struct post_meta gm;
 		const redisReply *g = pg->group[i];
-		if (!p.text && g && g->type == REDIS_REPLY_STRING && post_meta_unpack(g->str, g->len, &gm))
+		if (!p.text && post_meta_from_reply(g, &gm))
 			p.text = post_meta_dup(&gm, POST_META_TEXT);
 		const redisReply *pt = pg->ptags[i];
 		if (pt && pt->type == REDIS_REPLY_STRING) {
