@@ -22,8 +22,8 @@ struct dl_sym {
 /* Open path, or when path is NULL or empty the first of the n_sonames
  * sonames that loads, and store each of the n_syms symbols at its offset
  * in table. True when every pointer is set; else false with the reason,
- * naming what (e.g. "libxml2"), in why[why_len] (the table is then not
- * to be used). */
+ * naming what (e.g. "libxml2"), in why[why_len] (why may be NULL when
+ * why_len is 0; the table is then not to be used). */
 bool dl_load(const char *what, const char *path, const char *const *sonames, size_t n_sonames,
              const struct dl_sym *syms, size_t n_syms, void *table, char *why, size_t why_len);
 

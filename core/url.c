@@ -425,9 +425,9 @@ _Static_assert(sizeof curl_syms / sizeof curl_syms[0] * sizeof(void (*)(void)) =
 
 static void curl_load(void)
 {
-	char why[256];   /* url_canonical says RP_ERR_IO; the reason is not kept */
+	/* url_canonical says RP_ERR_IO; the reason is not kept */
 	curl_ok = dl_load("libcurl", NULL, curl_sonames, sizeof curl_sonames / sizeof curl_sonames[0],
-	                  curl_syms, sizeof curl_syms / sizeof curl_syms[0], &curl, why, sizeof why);
+	                  curl_syms, sizeof curl_syms / sizeof curl_syms[0], &curl, NULL, 0);
 }
 
 /* True when libcurl's URL API is usable. */

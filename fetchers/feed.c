@@ -6,10 +6,7 @@
  * Windows-1252, ISO-8859-2; a fallback sets bozo) and then read by the
  * SAX driver of feed_xml.c with libxml2's own encoding detection off.
  * Decoding ourselves with iconv means UTF-32 and every encoding iconv
- * knows work the same way, and libxml2 only ever sees UTF-8. A document
- * to be read as UTF-8 as it is (most) goes to the parse unvalidated: the
- * fast path of xml_fast.c checks UTF-8 as it checks the markup, and
- * decoding starts only when the bytes are not valid UTF-8. */
+ * knows work the same way, and libxml2 only ever sees UTF-8. */
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
@@ -179,18 +176,10 @@ static bool is_unicode_alias(const char *e)
 	return false;
 }
 
-/* What the first bytes of a document say about its encoding. */
-struct sniff {
-	const char *s;       /* the document after its BOM, if any */
-	size_t n;
-	const char *bom;     /* the encoding of the BOM or of the first bytes; "" */
-	char xml_enc[64];    /* the declared encoding, lowercased and mapped; "" */
-	const char *rfc3023; /* xml_enc when declared, else "utf-8" (so: do not copy) */
-};
-
-/* Look at the BOM and the XML declaration of s[0..n); *scratch may be
- * used to decode the declaration. */
-static void sniff_document(const char *s, size_t n, struct buf *scratch, struct sniff *ret)
+/* Decode the document to UTF-8 in *out; *used is the encoding that
+ * worked ("" when none did: then the bytes are repaired as UTF-8). */
+static void decode_document(struct feed *f, const char *s, size_t n, struct buf *out,
+                            char used[64], const char **dp, size_t *dn)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	const char *bom = "";
@@ -204,37 +193,22 @@ static void sniff_document(const char *s, size_t n, struct buf *scratch, struct 
 	else if (n >= 4 && !memcmp(u, "\x00\x00\x00\x3c", 4)) bom = "utf-32be";
 	else if (n >= 4 && !memcmp(u, "\x3c\x00\x00\x00", 4)) bom = "utf-32le";
 
-	char *xml_enc = ret->xml_enc;
-	xml_enc[0] = 0;
+	char xml_enc[64] = "";
 	bool have_decl;
 	if (*bom && strcmp(bom, "utf-8")) {
 		/* read the declaration from the first bytes decoded */
 		size_t head = n < 4096 ? n : 4096;
 		head -= head % (strstr(bom, "32") ? 4 : 2);
-		have_decl = decode_to(scratch, bom, s, head) &&
-		            xml_decl_encoding(scratch->data, scratch->len, xml_enc);
+		have_decl = decode_to(out, bom, s, head) && xml_decl_encoding(out->data, out->len, xml_enc);
 	} else {
 		have_decl = xml_decl_encoding(s, n, xml_enc);
 	}
 	if (have_decl && *bom && is_unicode_alias(xml_enc))
-		snprintf(xml_enc, sizeof ret->xml_enc, "%s", bom);
+		snprintf(xml_enc, sizeof xml_enc, "%s", bom);
 	if (!strcmp(xml_enc, "gb2312"))
-		snprintf(xml_enc, sizeof ret->xml_enc, "gb18030");
-	ret->s = s;
-	ret->n = n;
-	ret->bom = bom;
-	ret->rfc3023 = xml_enc[0] ? xml_enc : "utf-8";
-}
-
-/* Decode the sniffed document to UTF-8 in *out; *used is the encoding
- * that worked ("" when none did: then the bytes are repaired as UTF-8).
- * utf8_refused: the bytes are known not to be valid UTF-8. */
-static void decode_document(struct feed *f, const struct sniff *sn, bool utf8_refused,
-                            struct buf *out, char used[64], const char **dp, size_t *dn)
-{
-	const char *s = sn->s, *rfc3023 = sn->rfc3023;
-	size_t n = sn->n;
-	const char *cands[] = { rfc3023, sn->xml_enc, sn->bom, "utf-8", "windows-1252", "iso-8859-2" };
+		snprintf(xml_enc, sizeof xml_enc, "gb18030");
+	const char *rfc3023 = xml_enc[0] ? xml_enc : "utf-8";
+	const char *cands[] = { rfc3023, xml_enc, bom, "utf-8", "windows-1252", "iso-8859-2" };
 	const char *tried[6];
 	size_t nt = 0;
 	used[0] = 0;
@@ -250,7 +224,7 @@ static void decode_document(struct feed *f, const struct sniff *sn, bool utf8_re
 		tried[nt++] = c;
 		if (!strcmp(c, "utf-8")) {
 			/* no copy: the bytes are used as they are */
-			if (!utf8_refused && utf8_is_valid(s, n)) {
+			if (utf8_is_valid(s, n)) {
 				snprintf(used, 64, "%s", c);
 				*dp = s;
 				*dn = n;
@@ -317,22 +291,14 @@ rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret, feed_ent
 		jsonfeed_parse(&f, bytes + skip, n - skip, fn, ctx);
 	} else {
 		struct buf doc = { 0 };
-		struct sniff sn;
-		sniff_document(bytes, n, &doc, &sn);
-		/* Most documents are UTF-8, as declared: the parse checks that
-		 * on its way (one pass over the bytes less), and decoding starts
-		 * only when they are not. */
-		bool utf8 = !strcmp(sn.rfc3023, "utf-8");
-		if (!utf8 || !feed_xml_parse_if_utf8(&f, sn.s, sn.n, fn, ctx)) {
-			char used[64];
-			const char *d = "";
-			size_t dn = 0;
-			decode_document(&f, &sn, utf8, &doc, used, &d, &dn);
-			/* the oracle hands its XML parser UTF-8 and tells it so, so
-			 * its Latin-1-mojibake repair applies to every document */
-			(void)used;
-			feed_xml_parse(&f, d, dn, true, fn, ctx);
-		}
+		char used[64];
+		const char *d = "";
+		size_t dn = 0;
+		decode_document(&f, bytes, n, &doc, used, &d, &dn);
+		/* the oracle hands its XML parser UTF-8 and tells it so, so its
+		 * Latin-1-mojibake repair applies to every document */
+		(void)used;
+		feed_xml_parse(&f, d, dn, true, fn, ctx);
 		buf_done(&doc);
 	}
 	*ret = f;

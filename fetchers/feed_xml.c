@@ -1567,8 +1567,8 @@ static struct feed_mark feed_mark(const struct feed *f)
  * of them, and the repairs change only bytes the fast path declines at
  * (a control character, a bare `&`, `&name` without `;`, a stray `<`,
  * an undeclared entity in an attribute value) or after them, and `<br>`
- * and the other void elements, which the fast path declines at too
- * however they are closed: so none in that prefix. The entries are
+ * and the other void elements not written empty, which the fast path
+ * declines at too: so none in that prefix. The entries are
  * made from those calls alone (the bozo flag, the only feed state the
  * repairs set first, is read by no rule), and the entry limit counts
  * skipped entries as it counted given ones. */
@@ -1607,16 +1607,9 @@ static enum xml_fast_result parse_fast(struct fx *fx, const xmlSAXHandler *sax, 
 	return r;
 }
 
-/* feed_xml_parse, and feed_xml_parse_if_utf8 when not validated. */
-static bool parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc, bool validated,
-                  feed_entry_fn fn, void *fn_ctx)
+void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
+                    feed_entry_fn fn, void *fn_ctx)
 {
-	/* Checked before anything is read, not on the way: bytes that are
-	 * not UTF-8 are read in another encoding (feed.c), and entries given
-	 * to fn cannot be taken back. Mostly ASCII, so cheap (8M of 480M
-	 * instructions on the 10 MB Atom bench). */
-	if (!validated && !utf8_is_valid(utf8, n))
-		return false; /* nothing was called: f is as it came */
 	struct fx fx;
 	struct fx_priv p;
 	fx_init(&fx, &p, f, fn, fn_ctx, utf8_doc, (size_t)4 * 1024 * 1024 + 2 * n);
@@ -1696,17 +1689,4 @@ out:
 	rp_free(fixed);
 	rp_free(ctl);
 	fx_done(&fx);
-	return true;
-}
-
-void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
-                    feed_entry_fn fn, void *fn_ctx)
-{
-	(void)parse(f, utf8, n, utf8_doc, true, fn, fn_ctx); /* true when validated */
-}
-
-bool feed_xml_parse_if_utf8(struct feed *f, const char *s, size_t n, feed_entry_fn fn,
-                            void *fn_ctx)
-{
-	return parse(f, s, n, true, false, fn, fn_ctx);
 }

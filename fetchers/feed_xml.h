@@ -21,7 +21,6 @@
 #include <libxml/parser.h>
 
 #include "core/buf.h"
-#include "core/err.h"
 #include "fetchers/feed.h"
 
 /* Element kinds: the canonical names of the oracle (known namespace
@@ -203,12 +202,6 @@ char *fx_trim_dup(const char *s, size_t n);
  * UTF-8 (not transcoded). */
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
                     feed_entry_fn fn, void *fn_ctx);
-/* feed_xml_parse(f, s, n, true, fn, fn_ctx) when s[0..n) is valid UTF-8
- * (checked first: spares feed.c a copy of the document). Returns false,
- * with f untouched and fn not called, when the bytes are not valid
- * UTF-8. */
-RP_MUST_CHECK bool feed_xml_parse_if_utf8(struct feed *f, const char *s, size_t n,
-                                          feed_entry_fn fn, void *fn_ctx);
 /* Whether feed_xml_parse tries the fast path (xml_fast.c) before
  * libxml2, in place of RAPPORTEUR_XML_FAST: for tests that compare the
  * two paths in one process (tests/fuzz/fuzz-xml-fast.c). */

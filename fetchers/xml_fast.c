@@ -173,21 +173,6 @@ static inline size_t stop_scan(const char *s, size_t n, bool ws, bool cr, int a,
 	return i;
 }
 
-/* Comments, PIs and CDATA sections: only XML characters. */
-static bool chars_ok(struct xf *x, const char *s, const char *e)
-{
-	for (;;) {
-		s += stop_scan(s, (size_t)(e - s), true, true, SCAN_NO_BYTE, SCAN_NO_BYTE, SCAN_NO_BYTE);
-		if (s == e)
-			return true;
-		if ((unsigned char)*s != 0xef)
-			return no(x, "control character");
-		if (non_char(s, e))
-			return no(x, "U+FFFE or U+FFFF");
-		s++;
-	}
-}
-
 /* ---- names ------------------------------------------------------------- */
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -365,25 +350,35 @@ static bool ref(struct xf *x, const char **pp, int32_t *cp)
 /* The end of a comment, PI or CDATA section whose content starts at s:
  * the first `t` (2 or 3 bytes, the first rare in such content), the
  * content checked to be XML characters within XF_MAX_RUN; NULL
- * (declined) otherwise. */
+ * (declined) otherwise. One scan finds the end and the first byte that
+ * is not an XML character; the reasons keep their order (unclosed, too
+ * long, then that byte). */
 static const char *section_end(struct xf *x, const char *s, const char *t)
 {
-	const char *p = s, *e = x->e;
+	const char *p = s, *e = x->e, *bad = NULL;
 	size_t k = strlen(t);
 	for (;; p++) {
-		p += scan_find(p, (size_t)(e - p), 0, false, t[0], SCAN_NO_BYTE);
+		p += stop_scan(p, (size_t)(e - p), true, true, t[0], SCAN_NO_BYTE, SCAN_NO_BYTE);
 		if ((size_t)(e - p) < k) {
 			no(x, "unclosed comment, PI or CDATA section");
 			return NULL;
 		}
-		if (!memcmp(p, t, k))
-			break;
+		if (*p == t[0]) {
+			if (!memcmp(p, t, k))
+				break;
+		} else if (!bad && ((unsigned char)*p != 0xef || non_char(p, e))) {
+			bad = p; /* a control, or U+FFFE or U+FFFF */
+		}
 	}
 	if (p - s > XF_MAX_RUN) {
 		no(x, "comment, PI or CDATA section too long");
 		return NULL;
 	}
-	return chars_ok(x, s, p) ? p : NULL;
+	if (bad) {
+		no(x, (unsigned char)*bad == 0xef ? "U+FFFE or U+FFFF" : "control character");
+		return NULL;
+	}
+	return p;
 }
 
 /* <!-- ... --> at x->p (known to start so) */
