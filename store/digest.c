@@ -1,8 +1,9 @@
 /* store/digest.c - reads for digests (see digest.h). Three pipelined
  * rounds: the index (and the post count of P n), the stories, then their
- * posts; a fourth, rare, when a representative turns out tombstoned.
- * Tombstoned posts (store/keys.h `x`) are never shown nor counted, even
- * where a summary or an index is stale (see live_story). */
+ * posts (one MGET of records a story); a fourth, rare, when a
+ * representative turns out tombstoned. Tombstoned posts (store/keys.h
+ * `x`) are never shown nor counted, even where a summary or an index is
+ * stale (see live_story). */
 #include "store/digest.h"
 
 #include <stdbool.h>
@@ -65,70 +66,76 @@ static int64_t rep_int(const redisReply *r)
 	return 0;
 }
 
-/* HMGET of the fields a digest shows of a post, and its tombstone. */
-static const char *const post_fields[] = { "v", "t", "x" };
-#define POST_FIELDS (sizeof post_fields / sizeof post_fields[0])
-
-static void post_cmd(struct redis_cmd *c, const char *key)
+/* Value f of record m as a decimal number; 0 when empty or not one. */
+static int64_t meta_int(const struct post_meta *m, enum post_meta_field f)
 {
-	redis_cmd_reset(c);
-	redis_cmd_adds(c, "HMGET");
-	redis_cmd_adds(c, key);
-	for (size_t j = 0; j < POST_FIELDS; j++)
-		redis_cmd_adds(c, post_fields[j]);
+	char num[24];
+	size_t n = m->n[f] < sizeof num - 1 ? m->n[f] : sizeof num - 1;
+	memcpy(num, m->n[f] ? m->v[f] : "", n);
+	num[n] = '\0';
+	return strtoll(num, NULL, 10);
 }
 
-/* Fill p (its pid aside) from the reply of post_cmd; true, with nothing
- * filled, when the post is tombstoned (store/keys.h `x`). */
-static bool read_post(const redisReply *rep, struct digest_post *p)
+/* Fill p (its pid aside) from m, a post's record (all empty when there
+ * is none); true, with nothing filled, when the post is tombstoned
+ * (store/keys.h `x`). */
+static bool read_post(const struct post_meta *m, struct digest_post *p)
 {
-	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != POST_FIELDS)
-		return false;
-	if (rep->element[2]->type == REDIS_REPLY_STRING)
+	if (m->n[POST_META_X])
 		return true;
-	struct post_meta m;
-	(void)post_meta_from_reply(rep->element[0], &m);   /* none: all empty */
-	p->id = post_meta_dup(&m, POST_META_ID);
-	p->source = post_meta_dup(&m, POST_META_SOURCE);
-	p->url = post_meta_dup(&m, POST_META_URL);
-	p->author = post_meta_dup(&m, POST_META_AUTHOR);
-	p->title = post_meta_dup(&m, POST_META_TITLE);
-	p->text = post_meta_dup(&m, POST_META_TEXT);
-	p->lang = post_meta_dup(&m, POST_META_LANG);
-	p->published = rep_int(rep->element[1]);
+	p->id = post_meta_dup(m, POST_META_ID);
+	p->source = post_meta_dup(m, POST_META_SOURCE);
+	p->url = post_meta_dup(m, POST_META_URL);
+	p->author = post_meta_dup(m, POST_META_AUTHOR);
+	p->title = post_meta_dup(m, POST_META_TITLE);
+	p->text = post_meta_dup(m, POST_META_TEXT);
+	p->lang = post_meta_dup(m, POST_META_LANG);
+	p->published = meta_int(m, POST_META_T);
 	return false;
 }
 
-static bool field_is(const redisReply *r, const char *s)
+/* Add the key P p:PID of post pid (n bytes) to c; k is scratch. */
+static void post_key(struct redis_cmd *c, struct buf *k, const char *prefix, const char *pid,
+                     size_t n)
 {
-	return r && r->type == REDIS_REPLY_STRING && strcmp(r->str, s) == 0;
+	buf_reset(k);
+	buf_printf(k, "%s" STORE_K_POST "%.*s", prefix, (int)n, pid);
+	redis_cmd_add(c, k->data, k->len);
 }
 
-/* A member's HMGET (MEMBER_FIELDS): its packed v, x, d, m. */
-static const char *const member_fields[] = { "v", "x", "d", "m" };
-#define MEMBER_FIELDS (sizeof member_fields / sizeof member_fields[0])
-#define MEMBER_DEAD(h) ((h)->element[1]->type == REDIS_REPLY_STRING)
+/* Whether value f of record m is s. */
+static bool meta_is(const struct post_meta *m, enum post_meta_field f, const char *s)
+{
+	return m->n[f] == strlen(s) && memcmp(m->v[f], s, m->n[f]) == 0;
+}
 
-/* The dup group (GID) of member j: its `d`, else its own PID (the first
- * post of its group). h is its HMGET of member_fields, m the members'
+/* The dup group (GID) of member j, *ret_n bytes: its `d`, else its own
+ * PID (the first post of its group). pm is its record, m the members'
  * ZRANGE WITHSCORES. */
-static const char *member_group(const redisReply *h, const redisReply *m, size_t j)
+static const char *member_group(const struct post_meta *pm, const redisReply *m, size_t j,
+                                size_t *ret_n)
 {
-	return h->element[2]->type == REDIS_REPLY_STRING ? h->element[2]->str : m->element[2 * j]->str;
+	if (pm->n[POST_META_D]) {
+		*ret_n = pm->n[POST_META_D];
+		return pm->v[POST_META_D];
+	}
+	*ret_n = m->element[2 * j]->len;
+	return m->element[2 * j]->str;
 }
 
-/* The index of g in groups; groups->n when it is not there. */
-static size_t group_index(const struct strv *groups, const char *g)
+/* The index of g (n bytes) in groups; groups->n when it is not there. */
+static size_t group_index(const struct strv *groups, const char *g, size_t n)
 {
 	size_t gi = 0;
-	while (gi < groups->n && strcmp(groups->v[gi], g) != 0)
+	while (gi < groups->n &&
+	       (strlen(groups->v[gi]) != n || memcmp(groups->v[gi], g, n) != 0))
 		gi++;
 	return gi;
 }
 
 /* Story s as its live (not tombstoned) members show it. m is the ZRANGE
- * WITHSCORES of its members (nm of them), mp[j] the HMGET (member_fields) of
- * member j. The tombstone script keeps tombstoned posts out of members
+ * WITHSCORES of its members (nm of them), mp[j] the record of member j
+ * (all empty when it has none). The tombstone script keeps tombstoned posts out of members
  * and summaries; this guards the reader against what it did not reach
  * (a summary the engine rewrote from its own memory since, an index in
  * between). When a member is tombstoned, or all members were read and
@@ -141,8 +148,8 @@ static size_t group_index(const struct strv *groups, const char *g)
  * of the largest live dup group, among members with a text of their own
  * (store/keys.h `m` absent, 2 or 4) when there is one; s->rep.pid is
  * NULL when no member is live. */
-static bool live_story(struct digest_story *s, const redisReply *m, redisReply **mp, size_t nm,
-                       bool rep_dead, bool sid_dead)
+static bool live_story(struct digest_story *s, const redisReply *m, const struct post_meta *mp,
+                       size_t nm, bool rep_dead, bool sid_dead)
 {
 	size_t live = 0, dead = 0;
 	struct strv authors, groups;
@@ -153,10 +160,8 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 	buf_init(&fold);
 	int64_t first = 0, last = 0;
 	for (size_t j = 0; j < nm; j++) {
-		const redisReply *h = mp[j];
-		if (!h || h->type != REDIS_REPLY_ARRAY || h->elements != MEMBER_FIELDS)
-			continue;
-		if (MEMBER_DEAD(h)) {
+		const struct post_meta *pm = &mp[j];
+		if (pm->n[POST_META_X]) {
 			dead++;
 			continue;
 		}
@@ -166,22 +171,21 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 			first = t;
 		if (live == 1 || t > last)
 			last = t;
-		struct post_meta pm;
-		(void)post_meta_from_reply(h->element[0], &pm);   /* none: all empty */
-		char *src = post_meta_dup(&pm, POST_META_SOURCE);
+		char *src = post_meta_dup(pm, POST_META_SOURCE);
 		if (src && !strv_contains(&s->sources, src))
 			strv_take(&s->sources, src);
 		else
 			rp_free(src);
-		if (pm.n[POST_META_AUTHOR]) {
+		if (pm->n[POST_META_AUTHOR]) {
 			buf_reset(&fold);
-			utf8_fold(&fold, pm.v[POST_META_AUTHOR], pm.n[POST_META_AUTHOR]);
+			utf8_fold(&fold, pm->v[POST_META_AUTHOR], pm->n[POST_META_AUTHOR]);
 			strv_push_unique(&authors, buf_str(&fold));
 		}
-		const char *g = member_group(h, m, j);
-		size_t gi = group_index(&groups, g);
+		size_t gl;
+		const char *g = member_group(pm, m, j, &gl);
+		size_t gi = group_index(&groups, g, gl);
 		if (gi == groups.n)
-			strv_push(&groups, g);
+			strv_take(&groups, rp_strndup(g, gl));
 		gn[gi]++;
 	}
 	bool complete = nm < DIGEST_MEMBERS_MAX;
@@ -204,14 +208,15 @@ static bool live_story(struct digest_story *s, const redisReply *m, redisReply *
 		size_t bn = 0;
 		for (int pass = 0; pass < 2 && !best; pass++) {
 			for (size_t j = 0; j < nm; j++) {
-				const redisReply *h = mp[j];
-				if (!h || h->type != REDIS_REPLY_ARRAY || h->elements != MEMBER_FIELDS ||
-				    MEMBER_DEAD(h))
+				const struct post_meta *pm = &mp[j];
+				if (pm->n[POST_META_X])
 					continue;
 				/* Pass 0: members with a text of their own (not an exact copy). */
-				if (pass == 0 && (field_is(h->element[3], "1") || field_is(h->element[3], "3")))
+				if (pass == 0 && (meta_is(pm, POST_META_M, "1") || meta_is(pm, POST_META_M, "3")))
 					continue;
-				size_t gi = group_index(&groups, member_group(h, m, j));
+				size_t gl;
+				const char *g = member_group(pm, m, j, &gl);
+				size_t gi = group_index(&groups, g, gl);
 				if (gi < groups.n && gn[gi] > bn) {
 					bn = gn[gi];
 					best = m->element[2 * j]->str;
@@ -466,38 +471,21 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 		}
 	}
 
-	/* Round 3: the representative posts, whether the story's first post
-	 * is tombstoned, and the members' sources and tombstones. */
+	/* Round 3: one MGET a story of the records of its representative, its
+	 * first post (is it tombstoned?) and its members (their sources and
+	 * tombstones). */
 	sent = 0;
 	for (size_t i = 0; i < d.n && !e; i++) {
-		buf_reset(&k);
-		buf_printf(&k, "%s" STORE_K_POST "%s", buf_str(&P), d.stories[i].rep.pid);
-		post_cmd(&c, buf_str(&k));
-		if ((e = send(r, &c)))
-			break;
-		sent++;
-		buf_reset(&k);
-		buf_printf(&k, "%s" STORE_K_POST "%s", buf_str(&P), d.stories[i].sid);
 		redis_cmd_reset(&c);
-		redis_cmd_adds(&c, "HGET");
-		redis_cmd_adds(&c, buf_str(&k));
-		redis_cmd_adds(&c, "x");
+		redis_cmd_adds(&c, "MGET");
+		post_key(&c, &k, buf_str(&P), d.stories[i].rep.pid, strlen(d.stories[i].rep.pid));
+		post_key(&c, &k, buf_str(&P), d.stories[i].sid, strlen(d.stories[i].sid));
+		const redisReply *m = members[i];
+		for (size_t j = 0; m && m->type == REDIS_REPLY_ARRAY && j + 1 < m->elements; j += 2)
+			post_key(&c, &k, buf_str(&P), m->element[j]->str, m->element[j]->len);
 		if ((e = send(r, &c)))
 			break;
 		sent++;
-		const redisReply *m = members[i];
-		for (size_t j = 0; m && m->type == REDIS_REPLY_ARRAY && j + 1 < m->elements && !e; j += 2) {
-			buf_reset(&k);
-			buf_printf(&k, "%s" STORE_K_POST "%.*s", buf_str(&P), (int)m->element[j]->len,
-			           m->element[j]->str);
-			redis_cmd_reset(&c);
-			redis_cmd_adds(&c, "HMGET");
-			redis_cmd_adds(&c, buf_str(&k));
-			for (size_t q = 0; q < MEMBER_FIELDS; q++)
-				redis_cmd_adds(&c, member_fields[q]);
-			e = send(r, &c);
-			sent++;
-		}
 	}
 	if (e && !err->len)
 		buf_adds(err, redis_errstr(r));
@@ -505,34 +493,32 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 	bool *need = rp_calloc(d.n ? d.n : 1, sizeof *need);   /* the representative must be read again */
 	for (size_t i = 0; i < d.n && !e; i++) {
 		struct digest_story *s = &d.stories[i];
-		redisReply *sx = NULL;
-		if ((e = recv(r, &rep, err)))
+		e = recv(r, &rep, err);
+		got++;   /* read, even when an error reply */
+		if (e)
 			break;
-		got++;
-		bool rep_dead = read_post(rep, &s->rep);
-		freeReplyObject(rep);
-		if ((e = recv(r, &sx, err)))
-			break;
-		got++;
-		bool sid_dead = sx->type == REDIS_REPLY_STRING;
-		freeReplyObject(sx);
 		const redisReply *m = members[i];
 		size_t nm = m && m->type == REDIS_REPLY_ARRAY ? m->elements / 2 : 0;
-		redisReply **mp = rp_calloc(nm ? nm : 1, sizeof *mp);
-		for (size_t j = 0; j < nm; j++) {
-			if ((e = recv(r, &mp[j], err)))
-				break;
-			got++;
+		if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 + nm) {
+			freeReplyObject(rep);
+			buf_adds(err, "MGET: not an array of the records asked");
+			e = RP_ERR_REDIS;
+			break;
 		}
-		if (!e)
-			need[i] = live_story(s, m, mp, nm, rep_dead, sid_dead);
+		struct post_meta pm;
+		(void)post_meta_from_reply(rep->element[0], &pm);   /* none: all empty */
+		bool rep_dead = read_post(&pm, &s->rep);
+		(void)post_meta_from_reply(rep->element[1], &pm);
+		bool sid_dead = pm.n[POST_META_X] > 0;
+		struct post_meta *mp = rp_calloc(nm ? nm : 1, sizeof *mp);
 		for (size_t j = 0; j < nm; j++)
-			if (mp[j])
-				freeReplyObject(mp[j]);
+			(void)post_meta_from_reply(rep->element[2 + j], &mp[j]);
+		need[i] = live_story(s, m, mp, nm, rep_dead, sid_dead);
 		rp_free(mp);
+		freeReplyObject(rep);
 	}
 	if (e && got < sent)
-		drain(r, sent - got - 1);
+		drain(r, sent - got);
 	/* Round 4, rare: a new representative for the stories whose stored
 	 * one is tombstoned (an index or summary the tombstone script did
 	 * not reach, or one the engine wrote again since). */
@@ -540,16 +526,18 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 		struct digest_story *s = &d.stories[i];
 		if (!need[i] || !s->rep.pid)
 			continue;
-		buf_reset(&k);
-		buf_printf(&k, "%s" STORE_K_POST "%s", buf_str(&P), s->rep.pid);
-		post_cmd(&c, buf_str(&k));
+		redis_cmd_reset(&c);
+		redis_cmd_adds(&c, "GET");
+		post_key(&c, &k, buf_str(&P), s->rep.pid, strlen(s->rep.pid));
 		if ((e = send(r, &c))) {
 			buf_adds(err, redis_errstr(r));
 			break;
 		}
 		if ((e = recv(r, &rep, err)))
 			break;
-		if (read_post(rep, &s->rep)) {
+		struct post_meta pm;
+		(void)post_meta_from_reply(rep, &pm);   /* none: all empty */
+		if (read_post(&pm, &s->rep)) {
 			/* Tombstoned since round 3: show nothing of it. */
 			char *pid = s->rep.pid;
 			s->rep.pid = NULL;

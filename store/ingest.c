@@ -27,19 +27,24 @@
 static const char ingest_lua[] =
 "#!lua\n"
 "-- rapporteur ingest (store/ingest.c; keys: store/keys.h). KEYS[1] = P..'posts'.\n"
+"-- Runs in the MULTI/EXEC of its batch, after a `SET P p:PID record NX`\n"
+"-- for each post: a new post's record is written already, a known one's\n"
+"-- was left as it is.\n"
 "-- ARGV: P, stream maxlen, score half-life, then per post (PA of them)\n"
-"--   pid, orig, ku, kt, d, s, t, how (keys.h m, '' when none), th, se, v\n"
-"--   (v packed: store/postmeta.h; th and se are in it too, and apart\n"
-"--   for the indexes);\n"
+"--   pid, orig, ku, kt, d, s, t, how (keys.h m, '' when none), th, se, hash\n"
+"--   (the record's values the script tests or indexes on);\n"
 "-- then per story the batch touched: sid, name, n, nd, na, nr, f, l, rep;\n"
 "-- last, the number of stories.\n"
+"-- Returns one code per post: 0 new, 1 copy, 2 same, 4 tombstoned, and 5\n"
+"-- for a known post whose content changed: its record is not here, so\n"
+"-- the importer sends it to ingest_edit_lua (an edit is rare; a new\n"
+"-- post's record never passes through Lua).\n"
 "-- Cost matters here (bench/ingest): each redis.call costs several us on\n"
 "-- top of the command itself (more with AOF), so the calls are per batch\n"
 "-- where Redis has a multi-key form: one ZMSCORE says which posts are new,\n"
-"-- one HMGET and one HSET make every dedupe claim, one ZADD indexes the\n"
-"-- new posts; per post only the hash (HSET straight from ARGV). Per story\n"
-"-- and per index touched, and for the stream: one write each at the end\n"
-"-- (the call is atomic, so nothing else sees the batch half done).\n"
+"-- one MGET reads the known ones, one HMGET and one HSET make every\n"
+"-- dedupe claim, one ZADD indexes the new posts. Per story and per index\n"
+"-- touched, and for the stream: one write each at the end.\n"
 "local ARGV = ARGV            -- a local: a global is a hash lookup at every use\n"
 "local P = ARGV[1]\n"
 "local MAXLEN = ARGV[2]\n"
@@ -56,10 +61,9 @@ POST_META_LUA
 "local NS = tonumber(ARGV[NA])\n"
 "local S0 = NA - 9 * NS       -- the first story argument\n"
 "local out = {}\n"
-"local ev, nev = {}, 0        -- the stream entry: e, p, s per change\n"
+"local ev, nev = {}, 0        -- the stream entry: one pair per change\n"
 "local ST, stk, nst = {}, {}, 0   -- SID -> story state, touched stories in order\n"
 "local SUM = {}               -- SID -> index of its summary in ARGV\n"
-
 "for j = S0, NA - 1, 9 do SUM[ARGV[j]] = j end\n"
 "\n"
 "local function change(e, pid, sid)                -- keys.h P x: e = 'PID SID'\n"
@@ -76,17 +80,21 @@ POST_META_LUA
 "if np == 0 then return out end\n"
 "local known = call('ZMSCORE', POSTS, unpack(pids, 1, np))\n"
 "\n"
-"-- Pass 2: the dedupe keys of the new posts (P k), read at once. A post\n"
-"-- seen twice in the batch is new only the first time.\n"
+"-- Pass 2: the dedupe keys of the new posts (P k), read at once, and the\n"
+"-- records of the known ones (P p:PID). A post seen twice in the batch\n"
+"-- is new only the first time; its record is then that first one's.\n"
 "local fresh, seen = {}, {}\n"
 "local kf, nkf = {}, 0\n"
+"local kr, nkr = {}, 0\n"
 "for k = 1, np do\n"
 "  local pid = pids[k]\n"
+"  local j = at[k]\n"
 "  if not known[k] and not seen[pid] then\n"
 "    seen[pid] = true; fresh[k] = true\n"
-"    local j = at[k]\n"
 "    if ARGV[j+2] ~= '' then nkf = nkf + 1; kf[nkf] = ARGV[j+2] end\n"
 "    if ARGV[j+3] ~= '' then nkf = nkf + 1; kf[nkf] = ARGV[j+3] end\n"
+"  else\n"
+"    nkr = nkr + 1; kr[nkr] = PP..pid                          -- P p:PID\n"
 "  end\n"
 "end\n"
 "local CL = {}                -- claim field -> holder PID (false: free)\n"
@@ -94,6 +102,7 @@ POST_META_LUA
 "  local h = call('HMGET', PK, unpack(kf, 1, nkf))\n"
 "  for k = 1, nkf do CL[kf[k]] = h[k] end\n"
 "end\n"
+"local REC = nkr > 0 and call('MGET', unpack(kr, 1, nkr)) or {}\n"
 "local claims, ncl = {}, 0    -- new claims, for one HSET\n"
 "local ND, NSD = {}, {}       -- PID -> d, s of the posts stored by this call\n"
 "\n"
@@ -105,8 +114,8 @@ POST_META_LUA
 "  if ND[q] then return { ND[q], NSD[q] } end\n"
 "  local h = HOLD[q]\n"
 "  if h == nil then\n"
-"    local r = call('HMGET', PP..q, 'd', 's')                  -- P p:PID\n"
-"    h = r[1] and r or false\n"
+"    local r = call('GET', PP..q)                              -- P p:PID\n"
+"    h = r and { post_meta(r, PM_D), post_meta(r, PM_S) } or false\n"
 "    HOLD[q] = h\n"
 "  end\n"
 "  return h or nil\n"
@@ -159,23 +168,18 @@ POST_META_LUA
 "\n"
 "-- Pass 3: each post in order.\n"
 "local zp, nzp = {}, 0\n"
+"local r = 0                  -- records read (REC)\n"
 "for k = 1, np do\n"
 "  local j = at[k]\n"
-"  local pid, orig, ku, kt, d, s, t, how, th, se, v = unpack(ARGV, j, j + PA - 1)\n"
-"  local pk = PP..pid                                          -- P p:PID\n"
+"  local pid, orig, ku, kt, d, s, t, how, th, se, hash = unpack(ARGV, j, j + PA - 1)\n"
 "  if not fresh[k] then\n"
 "    -- A post we hold: a re-fetch, an edit, or a tombstone.\n"
-"    local cur = call('HMGET', pk, 'v', 'x', 's')\n"
-"    if cur[2] then\n"
+"    r = r + 1\n"
+"    local cur = REC[r]\n"
+"    if cur and post_meta(cur, PM_X) ~= '' then\n"
 "      out[k] = 4\n"
-"    elseif post_meta(cur[1], PM_HASH) ~= post_meta(v, PM_HASH) then\n"
-"      -- An edit: the new content; themes and sessions stay as stored\n"
-"      -- (a re-tag's, store/retag.h).\n"
-"      local new, old = post_meta_all(v), post_meta_all(cur[1])\n"
-"      new[PM_TH], new[PM_SE] = old[PM_TH], old[PM_SE]\n"
-"      call('HSET', pk, 'v', post_meta_pack(new))\n"
-"      change('edit', pid, cur[3] or '')\n"
-"      out[k] = 3\n"
+"    elseif cur and post_meta(cur, PM_HASH) ~= hash then\n"
+"      out[k] = 5             -- an edit: ingest_edit_lua with its record\n"
 "    else\n"
 "      out[k] = 2\n"
 "    end\n"
@@ -194,19 +198,15 @@ POST_META_LUA
 "    local res = 0\n"
 "    if found and (found[1] ~= d or found[2] ~= s) then\n"
 "      -- Another process decided first: Redis's record wins; an exact\n"
-"      -- copy keeps no second text.\n"
+"      -- copy keeps no second text. The record, written by the SET\n"
+"      -- before this call, is rewritten (rare: two importers at once).\n"
 "      res = 1\n"
-"      d, s, how = found[1], found[2], tostring(m)\n"
-"      if m ~= 2 then\n"
-"        local r = post_meta_all(v)\n"
-"        r[PM_TEXT] = ''\n"
-"        v = post_meta_pack(r)\n"
-"      end\n"
-"    end\n"
-"    if how ~= '' then\n"
-"      call('HSET', pk, 'd', d, 's', s, 't', t, 'v', v, 'm', how)\n"
-"    else\n"
-"      call('HSET', pk, 'd', d, 's', s, 't', t, 'v', v)\n"
+"      d, s = found[1], found[2]\n"
+"      local pk = PP..pid                                      -- P p:PID\n"
+"      local rec = post_meta_all(call('GET', pk))\n"
+"      rec[PM_D], rec[PM_S], rec[PM_M] = d, s, tostring(m)\n"
+"      if m ~= 2 then rec[PM_TEXT] = '' end\n"
+"      call('SET', pk, post_meta_pack(rec))\n"
 "    end\n"
 "    ND[pid] = d; NSD[pid] = s\n"
 "    nzp = nzp + 2; zp[nzp-1] = t; zp[nzp] = pid\n"
@@ -293,6 +293,46 @@ POST_META_LUA
 "  call('XADD', PX, 'MAXLEN', '~', MAXLEN, '*', unpack(ev, 1, nev))\n"
 "end\n"
 "return out\n";
+
+/* An edit: the known posts whose content hash differed from the one
+ * stored (ingest_lua's code 5), each with its new record. Apart from
+ * ingest_lua so that a new post's record never passes through Lua; the
+ * same tests are made again, since anything may have happened since. */
+static const char edit_lua[] =
+"#!lua\n"
+"-- rapporteur ingest edit (store/ingest.c; keys: store/keys.h). KEYS[1] = P..'x'.\n"
+"-- ARGV: P, stream maxlen, then per post: pid, record (store/postmeta.h).\n"
+"-- Returns one code per post: 2 same, 3 edited, 4 tombstoned.\n"
+"-- An edit takes the new content and keeps the stored place (d, s, t, m),\n"
+"-- tombstone, themes and sessions (a re-tag's, store/retag.h).\n"
+POST_META_LUA
+"local call, P, MAXLEN = redis.call, ARGV[1], ARGV[2]\n"
+"local KEEP = { PM_X, PM_XB, PM_XW, PM_XT, PM_D, PM_S, PM_T, PM_M, PM_TH, PM_SE }\n"
+"local out, ev = {}, {}\n"
+"for j = 3, #ARGV - 1, 2 do\n"
+"  local pid, rec = ARGV[j], ARGV[j+1]\n"
+"  local pk = P..'p:'..pid                                      -- P p:PID\n"
+"  local cur = call('GET', pk)\n"
+"  local old = post_meta_all(cur)\n"
+"  local code = 2\n"
+"  if not cur then\n"
+"    code = 2                 -- gone (never here: posts are not removed)\n"
+"  elseif old[PM_X] ~= '' then\n"
+"    code = 4\n"
+"  elseif old[PM_HASH] ~= post_meta(rec, PM_HASH) then\n"
+"    local new = post_meta_all(rec)\n"
+"    for _, f in ipairs(KEEP) do new[f] = old[f] end\n"
+"    call('SET', pk, post_meta_pack(new))\n"
+"    ev[#ev+1] = 'edit'\n"
+"    ev[#ev+1] = old[PM_S] ~= '' and pid..' '..old[PM_S] or pid\n"
+"    code = 3\n"
+"  end\n"
+"  out[#out+1] = code\n"
+"end\n"
+"if #ev > 0 then\n"
+"  call('XADD', KEYS[1], 'MAXLEN', '~', MAXLEN, '*', unpack(ev))  -- P x\n"
+"end\n"
+"return out\n";
 #pragma GCC diagnostic pop
 
 /* ---- a small map from post id to PID ------------------------------- */
@@ -374,21 +414,36 @@ struct batch_story {
 	int64_t n, nd, na, nr, first, last;
 };
 
-/* One script call. Its command is kept as the RESP bytes hiredis sends:
- * built once, in place (no argv array, no second formatting pass by
- * hiredis), and sent again as they are after a loss. With the packing
- * below, ingest_add went from 34k to 8k instructions a post (callgrind,
- * 20k bench posts): hiredis's redisFormatSdsCommandArgv and snprintf
- * were most of it. */
-#define RESP_HEAD 16                 /* room for "*N\r\n" before the arguments */
+/* One post of a batch: its ingest_add number, its PID and where its
+ * record is in the batch's bytes (for an edit: ingest_lua's code 5). */
+struct batch_post {
+	uint64_t seq;
+	char pid[STORE_PID_HEX_BUF];
+	size_t rec_at, rec_len;  /* in wire; an edit batch: unused */
+};
 
+/* One batch: the RESP bytes hiredis would send, built once, in place (no
+ * argv array, no second formatting pass by hiredis), and sent again as
+ * they are after a loss. With this packing, ingest_add went from 34k to
+ * 8k instructions a post (callgrind, 20k bench posts): hiredis's
+ * redisFormatSdsCommandArgv and snprintf were most of it.
+ *
+ * An ingest batch is MULTI, one `SET P p:PID record NX` per post, the
+ * EVALSHA of ingest_lua, EXEC: Redis runs it whole or not at all, with
+ * nothing between (an -OOM, even at EXEC, discards it all). The records
+ * go to Redis as plain SETs: passed through the script they cost it
+ * 16k more instructions a post (store/postmeta.h). An edit batch is one
+ * EVALSHA of edit_lua. */
 struct batch {
-	struct buf out;          /* RESP_HEAD bytes of room, then the arguments */
-	size_t start;            /* where the command starts in out (after batch_finish) */
+	struct buf wire;         /* what is sent (complete after batch_finish) */
+	struct buf args;         /* the script call's arguments, as RESP */
 	size_t nargs;
-	size_t sha_at;           /* offset of the 40 hex of the sha in out */
+	size_t sha_in_args;      /* offset of the 40 hex of the sha in args */
+	size_t sha_at;           /* and in wire, after batch_finish */
+	bool edit;               /* an edit_lua call */
 	size_t n_posts;
-	uint64_t seq0;           /* ingest_add sequence number of its first post */
+	struct batch_post *post; /* n_posts of them */
+	size_t cap_post;
 	int64_t acked_ns;        /* clock_mono_ns when its reply was read (kept batches) */
 	bool replay;             /* acknowledged before, sent again after a reconnect */
 	struct batch_story *st;  /* stories touched, in order of first touch */
@@ -435,7 +490,10 @@ struct ingest {
 	struct ingest_opts o;
 	char *prefix;          /* P */
 	char *posts_key;       /* P posts */
-	char sha[41];
+	char *stream_key;      /* P x */
+	char sha[41];          /* ingest_lua's */
+	char edit_sha[41];     /* edit_lua's */
+	struct batch *edit;    /* edits waiting to be sent (ingest_lua's code 5); NULL: none */
 	struct bq fl;          /* in flight, oldest first (replays first after a reconnect) */
 	struct bq kept;        /* acknowledged in the last keep_ms, for a replay; oldest first */
 	size_t kept_bytes;     /* RESP bytes of the kept batches */
@@ -475,11 +533,12 @@ static void note(struct ingest *in, const char *fmt, ...)
 	in->o.note(in->o.note_ctx, msg);
 }
 
-static rp_err load_script(struct ingest *in)
+/* SCRIPT LOAD text into sha[41]. */
+static rp_err load_one(struct ingest *in, const char *text, size_t len, char sha[41])
 {
 	redisReply *rep;
-	const char *argv[] = { "SCRIPT", "LOAD", ingest_lua };
-	size_t lens[] = { 6, 4, sizeof ingest_lua - 1 };
+	const char *argv[] = { "SCRIPT", "LOAD", text };
+	size_t lens[] = { 6, 4, len };
 	rp_err e = redis_call(in->r, &rep, 3, argv, lens);
 	if (e) {
 		set_err(in, "SCRIPT LOAD: %s", redis_errstr(in->r));
@@ -490,10 +549,16 @@ static rp_err load_script(struct ingest *in)
 		freeReplyObject(rep);
 		return RP_ERR_REDIS;
 	}
-	memcpy(in->sha, rep->str, 40);
-	in->sha[40] = '\0';
+	memcpy(sha, rep->str, 40);
+	sha[40] = '\0';
 	freeReplyObject(rep);
 	return RP_OK;
+}
+
+static rp_err load_script(struct ingest *in)
+{
+	rp_err e = load_one(in, ingest_lua, sizeof ingest_lua - 1, in->sha);
+	return e ? e : load_one(in, edit_lua, sizeof edit_lua - 1, in->edit_sha);
 }
 
 const char *ingest_result_str(enum ingest_result r)
@@ -533,10 +598,11 @@ static char *sdec(char *end, int64_t v)
 	return s;
 }
 
-static void resp_arg(struct batch *b, const void *p, size_t n)
+/* One RESP bulk string, p[0..n), appended to o. */
+static void resp_put(struct buf *o, const void *p, size_t n)
 {
-	buf_reserve(&b->out, n + 32);
-	char *w = b->out.data + b->out.len;
+	buf_reserve(o, n + 32);
+	char *w = o->data + o->len;
 	char num[24];
 	char *s = udec(num + sizeof num, n);
 	size_t k = (size_t)(num + sizeof num - s);
@@ -550,8 +616,14 @@ static void resp_arg(struct batch *b, const void *p, size_t n)
 	w += n;
 	*w++ = '\r';
 	*w++ = '\n';
-	b->out.len = (size_t)(w - b->out.data);
-	b->out.data[b->out.len] = '\0';
+	o->len = (size_t)(w - o->data);
+	o->data[o->len] = '\0';
+}
+
+/* An argument of b's script call. */
+static void resp_arg(struct batch *b, const void *p, size_t n)
+{
+	resp_put(&b->args, p, n);
 	b->nargs++;
 }
 
@@ -568,55 +640,87 @@ static void resp_argi(struct batch *b, int64_t v)
 	resp_arg(b, s, (size_t)(num + sizeof num - s));
 }
 
-static void batch_start(struct ingest *in, struct batch *b)
+#define RESP_MULTI "*1\r\n$5\r\nMULTI\r\n"
+#define RESP_EXEC  "*1\r\n$4\r\nEXEC\r\n"
+
+/* Start b as an ingest batch, or (edit) an edit batch. */
+static void batch_start(struct ingest *in, struct batch *b, bool edit)
 {
-	buf_reset(&b->out);
-	buf_reserve(&b->out, RESP_HEAD);
-	memset(b->out.data, ' ', RESP_HEAD);
-	b->out.len = RESP_HEAD;
+	buf_reset(&b->wire);
+	buf_reset(&b->args);
 	b->nargs = 0;
+	b->edit = edit;
+	if (!edit)
+		buf_add(&b->wire, RESP_MULTI, sizeof RESP_MULTI - 1);
 	resp_args(b, "EVALSHA");
-	b->sha_at = b->out.len + 5;   /* after "$40\r\n" */
-	resp_arg(b, in->sha, 40);
+	b->sha_in_args = b->args.len + 5;   /* after "$40\r\n" */
+	resp_arg(b, edit ? in->edit_sha : in->sha, 40);
 	resp_args(b, "1");
-	resp_args(b, in->posts_key);
-	resp_args(b, in->prefix);
-	resp_argi(b, STORE_STREAM_MAXLEN);
-	resp_argi(b, (int64_t)STORE_SCORE_HALF_LIFE_S);
+	if (edit) {
+		resp_args(b, in->stream_key);
+		resp_args(b, in->prefix);
+		resp_argi(b, STORE_STREAM_MAXLEN);
+	} else {
+		resp_args(b, in->posts_key);
+		resp_args(b, in->prefix);
+		resp_argi(b, STORE_STREAM_MAXLEN);
+		resp_argi(b, (int64_t)STORE_SCORE_HALF_LIFE_S);
+	}
 	b->n_posts = 0;
-	b->seq0 = in->st.queued;
 	b->replay = false;
 	for (size_t i = 0; i < b->n_st; i++)
 		rp_free(b->st[i].name);
 	b->n_st = 0;
 }
 
-/* The story section and the count, then "*N\r\n" in the room before. */
+/* Room for one more post in b; returns it, seq and pid set. */
+static struct batch_post *batch_post_new(struct batch *b, uint64_t seq, const char *pid)
+{
+	if (b->n_posts == b->cap_post)
+		b->post = rp_grow(b->post, sizeof *b->post, b->n_posts + 1, &b->cap_post);
+	struct batch_post *bp = &b->post[b->n_posts++];
+	bp->seq = seq;
+	memcpy(bp->pid, pid, STORE_PID_HEX_BUF);
+	bp->rec_at = bp->rec_len = 0;
+	return bp;
+}
+
+/* The story section and the count (an ingest batch), then the script
+ * call and EXEC into wire. */
 static void batch_finish(struct batch *b)
 {
-	for (size_t i = 0; i < b->n_st; i++) {
-		const struct batch_story *s = &b->st[i];
-		resp_arg(b, s->sid, STORE_PID_HEX);
-		resp_args(b, s->name);
-		resp_argi(b, s->n);
-		resp_argi(b, s->nd);
-		resp_argi(b, s->na);
-		resp_argi(b, s->nr);
-		resp_argi(b, s->first);
-		resp_argi(b, s->last);
-		resp_arg(b, s->rep, STORE_PID_HEX);
+	if (!b->edit) {
+		for (size_t i = 0; i < b->n_st; i++) {
+			const struct batch_story *s = &b->st[i];
+			resp_arg(b, s->sid, STORE_PID_HEX);
+			resp_args(b, s->name);
+			resp_argi(b, s->n);
+			resp_argi(b, s->nd);
+			resp_argi(b, s->na);
+			resp_argi(b, s->nr);
+			resp_argi(b, s->first);
+			resp_argi(b, s->last);
+			resp_arg(b, s->rep, STORE_PID_HEX);
+		}
+		resp_argi(b, (int64_t)b->n_st);
 	}
-	resp_argi(b, (int64_t)b->n_st);
 	char num[24];
 	char *s = udec(num + sizeof num, b->nargs);
 	size_t k = (size_t)(num + sizeof num - s);
-	b->start = RESP_HEAD - k - 3;
-	char *w = b->out.data + b->start;
-	*w++ = '*';
-	memcpy(w, s, k);
-	w += k;
-	*w++ = '\r';
-	*w = '\n';
+	buf_addc(&b->wire, '*');
+	buf_add(&b->wire, s, k);
+	buf_add(&b->wire, "\r\n", 2);
+	b->sha_at = b->wire.len + b->sha_in_args;
+	buf_add(&b->wire, b->args.data, b->args.len);
+	if (!b->edit)
+		buf_add(&b->wire, RESP_EXEC, sizeof RESP_EXEC - 1);
+}
+
+/* The replies a batch gets: +OK for MULTI, +QUEUED for each SET and the
+ * script, EXEC's array; an edit batch, the script's. */
+static size_t batch_replies(const struct batch *b)
+{
+	return b->edit ? 1 : b->n_posts + 3;
 }
 
 static struct batch *batch_new(struct ingest *in)
@@ -624,7 +728,8 @@ static struct batch *batch_new(struct ingest *in)
 	if (in->n_spare)
 		return in->spare[--in->n_spare];
 	struct batch *b = rp_calloc(1, sizeof *b);
-	buf_init(&b->out);
+	buf_init(&b->wire);
+	buf_init(&b->args);
 	return b;
 }
 
@@ -635,7 +740,9 @@ static void batch_free(struct batch *b)
 	for (size_t i = 0; i < b->n_st; i++)
 		rp_free(b->st[i].name);
 	rp_free(b->st);
-	buf_done(&b->out);
+	rp_free(b->post);
+	buf_done(&b->wire);
+	buf_done(&b->args);
 	rp_free(b);
 }
 
@@ -649,7 +756,7 @@ static void batch_release(struct ingest *in, struct batch *b)
 
 static size_t batch_bytes(const struct batch *b)
 {
-	return b->out.len - b->start;
+	return b->wire.len;
 }
 
 rp_err ingest_open(struct redis *r, const char *event, const struct ingest_opts *opts,
@@ -682,6 +789,8 @@ rp_err ingest_open(struct redis *r, const char *event, const struct ingest_opts 
 	in->prefix = buf_detach(&b);
 	buf_printf(&b, "%s" STORE_K_POSTS, in->prefix);
 	in->posts_key = buf_detach(&b);
+	buf_printf(&b, "%s" STORE_K_STREAM, in->prefix);
+	in->stream_key = buf_detach(&b);
 	in->spare = rp_calloc(INGEST_SPARE_MAX(in), sizeof *in->spare);
 	buf_init(&in->jth);
 	buf_init(&in->meta);
@@ -715,6 +824,7 @@ void ingest_close(struct ingest *in)
 		batch_free(in->spare[i]);
 	rp_free(in->spare);
 	batch_free(in->cur);
+	batch_free(in->edit);
 	buf_done(&in->jth);
 	buf_done(&in->meta);
 	buf_done(&in->jse);
@@ -722,6 +832,7 @@ void ingest_close(struct ingest *in)
 	idmap_done(&in->ids);
 	rp_free(in->prefix);
 	rp_free(in->posts_key);
+	rp_free(in->stream_key);
 	rp_free(in);
 }
 
@@ -729,8 +840,8 @@ static rp_err send_batch(struct ingest *in, struct batch *b)
 {
 	/* The sha is the SHA1 of the text, the same on every server; keep
 	 * the bytes honest all the same. */
-	memcpy(b->out.data + b->sha_at, in->sha, 40);
-	return redis_append_formatted(in->r, b->out.data + b->start, batch_bytes(b));
+	memcpy(b->wire.data + b->sha_at, b->edit ? in->edit_sha : in->sha, 40);
+	return redis_append_formatted(in->r, b->wire.data, batch_bytes(b));
 }
 
 /* Send every batch in flight, oldest first. */
@@ -817,21 +928,40 @@ static rp_err recover(struct ingest *in)
 	}
 }
 
-/* b's reply rep (an array) was read: count and report its posts (not
- * for a replay: they were the first time), then keep it for a replay. */
+/* Post i of ingest batch b came back with code 5 (its content changed):
+ * queue its record for edit_lua. */
+static void edit_add(struct ingest *in, const struct batch *b, size_t i)
+{
+	if (!in->edit) {
+		in->edit = batch_new(in);
+		batch_start(in, in->edit, true);
+	}
+	const struct batch_post *bp = &b->post[i];
+	batch_post_new(in->edit, bp->seq, bp->pid);
+	resp_arg(in->edit, bp->pid, STORE_PID_HEX);
+	resp_arg(in->edit, b->wire.data + bp->rec_at, bp->rec_len);
+}
+
+/* b's script reply rep (an array) was read: count and report its posts
+ * (not for a replay: they were the first time; nor a post to edit: it
+ * is when its edit is), then keep b for a replay. */
 static void ack(struct ingest *in, struct batch *b, const redisReply *rep)
 {
 	if (!b->replay) {
-		for (size_t i = 0; i < rep->elements && i < b->n_posts; i++) {
-			const redisReply *x = rep->element[i];
-			long long v = x->type == REDIS_REPLY_INTEGER ? x->integer : 0;
-			if (v < 0 || v >= INGEST_N_RESULTS)
+		for (size_t i = 0; i < b->n_posts; i++) {
+			const redisReply *x = i < rep->elements ? rep->element[i] : NULL;
+			long long v = x && x->type == REDIS_REPLY_INTEGER ? x->integer : -1;
+			if (v == 5 && !b->edit) {
+				edit_add(in, b, i);
 				continue;
-			in->st.result[v]++;
-			if (in->o.acked)
-				in->o.acked(in->o.acked_ctx, b->seq0 + i, (enum ingest_result)v);
+			}
+			if (v >= 0 && v < INGEST_N_RESULTS) {
+				in->st.result[v]++;
+				if (in->o.acked)
+					in->o.acked(in->o.acked_ctx, b->post[i].seq, (enum ingest_result)v);
+			}
+			in->st.acked++;
 		}
-		in->st.acked += b->n_posts;
 		in->st.batches++;
 	}
 	b->replay = false;
@@ -846,6 +976,60 @@ static void ack(struct ingest *in, struct batch *b, const redisReply *rep)
 	prune_kept(in, now);
 }
 
+/* Read the replies of batch b. *top is what to free, *res the script's
+ * reply (an array) or the error that stopped the batch: for an ingest
+ * batch, the first error among its queued commands (an -OOM, -LOADING
+ * or -BUSY refuses them one by one, and EXEC then says EXECABORT), else
+ * EXEC's (EXECABORT because of OOM when memory ran out at EXEC), else
+ * the script's element in EXEC's array (NOSCRIPT: the SETs then ran,
+ * and the batch sent again finds the records there and indexes them).
+ * RP_ERR_REDIS when the connection failed (nothing to free). */
+static rp_err batch_reply(struct ingest *in, const struct batch *b, redisReply **top,
+                          const redisReply **res)
+{
+	size_t n = batch_replies(b);
+	redisReply *err = NULL, *rep = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (redis_get_reply(in->r, &rep) != RP_OK) {
+			if (err)
+				freeReplyObject(err);
+			return RP_ERR_REDIS;
+		}
+		if (i + 1 == n)
+			break;
+		if (rep->type == REDIS_REPLY_ERROR && !err)
+			err = rep;
+		else
+			freeReplyObject(rep);
+	}
+	if (err) {
+		freeReplyObject(rep);
+		*top = err;
+		*res = err;
+	} else if (!b->edit && rep->type == REDIS_REPLY_ARRAY && rep->elements == b->n_posts + 1) {
+		*top = rep;
+		*res = rep->element[b->n_posts];
+	} else {
+		*top = rep;
+		*res = rep;
+	}
+	return RP_OK;
+}
+
+/* Send the edits ack queued, as one batch in flight. */
+static rp_err push_edits(struct ingest *in)
+{
+	struct batch *b = in->edit;
+	if (!b)
+		return RP_OK;
+	in->edit = NULL;
+	batch_finish(b);
+	bq_push(&in->fl, b);
+	if (send_batch(in, b) != RP_OK)
+		return recover(in);   /* sends every batch in flight, b included */
+	return RP_OK;
+}
+
 /* Read the reply of the oldest batch in flight. On an error reply that
  * can be waited out (OOM, LOADING, BUSY, NOSCRIPT), read the rest of the
  * flight (acking what succeeded), wait or reload, and send the failed
@@ -855,23 +1039,24 @@ static rp_err read_one(struct ingest *in)
 	int64_t wait_start = 0;
 	int64_t wait = 20;
 	for (;;) {
-		redisReply *rep;
-		if (redis_get_reply(in->r, &rep) != RP_OK) {
+		redisReply *top;
+		const redisReply *rep;
+		struct batch *b = bq_at(&in->fl, 0);
+		if (batch_reply(in, b, &top, &rep) != RP_OK) {
 			rp_err e = recover(in);
 			if (e)
 				return e;
 			continue;
 		}
-		struct batch *b = bq_at(&in->fl, 0);
 		if (rep->type == REDIS_REPLY_ARRAY) {
 			bq_pop(&in->fl);
 			ack(in, b, rep);
-			freeReplyObject(rep);
+			freeReplyObject(top);
 			if (in->oom_noted) {
 				in->oom_noted = false;
 				note(in, "memory available again; ingest resumed");
 			}
-			return RP_OK;
+			return push_edits(in);
 		}
 		/* An error reply for b. */
 		bool oom = redis_reply_is_oom(rep), noscript = redis_reply_is_noscript(rep);
@@ -881,13 +1066,13 @@ static rp_err read_one(struct ingest *in)
 			snprintf(text, sizeof text, "%.*s", (int)rep->len, rep->str);
 		else
 			snprintf(text, sizeof text, "unexpected reply type %d", rep->type);
-		freeReplyObject(rep);
+		freeReplyObject(top);
 		if (!waitable) {
 			set_err(in, "ingest script: %s", text);
 			/* Drain the rest so the connection stays in step. */
 			for (size_t i = 1; i < in->fl.n; i++)
-				if (redis_get_reply(in->r, &rep) == RP_OK)
-					freeReplyObject(rep);
+				if (batch_reply(in, bq_at(&in->fl, i), &top, &rep) == RP_OK)
+					freeReplyObject(top);
 			while (in->fl.n)
 				batch_release(in, bq_pop(&in->fl));
 			return RP_ERR_REDIS;
@@ -900,7 +1085,7 @@ static rp_err read_one(struct ingest *in)
 		for (size_t i = 1; i < n_fl; i++) {
 			struct batch *o = bq_pop(&in->fl);
 			/* After a lost connection, everything is unacknowledged. */
-			lost = lost || redis_get_reply(in->r, &rep) != RP_OK;
+			lost = lost || batch_reply(in, o, &top, &rep) != RP_OK;
 			if (lost) {
 				bq_push(&in->fl, o);
 				continue;
@@ -909,7 +1094,14 @@ static rp_err read_one(struct ingest *in)
 				ack(in, o, rep);
 			else
 				bq_push(&in->fl, o);
-			freeReplyObject(rep);
+			freeReplyObject(top);
+		}
+		/* Edits the acked ones asked for go with the batches sent again. */
+		if (in->edit) {
+			struct batch *e = in->edit;
+			in->edit = NULL;
+			batch_finish(e);
+			bq_push(&in->fl, e);
 		}
 		if (lost) {
 			rp_err e = recover(in);
@@ -1058,7 +1250,7 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	}
 	if (!in->cur) {
 		in->cur = batch_new(in);
-		batch_start(in, in->cur);
+		batch_start(in, in->cur, false);
 	}
 	struct batch *b = in->cur;
 	char pid[STORE_PID_HEX_BUF], d[STORE_PID_HEX_BUF], s[STORE_PID_HEX_BUF];
@@ -1092,26 +1284,43 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	size_t kul = claim_field(STORE_CLAIM_URL, as->keys.url, ku);
 	size_t ktl = claim_field(STORE_CLAIM_TEXT, as->keys.text, kt);
 	char ts[24], up[24];
-	char *tse = sdec(ts + sizeof ts, t);
-	up[sizeof up - 1] = '\0';   /* upe is a string: a value of v */
+	ts[sizeof ts - 1] = up[sizeof up - 1] = '\0';   /* strings: values of the record */
+	char *tse = sdec(ts + sizeof ts - 1, t);
 	char *upe = p->updated ? sdec(up + sizeof up - 1, p->updated) : NULL;
 	char hw = (char)('0' + how);
 
-	/* The post's packed v (store/postmeta.h). An exact copy (repost,
-	 * same text) keeps no second text. */
+	/* The post's record (store/postmeta.h), written by a SET NX in the
+	 * batch's MULTI. An exact copy (repost, same text) keeps no second
+	 * text. */
 	join_ids(&in->jth, &p->themes);
 	join_ids(&in->jse, &p->sessions);
 	const char *text = how != 1 && how != 3 ? p->text : NULL;
+	char hws[2] = { hw, '\0' };
 	const char *mv[POST_META_N] = {
+		[POST_META_HASH] = hh,          [POST_META_D] = d,
+		[POST_META_S] = s,              [POST_META_T] = tse,
+		[POST_META_M] = how ? hws : NULL,
 		[POST_META_ID] = p->id,         [POST_META_SOURCE] = p->source,
 		[POST_META_URL] = p->url,       [POST_META_AUTHOR] = p->author,
 		[POST_META_LANG] = p->lang,     [POST_META_UPDATED] = upe,
 		[POST_META_TITLE] = p->title,   [POST_META_TEXT] = text,
-		[POST_META_HASH] = hh,          [POST_META_THEMES] = in->jth.data,
+		[POST_META_THEMES] = in->jth.data,
 		[POST_META_SESSIONS] = in->jse.data,
 	};
 	buf_reset(&in->meta);
 	post_meta_pack(&in->meta, mv);
+	struct batch_post *bp = batch_post_new(b, in->st.queued, pid);
+	static const char set_head[] = "*4\r\n$3\r\nSET\r\n";
+	buf_add(&b->wire, set_head, sizeof set_head - 1);
+	buf_reset(&in->scratch);
+	buf_adds(&in->scratch, in->prefix);
+	buf_adds(&in->scratch, STORE_K_POST);
+	buf_add(&in->scratch, pid, STORE_PID_HEX);
+	resp_put(&b->wire, in->scratch.data, in->scratch.len);    /* P p:PID */
+	resp_put(&b->wire, in->meta.data, in->meta.len);          /* the record */
+	bp->rec_at = b->wire.len - 2 - in->meta.len;
+	bp->rec_len = in->meta.len;
+	resp_put(&b->wire, "NX", 2);
 
 	resp_arg(b, pid, STORE_PID_HEX);                              /* pid */
 	resp_arg(b, as->keys.original, strnlen(as->keys.original, STORE_PID_HEX)); /* orig */
@@ -1119,11 +1328,11 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	resp_arg(b, kt, ktl);                                         /* kt */
 	resp_arg(b, d, STORE_PID_HEX);                                /* d */
 	resp_arg(b, s, STORE_PID_HEX);                                /* s */
-	resp_arg(b, tse, (size_t)(ts + sizeof ts - tse));             /* t */
+	resp_arg(b, tse, (size_t)(ts + sizeof ts - 1 - tse));         /* t */
 	resp_arg(b, &hw, how ? 1 : 0);                                /* how (keys.h m) */
 	resp_arg(b, in->jth.data, in->jth.len);                       /* th */
 	resp_arg(b, in->jse.data, in->jse.len);                       /* se */
-	resp_arg(b, in->meta.data, in->meta.len);                     /* v */
+	resp_arg(b, hh, STORE_PID_HEX);                               /* hash */
 
 	/* The story summary: the engine's, else this post alone; the latest
 	 * one of each story goes with the batch. */
@@ -1149,7 +1358,6 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	bs->nr = (int64_t)story->n_sources;
 	bs->first = story->first ? story->first : t;
 	bs->last = story->last ? story->last : t;
-	b->n_posts++;
 	in->st.queued++;
 	if (b->n_posts >= in->o.batch)
 		return push_cur(in);
@@ -1245,39 +1453,37 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			break;
 		}
 		size_t m = page->type == REDIS_REPLY_ARRAY ? page->elements : 0;
-		/* Round 1: the posts. */
+		/* Round 1: the posts' records. */
 		for (size_t i = 0; i < m && !res; i++) {
 			buf_reset(&k);
 			buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix, page->element[i]->str);
 			redis_cmd_reset(&c);
-			/* x last: a tombstoned post is not restored (below). */
-			const char *f[] = { "HMGET", buf_str(&k), "v", "t", "d", "s", "x" };
-			for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
-				redis_cmd_adds(&c, f[j]);
+			redis_cmd_adds(&c, "GET");
+			redis_cmd_adds(&c, buf_str(&k));
 			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
 		}
 		redisReply **posts = rp_calloc(m ? m : 1, sizeof *posts);
-		for (size_t i = 0; i < m && !res; i++)
-			res = redis_get_reply(in->r, &posts[i]);
-		/* Round 2: the names of their dup groups and stories. */
+		struct post_meta *pm = rp_calloc(m ? m : 1, sizeof *pm);
 		for (size_t i = 0; i < m && !res; i++) {
-			const redisReply *r = posts[i];
-			bool ok = r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-			          r->element[2]->type == REDIS_REPLY_STRING &&
-			          r->element[3]->type == REDIS_REPLY_STRING;
+			res = redis_get_reply(in->r, &posts[i]);
+			if (!res)
+				(void)post_meta_from_reply(posts[i], &pm[i]);   /* none: all empty, skipped below */
+		}
+		/* Round 2: the records of their dup groups' first posts and the
+		 * names of their stories. */
+		for (size_t i = 0; i < m && !res; i++) {
 			buf_reset(&k);
-			buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix,
-			           ok ? r->element[2]->str : "-");
+			buf_printf(&k, "%s" STORE_K_POST "%.*s", in->prefix, (int)pm[i].n[POST_META_D],
+			           pm[i].n[POST_META_D] ? pm[i].v[POST_META_D] : "-");
 			/* The group's name (its first post's id) and text: an exact
 			 * copy keeps no text, the engine gets its group's. */
 			redis_cmd_reset(&c);
-			redis_cmd_adds(&c, "HGET");
+			redis_cmd_adds(&c, "GET");
 			redis_cmd_adds(&c, buf_str(&k));
-			redis_cmd_adds(&c, "v");
 			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
 			buf_reset(&k);
-			buf_printf(&k, "%s" STORE_K_STORY "%s", in->prefix,
-			           ok ? r->element[3]->str : "-");
+			buf_printf(&k, "%s" STORE_K_STORY "%.*s", in->prefix, (int)pm[i].n[POST_META_S],
+			           pm[i].n[POST_META_S] ? pm[i].v[POST_META_S] : "-");
 			redis_cmd_reset(&c);
 			redis_cmd_adds(&c, "HGET");
 			redis_cmd_adds(&c, buf_str(&k));
@@ -1290,27 +1496,28 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			res = redis_get_reply(in->r, &dv);
 			if (!res)
 				res = redis_get_reply(in->r, &sn);
-			const redisReply *r = posts[i];
 			/* A hidden or deleted post stays out of the engine: otherwise
 			 * the summaries it writes for later members would count it
 			 * again (store/tombstone.h takes it out of its story). */
-			struct post_meta pm, dm;
+			const struct post_meta *q = &pm[i];
+			struct post_meta dm;
 			(void)post_meta_from_reply(dv, &dm);   /* none: the group's values stay empty */
-			if (!res && r->type == REDIS_REPLY_ARRAY && r->elements == 5 &&
-			    post_meta_from_reply(r->element[0], &pm) &&
-			    pm.n[POST_META_ID] && r->element[4]->type != REDIS_REPLY_STRING) {
+			if (!res && q->n[POST_META_ID] && q->n[POST_META_D] && q->n[POST_META_S] &&
+			    !q->n[POST_META_X]) {
 				struct post p;
 				post_init(&p);
-				p.id = post_meta_dup(&pm, POST_META_ID);
-				p.source = post_meta_dup(&pm, POST_META_SOURCE);
-				p.url = post_meta_dup(&pm, POST_META_URL);
-				p.author = post_meta_dup(&pm, POST_META_AUTHOR);
-				p.title = post_meta_dup(&pm, POST_META_TITLE);
-				p.text = post_meta_dup(&pm, POST_META_TEXT);
+				p.id = post_meta_dup(q, POST_META_ID);
+				p.source = post_meta_dup(q, POST_META_SOURCE);
+				p.url = post_meta_dup(q, POST_META_URL);
+				p.author = post_meta_dup(q, POST_META_AUTHOR);
+				p.title = post_meta_dup(q, POST_META_TITLE);
+				p.text = post_meta_dup(q, POST_META_TEXT);
 				if (!p.text)
 					p.text = post_meta_dup(&dm, POST_META_TEXT);
-				p.lang = post_meta_dup(&pm, POST_META_LANG);
-				p.published = r->element[1]->str ? strtoll(r->element[1]->str, NULL, 10) : 0;
+				p.lang = post_meta_dup(q, POST_META_LANG);
+				char *ts = post_meta_dup(q, POST_META_T);
+				p.published = ts ? strtoll(ts, NULL, 10) : 0;
+				rp_free(ts);
 				char *dup_id = post_meta_dup(&dm, POST_META_ID);
 				char *story_id = dup_reply(sn);
 				idmap_put(&in->ids, hash64_str(p.id), pid_value(page->element[i]->str));
@@ -1326,6 +1533,7 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			if (sn)
 				freeReplyObject(sn);
 		}
+		rp_free(pm);
 		for (size_t i = 0; i < m; i++)
 			if (posts[i])
 				freeReplyObject(posts[i]);

@@ -2,14 +2,20 @@
  *
  * The caller runs the dedupe/story engine (store/cluster.h) on each post
  * and hands the post with the engine's decision to ingest_add. Posts are
- * packed into batches; each batch is one EVALSHA of the ingest script
- * (loaded once with SCRIPT LOAD, loaded again on NOSCRIPT), and up to
- * `window` batches are in flight at once. The script writes each post
- * completely or not at all (a batch is one script call, so it is atomic
- * as a whole), enforces identity, repost, canonical-URL and text dedupe
- * inside Redis (two importers of one file store each post once), keeps the
- * story and its indexes, and XADDs the batch's changes to the event
- * stream (one entry per call). Key layout: store/keys.h.
+ * packed into batches; each batch is one MULTI/EXEC holding a
+ * `SET P p:PID record NX` per post (the post's whole record, written
+ * only when the post is new) and one EVALSHA of the ingest script (loaded
+ * once with SCRIPT LOAD, loaded again on NOSCRIPT); up to `window`
+ * batches are in flight at once. Redis runs a batch whole, with nothing
+ * between its commands, or not at all, so a post is written completely
+ * or not at all. The script enforces identity, repost, canonical-URL and
+ * text dedupe inside Redis (two importers of one file store each post
+ * once), keeps the story and its indexes, and XADDs the batch's changes
+ * to the event stream (one entry per call). A known post whose content
+ * changed (an edit) is sent again with its record to a second script,
+ * edit_lua, right after its batch's reply: an edit is reported when that
+ * call's reply is read, so it may come after later posts. Key layout:
+ * store/keys.h.
  *
  * A post is acknowledged when the reply to its batch has been read; only
  * then is it counted in ingest_stats. On a lost connection every batch in
@@ -57,7 +63,7 @@
 #include "store/redis.h"
 #include "store/server.h"
 
-/* 128 posts a call, 4 calls in flight. A call has costs per story,
+/* 128 posts a batch, 4 batches in flight. A call has costs per story,
  * index and count it touches, whatever its size, so bigger calls cost
  * Redis less per post: callgrind of redis-server, 20k bench posts, 144k
  * instructions a post at 32, 117k at 128. In wall time (bench/ingest,
@@ -95,8 +101,9 @@ struct ingest_opts {
 	 * memory, resumed); may be NULL. msg is lent for the call. */
 	void (*note)(void *ctx, const char *msg);
 	void *note_ctx;
-	/* Called once per post when the reply to its batch has been read, in
-	 * the order of the ingest_add calls: seq is the 0-based number of
+	/* Called once per post when the reply to its batch has been read
+	 * (for an edit, the reply to its edit call), in the order of the
+	 * ingest_add calls but for edits: seq is the 0-based number of
 	 * that post's ingest_add call in this struct ingest's life, r what the
 	 * script did with it (INGEST_NEW: stored as new). A batch sent again
 	 * after a loss or an error reply is reported once, when its reply is

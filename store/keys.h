@@ -11,7 +11,7 @@
  * Names used below:
  *   PID   16 lowercase hex digits: the first 64 bits of the post's identity
  *         key (store/cluster.h cluster_keys.identity: the URI form of its
- *         id, else source + id). One post = one PID = one `p:` hash.
+ *         id, else source + id). One post = one PID = one `p:` record.
  *   SID   a story: the PID of the story's first post.
  *   GID   a dup group (reposts, cross-posts, copies, near-copies): the PID
  *         of the group's first post.
@@ -19,24 +19,29 @@
  *         time of ingest when the source gave none).
  *
  * ## Posts
- *   P p:PID              hash, one per post (every sighting with its own
- *                        identity is a post; a re-fetch is not):
- *       v   everything else, packed in one value (store/postmeta.h, which
- *           says why): the content hash (16 hex of title, text, url: an
- *           edit changes it), the id as the source gave it, source,
- *           url, author, lang, updated t, title, text (absent on exact
- *           copies, repost/boost or same text: the group's first post
- *           has it), theme ids and session ids (comma-separated). An edit rewrites it but its themes and sessions
- *           (a re-tag's, store/retag.h); a delete empties title and text
- *       t   published t
- *       d   GID                           s   SID
+ *   P p:PID              string, one per post (every sighting with its own
+ *                        identity is a post; a re-fetch is not): the
+ *                        post's record, all its values packed in one
+ *                        string (store/postmeta.h, which says why), in
+ *                        this order:
+ *       content hash (16 hex of title, text, url: an edit changes it);
+ *       x   tombstone: "deleted" or "hidden". A later fetch never clears
+ *           it nor rewrites the post (issue 4);
+ *       xb  who hid (or deleted) it, xw why, xt when: t of the call (all
+ *           set by store/tombstone.c; xb and xw always on "hidden");
+ *       d   GID;  s   SID;  t   published t;
  *       m   how d was decided: 1 identity/repost, 2 same canonical URL,
  *           3 same normalised text, 4 near-copy (cluster.h enum
- *           cluster_match order, minus "same"); absent: first of its group
- *       x   tombstone: "deleted" or "hidden". A later fetch never clears
- *           it nor rewrites the post (issue 4).
- *       xb  who hid (or deleted) it     xw  why      xt  when: t of the call
- *           (all set by store/tombstone.c; xb and xw always on "hidden")
+ *           cluster_match order, minus "same"); empty: first of its group;
+ *       the id as the source gave it, source, url, author, lang, updated
+ *       t, title, text (absent on exact copies, repost/boost or same
+ *       text: the group's first post has it), theme ids and session ids
+ *       (comma-separated).
+ *   An edit rewrites the content but keeps the place (d, s, t, m), the
+ *   tombstone and the themes and sessions (a re-tag's, store/retag.h); a
+ *   delete empties title and text. The importer writes a new post's
+ *   record with SET NX in the MULTI/EXEC of its batch's script call
+ *   (store/ingest.c): only a post absent before gets it.
  *   P posts              zset: score t, member PID. Every post; its ZCARD
  *                        is the number of posts of the event (tombstoned
  *                        posts included).
@@ -50,12 +55,13 @@
  * more drops the story, and a story left empty keeps its hash with n = 0,
  * T = "" and no rep. Its themes and sessions lose one post in P n (a
  * field may so reach 0; it stays).
- * "deleted" also empties the title and text in v, and is final; "hidden" can be cleared
- * (unhide), which puts the post back the same way. Readers
- * (store/digest.c) still skip tombstoned posts they meet, since a later
- * ingest may write a summary its engine made with the post in it.
+ * "deleted" also empties the title and text of its record, and is final;
+ * "hidden" can be cleared (unhide), which puts the post back the same
+ * way. Readers (store/digest.c) still skip tombstoned posts they meet,
+ * since a later ingest may write a summary its engine made with the post
+ * in it.
  *
- *   P layout             string: the key layout the event is in ("2"; store/
+ *   P layout             string: the key layout the event is in ("3"; store/
  *                        layout.h). Writers and readers refuse an event in
  *                        another one, with what to do.
  *
@@ -75,8 +81,8 @@
  * field (14 bytes: one 16-byte allocation, where kind + 16 hex would
  * take 32) keeps it there.
  * Identity needs no index: the post is new when its PID is not in
- * P posts (one ZMSCORE for the batch; its hash and its ZADD follow in
- * the same script call);
+ * P posts (one ZMSCORE for the batch; its record and its ZADD are
+ * written in the same MULTI/EXEC);
  * a repost looks up `P p:` + the first 16 hex of cluster_keys.original.
  *
  * ## Stories
@@ -107,8 +113,8 @@
  *                        script call; a field exists once it has a post)
  * Posts of a theme or session by time are derived, not stored again:
  * they are the members (s:SID:m) of its stories (th:THEME:s) whose themes
- * (sessions, in v) list it, since every post's story is in every index the post
- * is in (T below). A zset of posts per theme and per session cost two
+ * (sessions; in their records) list it, since every post's story is in
+ * every index the post is in (T below). A zset of posts per theme and per session cost two
  * ZADDs and about 200 bytes a post (bench/ingest), for a list only the
  * count of which the digest reads.
  * STORY_SCORE = log2(W) + l / H, with W = ln(1 + na) + 1.5 ln(1 + nr)
@@ -145,13 +151,13 @@
  *                        "PID" when the post has no story.
  *
  * ## Server settings the layout is sized for
- * Posts and stories are small hashes meant to stay listpack-encoded (a
- * few dozen bytes of overhead instead of a hashtable's hundreds): the
- * managed server (store/server.c) runs with hash-max-listpack-entries 256
- * and hash-max-listpack-value 4096, so a post with a text up to 4 KB stays
- * compact. Another server (--redis) works the same with its own settings;
- * with the defaults (128 / 64) most post hashes become hashtables and take
- * more memory.
+ * Stories are small hashes meant to stay listpack-encoded (a few dozen
+ * bytes of overhead instead of a hashtable's hundreds): the managed
+ * server (store/server.c) runs with hash-max-listpack-entries 256 and
+ * hash-max-listpack-value 4096. Another server (--redis) works the same
+ * with its own settings; with the defaults (128 / 64) a story's T may
+ * make its hash a hashtable and take more memory. A post is a string
+ * whatever the settings.
  *
  * (The tagger engineers add the curation keys in their own marked section
  * below; nothing above this line is theirs, nothing in it is ours.)

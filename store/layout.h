@@ -18,7 +18,8 @@
 #include "store/redis.h"
 
 #define STORE_K_LAYOUT "layout"
-#define STORE_LAYOUT   "2"   /* 2: a post's values packed in v (store/postmeta.h) */
+#define STORE_LAYOUT   "3"   /* 3: a post is one string, its record (store/postmeta.h);
+                                2: a hash with its values packed in field v */
 
 /* Check that the event with key prefix P (store_prefix) is in this
  * layout, or empty; when claim, an empty event is marked as this

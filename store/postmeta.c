@@ -1,4 +1,4 @@
-/* store/postmeta.c - the packed field `v` of a post's hash (see postmeta.h). */
+/* store/postmeta.c - a post's packed record (see postmeta.h). */
 #include "store/postmeta.h"
 
 #include <string.h>

@@ -1,21 +1,26 @@
-/* store/postmeta.h - the packed field `v` of a post's hash (store/keys.h).
+/* store/postmeta.h - a post's record: the packed string value of its key
+ * P p:PID (store/keys.h).
  *
- * A post's hash keeps apart only what the scripts test or index on every
- * call (d, s, t, m and the tombstone's x, xb, xw, xt) and packs the rest
- * into one field `v`: content hash, id, source, url, author, lang,
- * updated, title, text, themes, sessions. Every field of a hash costs
- * Redis about the same at each write whatever its size: arguments to
- * parse and turn into Lua strings and back, a listpack insert (a
- * realloc), an AOF entry. The rarer scripts that change one of the
- * packed values (an edit, a tombstone, a re-tag) unpack and pack again
- * (POST_META_LUA). Measured with callgrind of redis-server on 20k bench
- * posts (bench/ingest), at 32 posts a script call: 198k instructions a
- * post with thirteen fields, 172k with six of them packed, 144k with
- * all eleven (with the stream's one pair per change, keys.h P x).
+ * Every value of a post, its tombstone and its place (dup group, story,
+ * time) included, is in one string. The importer writes it with a plain
+ * `SET key record NX` beside the ingest script call, in one MULTI/EXEC
+ * (store/ingest.c), so the record never passes through Lua: Redis parses
+ * it once, stores it and logs it. The scripts that change a post (an
+ * edit, a tombstone, a re-tag, an exact copy another importer stored
+ * first) unpack it, change values and pack it again (POST_META_LUA).
+ * Measured with callgrind of redis-server on 20k bench posts
+ * (bench/ingest): a hash of thirteen fields written by the script cost
+ * 198k instructions a post (32 posts a call), one packed field `v` beside
+ * d, s, t, m 117k (128 posts a call); this record beside the script 96k
+ * at 128 posts a call and 80k at 512, against 103k for the hash at 512:
+ * Redis pays for every field and every argument that passes through Lua
+ * (parsed, made a Lua string, copied back into an object, logged), about
+ * the same whatever its size.
  *
  * The form: each value as its length in decimal, ':', its bytes, in the
  * order of enum post_meta_field; an absent value is "0:". Any byte may be
- * in a value.
+ * in a value. The content hash is first and the tombstone next, so a
+ * re-fetch reads no further than the first few dozen bytes.
  *
  * Nothing here allocates but post_meta_pack's growth of out; a struct
  * post_meta points into the string it was unpacked from. */
@@ -30,7 +35,15 @@
 
 enum post_meta_field {
 	POST_META_HASH = 0, /* 16 hex of the content (title, text, url): an edit changes it.
-	                       First: a re-fetch compares only it, and reads no further */
+	                       First: a re-fetch compares it and the tombstone only */
+	POST_META_X,        /* tombstone: "deleted", "hidden" or "" (keys.h) */
+	POST_META_XB,       /* who hid (or deleted) it */
+	POST_META_XW,       /* why */
+	POST_META_XT,       /* when: t of the tombstone call, decimal */
+	POST_META_D,        /* GID: its dup group */
+	POST_META_S,        /* SID: its story */
+	POST_META_T,        /* published t, decimal */
+	POST_META_M,        /* how d was decided, keys.h's digit; "" for a group's first post */
 	POST_META_ID,       /* the id as the source gave it */
 	POST_META_SOURCE,   /* source */
 	POST_META_URL,      /* url */
@@ -56,7 +69,7 @@ void post_meta_pack(struct buf *out, const char *const v[POST_META_N]);
 /* Split s[0..n) into *ret. false, with *ret all empty, when s is not a
  * packed form (then the post shows no such fields, rather than garbage). */
 bool post_meta_unpack(const char *s, size_t n, struct post_meta *ret);
-/* The same for r, a reply to an HGET or an element of an HMGET of v:
+/* The same for r, a reply to a GET of P p:PID or an element of an MGET:
  * false, with *ret all empty, when r is not a string (no such post) or
  * not a packed form. */
 bool post_meta_from_reply(const redisReply *r, struct post_meta *ret);
@@ -66,14 +79,15 @@ bool post_meta_from_reply(const redisReply *r, struct post_meta *ret);
 char *post_meta_dup(const struct post_meta *m, enum post_meta_field f);
 
 /* For Lua scripts: the field numbers (1-based, in the order above) as
- * locals PM_ID ... PM_SE, and
+ * locals PM_HASH ... PM_SE, and
  *   post_meta(v, k)      field k of packed v ("" when absent, when v is
  *                        not a packed form, or when v is nil or false);
  *   post_meta_all(v)     all fields, a table 1..PM_N of strings;
  *   post_meta_pack(t)    the packed form of table t (nil or "": absent). */
 #define POST_META_LUA \
-"local PM_HASH, PM_ID, PM_SRC, PM_URL, PM_AUTHOR, PM_LANG, PM_UP, PM_TITLE, PM_TEXT, PM_TH,\n" \
-"  PM_SE, PM_N = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11\n" \
+"local PM_HASH, PM_X, PM_XB, PM_XW, PM_XT, PM_D, PM_S, PM_T, PM_M, PM_ID, PM_SRC, PM_URL,\n" \
+"  PM_AUTHOR, PM_LANG, PM_UP, PM_TITLE, PM_TEXT, PM_TH, PM_SE, PM_N =\n" \
+"  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 19\n" \
 "local function post_meta_all(v)\n" \
 "  local r, pos = {}, 1\n" \
 "  for q = 1, PM_N do\n" \

@@ -364,11 +364,23 @@ rp_err redis_callv(struct redis *r, redisReply **ret, ...)
 	return redis_call(r, ret, argc, argv, lens);
 }
 
+/* Whether rep is the error `word ...`, or an EXEC refused because of it:
+ * Redis 7 answers an EXEC whose transaction could not run with
+ * "EXECABORT Transaction discarded because of: OOM command not
+ * allowed ..." (store/ingest.c sends its batches in MULTI/EXEC). */
 static bool starts(const redisReply *rep, const char *word)
 {
+	if (!rep || rep->type != REDIS_REPLY_ERROR)
+		return false;
+	const char *s = rep->str;
+	size_t len = rep->len;
+	static const char abort_[] = "EXECABORT Transaction discarded because of: ";
+	if (len > sizeof abort_ - 1 && strncmp(s, abort_, sizeof abort_ - 1) == 0) {
+		s += sizeof abort_ - 1;
+		len -= sizeof abort_ - 1;
+	}
 	size_t n = strlen(word);
-	return rep && rep->type == REDIS_REPLY_ERROR && rep->len >= n &&
-	       strncmp(rep->str, word, n) == 0 && (rep->len == n || rep->str[n] == ' ');
+	return len >= n && strncmp(s, word, n) == 0 && (len == n || s[n] == ' ');
 }
 
 bool redis_reply_is_error(const redisReply *rep) { return rep && rep->type == REDIS_REPLY_ERROR; }

@@ -61,9 +61,8 @@ POST_META_LUA
 "  local pid, h, oth, ose, nth, nse = unpack(ARGV, i, i + 5)\n"
 "  i = i + 6\n"
 "  local pk = PP..pid                                          -- P p:PID\n"
-"  local cur = call('HMGET', pk, 'v', 's', 'x')\n"
-"  local v = post_meta_all(cur[1])                             -- postmeta.h\n"
-"  if cur[3] then\n"
+"  local v = post_meta_all(call('GET', pk))                    -- its record, postmeta.h\n"
+"  if v[PM_X] ~= '' then\n"
 "    out[#out+1] = 3\n"
 "  elseif v[PM_HASH] == '' or v[PM_HASH] ~= h or v[PM_TH] ~= oth or v[PM_SE] ~= ose then\n"
 "    out[#out+1] = 2\n"
@@ -71,8 +70,8 @@ POST_META_LUA
 "    out[#out+1] = 0\n"
 "  else\n"
 "    v[PM_TH], v[PM_SE] = nth, nse\n"
-"    call('HSET', pk, 'v', post_meta_pack(v))\n"
-"    local s = cur[2]\n"
+"    call('SET', pk, post_meta_pack(v))\n"
+"    local s = v[PM_S] ~= '' and v[PM_S] or nil\n"
 "    local x = s and ST[s]\n"
 "    if not x then\n"
 "      x = { add = {}, rm = false }\n"
@@ -96,7 +95,7 @@ POST_META_LUA
 "  if x.rm then\n"
 "    -- a post left an index: is another member still in it? (read all)\n"
 "    for _, m in ipairs(call('ZRANGE', sk..':m', 0, -1)) do   -- P s:SID:m\n"
-"      local r = post_meta_all(call('HGET', PP..m, 'v'))\n"
+"      local r = post_meta_all(call('GET', PP..m))               -- P p:PID\n"
 "      for id in gmatch(r[PM_TH], '[^,]+') do want['th:'..id] = true end\n"
 "      for id in gmatch(r[PM_SE], '[^,]+') do want['se:'..id] = true end\n"
 "    end\n"
@@ -131,15 +130,6 @@ POST_META_LUA
 "out[#out+1] = moved\n"
 "return out\n";
 #pragma GCC diagnostic pop
-
-/* Reply helpers: a string element of an array reply, or NULL. */
-static const char *el(const redisReply *r, size_t i)
-{
-	if (!r || r->type != REDIS_REPLY_ARRAY || i >= r->elements)
-		return NULL;
-	const redisReply *e = r->element[i];
-	return e->type == REDIS_REPLY_STRING ? e->str : NULL;
-}
 
 /* Ids joined by commas, as the ingest does (an id with a comma is left
  * out; ontology ids never have one). */
@@ -200,15 +190,16 @@ static void page_free_replies(struct page *pg)
 	}
 }
 
-/* The fields of a post's HMGET in do_page, in order. */
-enum { F_V, F_D, F_X };
-
-/* The packed v of post reply r (store/postmeta.h); false when there is
- * none. */
-static bool post_v(const redisReply *r, struct post_meta *m)
+/* Whether post pid, its record r (a GET reply) unpacked into *pm, is an
+ * exact copy whose text is its group's first post's (d, not pid): then
+ * that post's record is read too. Tombstoned posts are not matched. */
+static bool needs_group(const redisReply *r, const char *pid, struct post_meta *pm)
 {
-	return post_meta_from_reply(r && r->type == REDIS_REPLY_ARRAY && r->elements > F_V
-	                            ? r->element[F_V] : NULL, m);
+	if (!post_meta_from_reply(r, pm) || pm->n[POST_META_TEXT] || pm->n[POST_META_X] ||
+	    !pm->n[POST_META_D])
+		return false;
+	return pm->n[POST_META_D] != STORE_PID_HEX ||
+	       memcmp(pm->v[POST_META_D], pid, STORE_PID_HEX) != 0;
 }
 
 /* Match one page of posts and write the changes. */
@@ -222,9 +213,9 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 	for (size_t i = 0; i < pg->n; i++) {
 		buf_reset(&k);
 		buf_printf(&k, "%s" STORE_K_POST "%s", prefix, pg->pid[i]);
-		const char *a[] = { "HMGET", k.data, "v", "d", "x" };
+		const char *a[] = { "GET", k.data };
 		/* appending fails only out of memory, which aborts elsewhere */
-		redisAppendCommandArgv(c, sizeof a / sizeof a[0], a, NULL);
+		redisAppendCommandArgv(c, 2, a, NULL);
 		buf_reset(&k);
 		store_ptags_key(&k, prefix, pg->pid[i]);
 		const char *b[] = { "HGET", k.data, pg->pid[i] + STORE_CUR_PTAGS_HEX };
@@ -243,24 +234,19 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 	/* Round 2: an exact copy keeps no text; its group's first post has it. */
 	size_t asked = 0;
 	for (size_t i = 0; i < pg->n; i++) {
-		const redisReply *r = pg->post[i];
 		struct post_meta pm;
-		bool has = post_v(r, &pm);
-		const char *d = el(r, F_D);
-		if (has && !pm.n[POST_META_TEXT] && d && strcmp(d, pg->pid[i]) != 0 && !el(r, F_X)) {
+		if (needs_group(pg->post[i], pg->pid[i], &pm)) {
 			buf_reset(&k);
-			buf_printf(&k, "%s" STORE_K_POST "%s", prefix, d);
-			const char *a[] = { "HGET", k.data, "v" };
-			redisAppendCommandArgv(c, 3, a, NULL);
+			buf_printf(&k, "%s" STORE_K_POST "%.*s", prefix, (int)pm.n[POST_META_D],
+			           pm.v[POST_META_D]);
+			const char *a[] = { "GET", k.data };
+			redisAppendCommandArgv(c, 2, a, NULL);
 			asked++;
 		}
 	}
 	for (size_t i = 0; i < pg->n && asked && !e; i++) {
-		const redisReply *r = pg->post[i];
 		struct post_meta pm;
-		bool has = post_v(r, &pm);
-		const char *d = el(r, F_D);
-		if (has && !pm.n[POST_META_TEXT] && d && strcmp(d, pg->pid[i]) != 0 && !el(r, F_X)) {
+		if (needs_group(pg->post[i], pg->pid[i], &pm)) {
 			e = get_all(c, &pg->group[i], 1, err);
 			asked--;
 		}
@@ -284,9 +270,9 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 		const redisReply *r = pg->post[i];
 		st->scanned++;
 		struct post_meta pm;
-		if (!post_v(r, &pm) || !pm.n[POST_META_HASH] || !pm.n[POST_META_ID])
-			continue;   /* gone since the scan, or not a post hash */
-		if (el(r, F_X)) {
+		if (!post_meta_from_reply(r, &pm) || !pm.n[POST_META_HASH] || !pm.n[POST_META_ID])
+			continue;   /* gone since the scan, or not a post's record */
+		if (pm.n[POST_META_X]) {
 			st->tombstoned++;
 			continue;
 		}
@@ -311,8 +297,8 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 		matcher_match(m, &p, NULL);
 		join(&th, &p.themes);
 		join(&se, &p.sessions);
-		/* what the post was matched from, as stored; copies: v's values
-		 * are not NUL-terminated */
+		/* what the post was matched from, as stored; copies: the
+		 * record's values are not NUL-terminated */
 		char *oh = rp_strndup(pm.v[POST_META_HASH], pm.n[POST_META_HASH]);
 		char *oth = rp_strndup(pm.n[POST_META_THEMES] ? pm.v[POST_META_THEMES] : "",
 		                       pm.n[POST_META_THEMES]);

@@ -5,13 +5,13 @@
  * blocked tag or account) applies to the posts already stored only when
  * asked: retag_run matches every stored post of the event again (the
  * caller gives the ontology after curation_apply) and updates what its
- * themes and sessions decide (store/keys.h): the post's themes and sessions (in its v),
- * the counts of P n, and for each story touched its `T`, its place in
- * the per-theme and per-session story zsets (P th:ID:s, P se:ID:s, added
- * with keys.h STORY_SCORE of its summary, removed when no member is in
- * that index any more) and `ls`.
+ * themes and sessions decide (store/keys.h): the post's themes and
+ * sessions (in its record), the counts of P n, and for each story
+ * touched its `T`, its place in the per-theme and per-session story
+ * zsets (P th:ID:s, P se:ID:s, added with keys.h STORY_SCORE of its
+ * summary, removed when no member is in that index any more) and `ls`.
  *
- * A post is matched on what its hash keeps (id, source, author, title,
+ * A post is matched on what its record keeps (id, source, author, title,
  * text; an exact copy's text is its group's first post's) and on its
  * structured tags as discovery kept them (keys.h P cur:pt:BBB). A post
  * stored before those were kept (an import older than discovery) is

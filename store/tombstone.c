@@ -22,7 +22,7 @@
 /* The story summary is recomputed from the members left rather than
  * adjusted: na, nr and nd cannot be decremented without knowing whether
  * another member shares the author, source or dup group, and a curator's
- * action is rare enough to read a story's members (one HMGET each).
+ * action is rare enough to read a story's members (one GET each).
  * The rules are the engine's (store/cluster.h cluster_story), with two
  * differences: authors are told apart by ASCII case folding only (Lua has
  * no Unicode folding; the engine's full folding may count fewer), and the
@@ -45,10 +45,9 @@ STORE_STORY_SCORE_LUA
 POST_META_LUA
 "local call, gmatch, lower = redis.call, string.gmatch, string.lower\n"
 "local pk = KEYS[1]                                            -- P p:PID\n"
-"local cur = call('HMGET', pk, 'x', 's', 't', 'v', 'd')\n"
-"if not cur[3] then return {-1, '', '', 0} end                 -- every post has t\n"
-"local was, sid, t = cur[1] or '', cur[2] or '', cur[3]\n"
-"local pv = post_meta_all(cur[4])                              -- its packed v, read once\n"
+"local pv = post_meta_all(call('GET', pk))                     -- its record, read once\n"
+"if pv[PM_T] == '' then return {-1, '', '', 0} end             -- every post has t\n"
+"local was, sid, t = pv[PM_X], pv[PM_S], pv[PM_T]\n"
 "local mine = {}                                               -- the post's indexes\n"
 "for id in gmatch(pv[PM_TH], '[^,]+') do mine[#mine+1] = 'th:'..id end\n"
 "for id in gmatch(pv[PM_SE], '[^,]+') do mine[#mine+1] = 'se:'..id end\n"
@@ -69,9 +68,8 @@ POST_META_LUA
 "  local nd, na, nr, f, l, anytext = 0, 0, 0, nil, nil, false\n"
 "  for j = 1, #m, 2 do\n"
 "    local q, tq = m[j], tonumber(m[j+1])\n"
-"    local h = call('HMGET', P..'p:'..q, 'd', 'v')               -- P p:PID\n"
-"    local d = h[1] or q\n"
-"    local v = post_meta_all(h[2])\n"
+"    local v = post_meta_all(call('GET', P..'p:'..q))            -- P p:PID\n"
+"    local d = v[PM_D] ~= '' and v[PM_D] or q\n"
 "    local a, src = v[PM_AUTHOR], v[PM_SRC]\n"
 "    if not groups[d] then groups[d] = 0; nd = nd + 1 end\n"
 "    groups[d] = groups[d] + 1\n"
@@ -122,16 +120,15 @@ POST_META_LUA
 "-- an excerpt.\n"
 "local function hand_text()\n"
 "  if sid == '' or (pv[PM_TEXT] == '' and pv[PM_TITLE] == '') then return end\n"
-"  local d = cur[5] or pid\n"
+"  local d = pv[PM_D] ~= '' and pv[PM_D] or pid\n"
 "  for _, q in ipairs(call('ZRANGE', mk, 0, -1)) do             -- P s:SID:m, by time\n"
 "    local qk = P..'p:'..q                                      -- P p:PID\n"
-"    local h = call('HMGET', qk, 'd', 'v')\n"
-"    if q ~= pid and h[1] == d then\n"
-"      local qv = post_meta_all(h[2])\n"
+"    local qv = q ~= pid and post_meta_all(call('GET', qk))\n"
+"    if qv and qv[PM_D] == d then\n"
 "      if qv[PM_TEXT] == '' and qv[PM_TITLE] == '' then\n"
 "        if pv[PM_TEXT] ~= '' then qv[PM_TEXT] = pv[PM_TEXT] end\n"
 "        if pv[PM_TITLE] ~= '' then qv[PM_TITLE] = pv[PM_TITLE] end\n"
-"        call('HSET', qk, 'v', post_meta_pack(qv))\n"
+"        call('SET', qk, post_meta_pack(qv))\n"
 "        return\n"
 "      end\n"
 "    end\n"
@@ -140,25 +137,23 @@ POST_META_LUA
 "\n"
 "if op == 'hide' then\n"
 "  if was ~= '' then return {0, sid, was, left()} end\n"
-"  call('HSET', pk, 'x', 'hidden', 'xb', by, 'xw', why, 'xt', now)\n"
+"  pv[PM_X], pv[PM_XB], pv[PM_XW], pv[PM_XT] = 'hidden', by, why, now\n"
 "  hand_text()\n"
 "elseif op == 'delete' then\n"
 "  if was == 'deleted' then return {0, sid, was, left()} end\n"
 "  -- The source's delete replaces a curator's hide: who and why are the\n"
 "  -- delete's (or none).\n"
-"  call('HSET', pk, 'x', 'deleted', 'xt', now)\n"
 "  if was == '' then hand_text() end                             -- a hide handed it already\n"
+"  pv[PM_X], pv[PM_XB], pv[PM_XW], pv[PM_XT] = 'deleted', by, why, now\n"
 "  pv[PM_TEXT], pv[PM_TITLE] = '', ''\n"
-"  call('HSET', pk, 'v', post_meta_pack(pv))\n"
-"  if by ~= '' then call('HSET', pk, 'xb', by) else call('HDEL', pk, 'xb') end\n"
-"  if why ~= '' then call('HSET', pk, 'xw', why) else call('HDEL', pk, 'xw') end\n"
 "elseif op == 'unhide' then\n"
 "  if was == 'deleted' then return {-2, sid, was, left()} end\n"
 "  if was == '' then return {0, sid, was, left()} end\n"
-"  call('HDEL', pk, 'x', 'xb', 'xw', 'xt')\n"
+"  pv[PM_X], pv[PM_XB], pv[PM_XW], pv[PM_XT] = '', '', '', ''\n"
 "else\n"
 "  return redis.error_reply('ERR tombstone: unknown op ' .. op)\n"
 "end\n"
+"call('SET', pk, post_meta_pack(pv))                            -- P p:PID, its record\n"
 "\n"
 "-- Out of (or back into) its story; the counts move only when the\n"
 "-- membership did, so a delete after a hide counts once.\n"
@@ -188,7 +183,8 @@ const char *tombstone_op_str(enum tombstone_op op)
 	return "?";
 }
 
-/* Whether P p:pid exists: 1 yes, 0 no, -1 error (reason in err). */
+/* Whether P p:pid, the post's record, exists: 1 yes, 0 no, -1 error
+ * (reason in err). */
 static int post_exists(struct redis *r, const char *event, const char *pid, struct buf *err)
 {
 	struct buf k;

@@ -1,13 +1,14 @@
 /* store/tombstone.h - hiding and deleting posts (issue 4's tombstones).
  *
- * A tombstone is field `x` of a post's hash (store/keys.h): "hidden" (a
- * curator hid it; who, when and why are kept beside it) or "deleted" (its
- * source deleted it; its text and title are dropped). The ingest script
- * never rewrites a post that carries one, so a later fetch does not undo
- * it. Setting or clearing a tombstone is one atomic script call: the post
- * leaves (or rejoins) its story's members, the story's summary and score
- * are recomputed from the members left, the per-theme and per-session
- * counts move by one, and the change goes to the event stream.
+ * A tombstone is value `x` of a post's record (store/keys.h,
+ * store/postmeta.h): "hidden" (a curator hid it; who, when and why are
+ * kept beside it) or "deleted" (its source deleted it; its text and
+ * title are dropped). The ingest script never rewrites a post that
+ * carries one, so a later fetch does not undo it. Setting or clearing a
+ * tombstone is one atomic script call: the post leaves (or rejoins) its
+ * story's members, the story's summary and score are recomputed from the
+ * members left, the per-theme and per-session counts move by one, and
+ * the change goes to the event stream.
  *
  * Posts are named as `rapporteur import` names them: by their id (a URI
  * id is global; any other id is known within its source, so the source

@@ -105,14 +105,16 @@ static inline char *hget(struct redis *r, const char *key, const char *field)
 	return v;
 }
 
-/* Field f of the packed `v` of a post's hash (store/postmeta.h),
- * malloc'd (free it), or NULL when it is empty or there is no v. */
+/* Field f of the record of a post, its key P p:PID (store/postmeta.h),
+ * malloc'd (free it), or NULL when it is empty or there is no record. */
 static inline char *hget_meta(struct redis *r, const char *key, enum post_meta_field f)
 {
-	char *v = hget(r, key, "v");
+	redisReply *rep;
+	if (redis_callv(r, &rep, "GET", key, (char *)NULL) != RP_OK)
+		return NULL;
 	struct post_meta m;
-	char *got = v && post_meta_unpack(v, strlen(v), &m) && m.n[f] ? strndup(m.v[f], m.n[f]) : NULL;
-	free(v);
+	char *got = post_meta_from_reply(rep, &m) && m.n[f] ? strndup(m.v[f], m.n[f]) : NULL;
+	freeReplyObject(rep);
 	return got;
 }
 

@@ -63,6 +63,32 @@ static void post_key(const struct tpost *t, char out[64])
 	cluster_engine_free(e);
 }
 
+/* Set field f of the record of post key (store/postmeta.h) to value, as
+ * store/tombstone.c would. */
+static void set_meta(struct redis *r, const char *key, enum post_meta_field f, const char *value)
+{
+	redisReply *rep;
+	assert_int_equal(redis_callv(r, &rep, "GET", key, (char *)NULL), RP_OK);
+	struct post_meta m;
+	assert_true(post_meta_from_reply(rep, &m));
+	char *v[POST_META_N];
+	for (int i = 0; i < POST_META_N; i++)
+		v[i] = m.n[i] ? strndup(m.v[i], m.n[i]) : NULL;
+	freeReplyObject(rep);
+	free(v[f]);
+	v[f] = strdup(value);
+	struct buf b;
+	buf_init(&b);
+	post_meta_pack(&b, (const char *const *)v);
+	const char *argv[] = { "SET", key, b.data };
+	size_t lens[] = { 3, strlen(key), b.len };
+	assert_int_equal(redis_call(r, &rep, 3, argv, lens), RP_OK);
+	freeReplyObject(rep);
+	buf_done(&b);
+	for (int i = 0; i < POST_META_N; i++)
+		free(v[i]);
+}
+
 static const struct tpost three[] = {
 	{ "https://m.social/users/x/statuses/1", "mastodon:m.social", "https://m.social/@x/1", "Xu",
 	  "Opening of IGF 2012 in Baku with a record number of remote hubs online today.",
@@ -95,7 +121,7 @@ static void test_layout_and_idempotence(void **state)
 	char *tx0 = hget_meta(f->r, k0, POST_META_TEXT), *tx1 = hget_meta(f->r, k1, POST_META_TEXT);
 	assert_non_null(tx0);
 	assert_null(tx1);
-	char *d1 = hget(f->r, k1, "d"), *s1 = hget(f->r, k1, "s"), *s0 = hget(f->r, k0, "s");
+	char *d1 = hget_meta(f->r, k1, POST_META_D), *s1 = hget_meta(f->r, k1, POST_META_S), *s0 = hget_meta(f->r, k0, POST_META_S);
 	assert_string_equal(d1, k0 + strlen(P "p:"));
 	assert_string_equal(s1, s0);
 	char sk[80];
@@ -151,15 +177,91 @@ static void test_edit_and_tombstone(void **state)
 	free(tx);
 	assert_int_equal(stream_changes(f->r), 4);
 	/* A tombstone: a later fetch neither clears nor rewrites it. */
-	assert_int_equal(redis_callv(f->r, NULL, "HSET", k2, "x", "deleted", (char *)NULL), RP_OK);
+	set_meta(f->r, k2, POST_META_X, "deleted");
 	st = run(f->r, e, &three[2], 1, NULL);
 	assert_int_equal(st.result[INGEST_TOMBSTONE], 1);
 	tx = hget_meta(f->r, k2, POST_META_TEXT);
 	assert_string_equal(tx, edited.text);
 	free(tx);
-	char *x = hget(f->r, k2, "x");
+	char *x = hget_meta(f->r, k2, POST_META_X);
 	assert_string_equal(x, "deleted");
 	free(x);
+	cluster_engine_free(e);
+}
+
+/* An edit goes to edit_lua with the post's record (ingest.h): it keeps
+ * the stored place (d, s, t), themes and sessions (a re-tag's) and takes
+ * the new content; it is reported once, as an edit, through the acked
+ * callback too. A post twice in one batch with two contents: stored
+ * once, then edited, in the same run. */
+struct edit_seen {
+	size_t n[INGEST_N_RESULTS];
+	uint64_t seq_edit;
+};
+
+static void edit_acked(void *ctx, uint64_t seq, enum ingest_result r)
+{
+	struct edit_seen *c = ctx;
+	c->n[r]++;
+	if (r == INGEST_EDIT)
+		c->seq_edit = seq;
+}
+
+static void test_edit_keeps_place(void **state)
+{
+	struct fixture *f = *state;
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	(void)run(f->r, e, three, 3, NULL);
+	char k2[64];
+	post_key(&three[2], k2);
+	/* as a re-tag would have left it */
+	set_meta(f->r, k2, POST_META_THEMES, "openness,access");
+	char *d0 = hget_meta(f->r, k2, POST_META_D), *s0 = hget_meta(f->r, k2, POST_META_S);
+	char *t0 = hget_meta(f->r, k2, POST_META_T);
+	struct tpost edited = three[2];
+	edited.text = "The workshop on blocking and filtering: second version of the notes.";
+	edited.published = "2012-11-07T11:00:00Z";
+	struct edit_seen seen = { 0 };
+	struct ingest_opts o = { .acked = edit_acked, .acked_ctx = &seen };
+	struct tpost two[] = { three[0], edited };
+	struct ingest_stats st = run(f->r, e, two, 2, &o);
+	assert_int_equal(st.acked, 2);
+	assert_int_equal(st.result[INGEST_SAME], 1);
+	assert_int_equal(st.result[INGEST_EDIT], 1);
+	assert_int_equal(seen.n[INGEST_SAME], 1);
+	assert_int_equal(seen.n[INGEST_EDIT], 1);
+	assert_int_equal(seen.seq_edit, 1);
+	char *tx = hget_meta(f->r, k2, POST_META_TEXT), *th = hget_meta(f->r, k2, POST_META_THEMES);
+	char *d1 = hget_meta(f->r, k2, POST_META_D), *s1 = hget_meta(f->r, k2, POST_META_S);
+	char *t1 = hget_meta(f->r, k2, POST_META_T);
+	assert_string_equal(tx, edited.text);
+	assert_string_equal(th, "openness,access");
+	assert_string_equal(d1, d0);
+	assert_string_equal(s1, s0);
+	assert_string_equal(t1, t0);
+	free(tx), free(th), free(d0), free(d1), free(s0), free(s1), free(t0), free(t1);
+
+	/* One batch, one new post twice: the first content stored, the
+	 * second an edit of it. */
+	const struct tpost a = { "https://blog.example/twice", "https://blog.example/feed",
+		"https://blog.example/twice", "Zoe", "First words on the twice-seen post.",
+		"2012-11-07T12:00:00Z", "openness", NULL };
+	struct tpost b = a;
+	b.text = "Second words on the twice-seen post, corrected.";
+	struct tpost pair[] = { a, b };
+	struct cluster_engine *e2 = cluster_engine_new(NULL);
+	st = run(f->r, e2, pair, 2, NULL);
+	assert_int_equal(st.acked, 2);
+	assert_int_equal(st.result[INGEST_NEW], 1);
+	assert_int_equal(st.result[INGEST_EDIT], 1);
+	char ka[64];
+	post_key(&a, ka);
+	tx = hget_meta(f->r, ka, POST_META_TEXT);
+	assert_string_equal(tx, b.text);
+	free(tx);
+	/* the stream: new, new, new, then edit, new, edit */
+	assert_int_equal(stream_changes(f->r), 6);
+	cluster_engine_free(e2);
 	cluster_engine_free(e);
 }
 
@@ -182,8 +284,8 @@ static void test_dedupe_in_redis(void **state)
 	char ka[64], kb[64];
 	post_key(&a, ka);
 	post_key(&b, kb);
-	char *sa = hget(f->r, ka, "s"), *sb = hget(f->r, kb, "s"), *db = hget(f->r, kb, "d");
-	char *m = hget(f->r, kb, "m");
+	char *sa = hget_meta(f->r, ka, POST_META_S), *sb = hget_meta(f->r, kb, POST_META_S), *db = hget_meta(f->r, kb, POST_META_D);
+	char *m = hget_meta(f->r, kb, POST_META_M);
 	assert_string_equal(sa, sb);
 	assert_string_equal(db, ka + strlen(P "p:"));
 	assert_string_equal(m, "2");
@@ -207,7 +309,7 @@ static void assert_complete(struct redis *r)
 	for (size_t i = 0; i < rep->elements; i++) {
 		char k[80];
 		snprintf(k, sizeof k, P "p:%s", rep->element[i]->str);
-		char *d = hget(r, k, "d"), *t = hget(r, k, "t"), *h = hget_meta(r, k, POST_META_HASH);
+		char *d = hget_meta(r, k, POST_META_D), *t = hget_meta(r, k, POST_META_T), *h = hget_meta(r, k, POST_META_HASH);
 		assert_non_null(d);
 		assert_non_null(t);
 		assert_non_null(h);
@@ -588,7 +690,7 @@ static void test_restore(void **state)
 	char k0[64], k1[64];
 	post_key(&three[0], k0);
 	post_key(&three[1], k1);
-	char *s0 = hget(f->r, k0, "s"), *s1 = hget(f->r, k1, "s"), *d1 = hget(f->r, k1, "d");
+	char *s0 = hget_meta(f->r, k0, POST_META_S), *s1 = hget_meta(f->r, k1, POST_META_S), *d1 = hget_meta(f->r, k1, POST_META_D);
 	assert_string_equal(s0, s1);
 	assert_string_equal(d1, k0 + strlen(P "p:"));
 	free(s0);
@@ -611,7 +713,7 @@ static void test_layout_version(void **state)
 	redisReply *rep;
 	assert_int_equal(redis_callv(f->r, &rep, "GET", P "layout", (char *)NULL), RP_OK);
 	assert_int_equal(rep->type, REDIS_REPLY_STRING);
-	assert_string_equal(rep->str, "2");
+	assert_string_equal(rep->str, "3");
 	freeReplyObject(rep);
 
 	/* Posts written before the mark existed: layout 1. */
@@ -636,11 +738,11 @@ static void test_layout_version(void **state)
 	assert_int_equal(tombstone_apply(f->r, EV, "0123456789abcdef", TOMBSTONE_HIDE, "ana", "spam",
 	                                 1, &res, &err), RP_ERR_INPUT);
 	/* A layout from a newer rapporteur: refused too, nothing written. */
-	assert_int_equal(redis_callv(f->r, &rep, "SET", P "layout", "3", (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, &rep, "SET", P "layout", "4", (char *)NULL), RP_OK);
 	freeReplyObject(rep);
 	buf_reset(&err);
 	assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_ERR_INPUT);
-	assert_non_null(strstr(buf_str(&err), "layout 3"));
+	assert_non_null(strstr(buf_str(&err), "layout 4"));
 	assert_int_equal(call_int(f->r, "HEXISTS", P "p:0123456789abcdef", "x", (char *)NULL), 0);
 	buf_done(&err);
 }
@@ -727,6 +829,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_layout_and_idempotence, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_edit_keeps_place, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_edit_and_tombstone, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_dedupe_in_redis, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_oom, fixture_setup, fixture_teardown),

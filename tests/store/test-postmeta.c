@@ -1,8 +1,8 @@
-/* tests/store/test-postmeta.c - the packed field `v` of a post's hash
- * (store/postmeta.h): C pack and unpack agree with each other on any
- * bytes, refuse what is not a packed form, and the Lua reader the
- * scripts use (POST_META_LUA, run by a real redis-server) reads the same
- * fields as the C one. */
+/* tests/store/test-postmeta.c - a post's record, the string value of
+ * its key P p:PID (store/postmeta.h): C pack and unpack agree with each
+ * other on any bytes, refuse what is not a packed form, and the Lua
+ * reader the scripts use (POST_META_LUA, run by a real redis-server)
+ * reads the same fields as the C one. */
 #include "tests/store/helpers.h"
 
 #include "core/alloc.h"
@@ -11,14 +11,23 @@
 /* Values that would break a separator-based form: ':' and digits at the
  * start, NUL-free control bytes, UTF-8, empty and absent ones. */
 static const char *const rows[][POST_META_N] = {
-	{ "https://social.coop/users/u1/statuses/1", "mastodon:social.coop",
-	  "https://social.coop/@u1/1", "Bilal Okafor", "pt", "1352178511", "A title",
-	  "Na sess\xc3\xa3o sobre critical internet resources. #igf2012", "7c9898c9b574eca7",
-	  "cir,access", "ws64" },
-	{ "12:34", "9:", ":", "\x1f\x01 a", "", NULL, "0:", "10:x", "", ",", NULL },
-	{ "id-only", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "x", "\xd0\xa1\xd0\xb5\xd1\x80\xd0\xb3\xd0\xb5\xd0\xb9", "0:", "\xe4\xbd\x9c\xe8\x80\x85",
-	  "zh-Hant", "0", NULL, "text only", "0000000000000000", NULL, "ws1,ws2" },
+	{ [POST_META_HASH] = "7c9898c9b574eca7", [POST_META_D] = "7c9898c9b574eca7",
+	  [POST_META_S] = "0123456789abcdef", [POST_META_T] = "1352178511",
+	  [POST_META_ID] = "https://social.coop/users/u1/statuses/1",
+	  [POST_META_SOURCE] = "mastodon:social.coop", [POST_META_URL] = "https://social.coop/@u1/1",
+	  [POST_META_AUTHOR] = "Bilal Okafor", [POST_META_LANG] = "pt",
+	  [POST_META_UPDATED] = "1352178511", [POST_META_TITLE] = "A title",
+	  [POST_META_TEXT] = "Na sess\xc3\xa3o sobre critical internet resources. #igf2012",
+	  [POST_META_THEMES] = "cir,access", [POST_META_SESSIONS] = "ws64" },
+	{ "12:34", "hidden", "9:", ":", "0", "", "\x1f", "1", "3", "\x1f\x01 a", "", NULL, "0:",
+	  "10:x", "", ",", NULL, "1:", "2:ab" },
+	{ [POST_META_ID] = "id-only" },
+	{ [POST_META_HASH] = "0000000000000000", [POST_META_X] = "deleted",
+	  [POST_META_XB] = "\xe4\xbd\x9c\xe8\x80\x85", [POST_META_XW] = "0:",
+	  [POST_META_XT] = "1352300000", [POST_META_ID] = "x",
+	  [POST_META_SOURCE] = "\xd0\xa1\xd0\xb5\xd1\x80\xd0\xb3\xd0\xb5\xd0\xb9",
+	  [POST_META_LANG] = "zh-Hant", [POST_META_UPDATED] = "0", [POST_META_M] = "4",
+	  [POST_META_SESSIONS] = "ws1,ws2" },
 };
 
 /* rows[r] packed into *b (initialised here; buf_done it). */
@@ -53,16 +62,19 @@ static void test_round_trip(void **state)
 static void test_refuses_malformed(void **state)
 {
 	(void)state;
+#define Z6 "0:0:0:0:0:0:"
 	static const char *const bad[] = {
 		"",                              /* nothing */
-		"2:id0:0:0:0:0:0:0:0:0:",        /* ten fields */
-		"2:id0:0:0:0:0:0:0:0:0:0:x",     /* bytes after the last */
-		"9:id0:0:0:0:0:0:0:0:0:0:",      /* a length past the end */
-		"2id0:0:0:0:0:0:0:0:0:0:",       /* no ':' */
-		":0:0:0:0:0:0:0:0:0:0:",         /* no digits */
-		"99999999999:0:0:0:0:0:0:0:0:0:0:", /* more than 10 digits */
-		"https://e.org/1",               /* an unpacked id (a hash of the old layout) */
+		"2:id" Z6 Z6 "0:0:0:0:0:",       /* eighteen fields */
+		"2:id" Z6 Z6 Z6 "x",             /* bytes after the last */
+		"99:id" Z6 Z6 Z6,                /* a length past the end */
+		"2id" Z6 Z6 Z6,                  /* no ':' */
+		":" Z6 Z6 Z6,                    /* no digits */
+		"99999999999:" Z6 Z6 Z6,         /* more than 10 digits */
+		"2:id" Z6 "0:0:0:0:",            /* eleven fields: a v of layout 2 */
+		"https://e.org/1",               /* an unpacked id (a hash of layout 1) */
 	};
+#undef Z6
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct post_meta m;
 		assert_false(post_meta_unpack(bad[i], strlen(bad[i]), &m));

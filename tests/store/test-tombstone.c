@@ -44,13 +44,15 @@ static void assert_field(struct redis *r, const char *key, const char *field, co
 	free(v);
 }
 
-/* Field f of the packed v of key (store/postmeta.h) is want (NULL: empty). */
+/* Field f of the record of post key (store/postmeta.h) is want (NULL:
+ * empty). */
 static void assert_meta(struct redis *r, const char *key, enum post_meta_field f, const char *want)
 {
-	char *v = hget(r, key, "v");
+	redisReply *rep;
+	assert_int_equal(redis_callv(r, &rep, "GET", key, (char *)NULL), RP_OK);
 	struct post_meta m;
-	assert_true(v && post_meta_unpack(v, strlen(v), &m));   /* every post has a packed v */
-	free(v);
+	assert_true(post_meta_from_reply(rep, &m));   /* every post has a record */
+	freeReplyObject(rep);
 	char *got = hget_meta(r, key, f);
 	if (!want) {
 		assert_null(got);
@@ -78,7 +80,7 @@ static char *post_of(struct redis *r, const struct tpost *t, char pid[STORE_PID_
 {
 	pid_of(r, t, pid);
 	snprintf(key, 64, P "p:%s", pid);
-	char *sid = hget(r, key, "s");
+	char *sid = hget_meta(r, key, POST_META_S);
 	assert_non_null(sid);
 	return sid;
 }
@@ -169,10 +171,10 @@ static void test_hide_unhide(void **state)
 	assert_string_equal(res.was, "");
 	assert_string_equal(res.sid, sid);
 	assert_int_equal(res.story_posts, 1);
-	assert_field(f->r, k0, "x", "hidden");
-	assert_field(f->r, k0, "xb", "ann");
-	assert_field(f->r, k0, "xw", "spam account");
-	assert_field(f->r, k0, "xt", "1352300000");
+	assert_meta(f->r, k0, POST_META_X, "hidden");
+	assert_meta(f->r, k0, POST_META_XB, "ann");
+	assert_meta(f->r, k0, POST_META_XW, "spam account");
+	assert_meta(f->r, k0, POST_META_XT, "1352300000");
 	assert_meta(f->r, k0, POST_META_TEXT, three[0].text);   /* a hide keeps the content */
 	assert_meta(f->r, k1, POST_META_TEXT, three[1].text);   /* the copy left takes the text */
 	assert_int_equal(call_int(f->r, "ZCARD", mk, (char *)NULL), 1);
@@ -215,7 +217,7 @@ static void test_hide_unhide(void **state)
 	assert_false(res.changed);
 	assert_string_equal(res.was, "hidden");
 	assert_int_equal(res.story_posts, 1);
-	assert_field(f->r, k0, "xb", "ann");
+	assert_meta(f->r, k0, POST_META_XB, "ann");
 	assert_int_equal(call_int(f->r, "XLEN", P "x", (char *)NULL), xlen + 1);
 	assert_int_equal(call_int(f->r, "HGET", P "n", "th:access", (char *)NULL), 1);
 	assert_int_equal(call_int(f->r, "DBSIZE", (char *)NULL), keys);
@@ -224,7 +226,7 @@ static void test_hide_unhide(void **state)
 	struct ingest_stats st = run(f->r, three, 3);
 	assert_int_equal(st.result[INGEST_TOMBSTONE], 1);
 	assert_int_equal(st.result[INGEST_SAME], 2);
-	assert_field(f->r, k0, "x", "hidden");
+	assert_meta(f->r, k0, POST_META_X, "hidden");
 	assert_int_equal(call_int(f->r, "ZCARD", mk, (char *)NULL), 1);
 	assert_int_equal(call_int(f->r, "HGET", P "n", "th:access", (char *)NULL), 1);
 
@@ -233,8 +235,8 @@ static void test_hide_unhide(void **state)
 	assert_true(res.changed);
 	assert_string_equal(res.was, "hidden");
 	assert_int_equal(res.story_posts, 2);
-	assert_field(f->r, k0, "x", NULL);
-	assert_field(f->r, k0, "xb", NULL);
+	assert_meta(f->r, k0, POST_META_X, NULL);
+	assert_meta(f->r, k0, POST_META_XB, NULL);
 	assert_int_equal(call_int(f->r, "ZCARD", mk, (char *)NULL), 2);
 	assert_int_equal(call_int(f->r, "HGET", sk, "n", (char *)NULL), 2);
 	assert_int_equal(call_int(f->r, "HGET", sk, "na", (char *)NULL), 2);
@@ -288,10 +290,10 @@ static void test_delete(void **state)
 	struct tombstone_result res = apply(f->r, p2, TOMBSTONE_DELETE, NULL, NULL);
 	assert_true(res.changed);
 	assert_int_equal(res.story_posts, 0);
-	assert_field(f->r, k2, "x", "deleted");
+	assert_meta(f->r, k2, POST_META_X, "deleted");
 	assert_meta(f->r, k2, POST_META_TEXT, NULL);
 	assert_meta(f->r, k2, POST_META_TITLE, NULL);
-	assert_field(f->r, k2, "xb", NULL);
+	assert_meta(f->r, k2, POST_META_XB, NULL);
 	assert_meta(f->r, k2, POST_META_AUTHOR, three[2].author);   /* who, where, when stay */
 	assert_meta(f->r, k2, POST_META_URL, three[2].url);
 	assert_int_equal(call_int(f->r, "ZCARD", P "se:ws80:s", (char *)NULL), 0);
@@ -316,7 +318,7 @@ static void test_delete(void **state)
 	res = apply(f->r, p2, TOMBSTONE_HIDE, "ann", "why not");
 	assert_false(res.changed);
 	assert_string_equal(res.was, "deleted");
-	assert_field(f->r, k2, "x", "deleted");
+	assert_meta(f->r, k2, POST_META_X, "deleted");
 	struct buf err;
 	buf_init(&err);
 	assert_int_equal(tombstone_apply(f->r, EV, p2, TOMBSTONE_UNHIDE, "ann", NULL, NOW, &res, &err),
@@ -340,8 +342,8 @@ static void test_delete(void **state)
 	res = apply(f->r, p1, TOMBSTONE_DELETE, NULL, NULL);
 	assert_true(res.changed);
 	assert_string_equal(res.was, "hidden");
-	assert_field(f->r, k1, "x", "deleted");
-	assert_field(f->r, k1, "xb", NULL);
+	assert_meta(f->r, k1, POST_META_X, "deleted");
+	assert_meta(f->r, k1, POST_META_XB, NULL);
 	assert_int_equal(call_int(f->r, "HGET", P "n", "th:access", (char *)NULL), 1);
 	free(sid);
 }
@@ -541,7 +543,7 @@ static void test_find_and_errors(void **state)
 	/* None of them wrote anything. */
 	char k0[64];
 	snprintf(k0, sizeof k0, P "p:%s", p0);
-	assert_field(f->r, k0, "x", NULL);
+	assert_meta(f->r, k0, POST_META_X, NULL);
 	assert_int_equal(call_int(f->r, "EXISTS", P "p:0123456789abcdef", (char *)NULL), 0);
 	buf_done(&err);
 }
@@ -572,6 +574,137 @@ static void test_restore_skips_tombstones(void **state)
 	buf_done(&err);
 }
 
+/* Post q of two in one story, written by hand as keys.h says (no
+ * ingest): post 0 is its dup group's first and holds the text, post 1 an
+ * exact copy (m 1) that keeps none. */
+static void hand_record(struct buf *out, int q, const char *p0, const char *p1)
+{
+	const char *v[POST_META_N] = {
+		[POST_META_HASH] = q ? "1111111111111111" : "0000000000000000",
+		[POST_META_D] = p0, [POST_META_S] = p0, [POST_META_T] = q ? "1352194500" : "1352194200",
+		[POST_META_M] = q ? "1" : NULL, [POST_META_ID] = q ? p1 : p0,
+		[POST_META_SOURCE] = q ? "feed-b" : "feed-a", [POST_META_AUTHOR] = q ? "Bob" : "Ann",
+		[POST_META_URL] = "https://news.example/1", [POST_META_LANG] = "en",
+		[POST_META_TITLE] = q ? NULL : "Opening", [POST_META_TEXT] = q ? NULL : "Opening today.",
+		[POST_META_THEMES] = "access", [POST_META_SESSIONS] = "ws165",
+	};
+	buf_reset(out);
+	post_meta_pack(out, v);
+}
+
+/* The record of key, malloc'd with its length in *n (free it). */
+static char *record(struct redis *r, const char *key, size_t *n)
+{
+	redisReply *rep;
+	assert_int_equal(redis_callv(r, &rep, "GET", key, (char *)NULL), RP_OK);
+	assert_int_equal(rep->type, REDIS_REPLY_STRING);
+	char *v = rp_strndup(rep->str, rep->len);
+	*n = rep->len;
+	freeReplyObject(rep);
+	return v;
+}
+
+/* Layout 3 written by hand: a tombstone changes the post's record in
+ * place (x, xb, xw, xt; a delete its text and title), hands the text to
+ * the exact copy left as a string record too, and an unhide gives back
+ * the very bytes the post had; the digest reads records. */
+static void test_records_by_hand(void **state)
+{
+	struct fixture *f = *state;
+	const char *p0 = "00000000000000a0", *p1 = "00000000000000b1";
+	char k0[64], k1[64];
+	snprintf(k0, sizeof k0, P "p:%s", p0);
+	snprintf(k1, sizeof k1, P "p:%s", p1);
+	struct buf b;
+	buf_init(&b);
+	assert_int_equal(redis_callv(f->r, NULL, "SET", P "layout", "3", (char *)NULL), RP_OK);
+	hand_record(&b, 0, p0, p1);
+	assert_int_equal(redis_callv(f->r, NULL, "SET", k0, buf_str(&b), (char *)NULL), RP_OK);
+	char *orig0 = rp_strndup(b.data, b.len);
+	size_t orig0_n = b.len;
+	hand_record(&b, 1, p0, p1);
+	assert_int_equal(redis_callv(f->r, NULL, "SET", k1, buf_str(&b), (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, NULL, "ZADD", P "posts", "1352194200", p0, "1352194500", p1,
+	                             (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, NULL, "ZADD", P "s:00000000000000a0:m", "1352194200", p0,
+	                             "1352194500", p1, (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, NULL, "HSET", P "s:00000000000000a0", "id", p0, "n", "2",
+	                             "nd", "1", "na", "2", "nr", "2", "f", "1352194200", "l",
+	                             "1352194500", "rep", p0, "T", "th:access,se:ws165", "ls",
+	                             "1352194500", (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, NULL, "ZADD", P "th:access:s", "1", p0, (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, NULL, "ZADD", P "se:ws165:s", "1", p0, (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, NULL, "HSET", P "n", "th:access", "2", "se:ws165", "2",
+	                             (char *)NULL), RP_OK);
+
+	char pid[STORE_PID_HEX_BUF];
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(tombstone_find(f->r, EV, p1, NULL, pid, &err), RP_OK);   /* a PID */
+	assert_string_equal(pid, p1);
+
+	struct tombstone_result res = apply(f->r, p0, TOMBSTONE_HIDE, "ann", "spam");
+	assert_true(res.changed);
+	assert_string_equal(res.sid, p0);
+	assert_int_equal(res.story_posts, 1);
+	assert_meta(f->r, k0, POST_META_X, "hidden");
+	assert_meta(f->r, k0, POST_META_XB, "ann");
+	assert_meta(f->r, k0, POST_META_XW, "spam");
+	assert_meta(f->r, k0, POST_META_XT, "1352300000");
+	assert_meta(f->r, k0, POST_META_TEXT, "Opening today.");
+	assert_meta(f->r, k0, POST_META_AUTHOR, "Ann");
+	assert_meta(f->r, k1, POST_META_TEXT, "Opening today.");   /* handed to the copy */
+	assert_meta(f->r, k1, POST_META_TITLE, "Opening");
+	assert_meta(f->r, k1, POST_META_D, p0);
+	assert_meta(f->r, k1, POST_META_M, "1");
+	assert_meta(f->r, k1, POST_META_X, NULL);
+	assert_field(f->r, P "s:00000000000000a0", "rep", p1);
+	assert_field(f->r, P "s:00000000000000a0", "n", "1");
+	assert_field(f->r, P "n", "th:access", "1");
+	struct digest d = read_digest(f->r, DIGEST_THEME, "access");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.stories[0].n_posts, 1);
+	assert_string_equal(d.stories[0].rep.pid, p1);
+	assert_string_equal(d.stories[0].rep.id, p1);
+	assert_string_equal(d.stories[0].rep.text, "Opening today.");
+	assert_string_equal(d.stories[0].rep.lang, "en");
+	assert_int_equal(d.stories[0].rep.published, 1352194500);
+	assert_int_equal(d.stories[0].sources.n, 1);
+	assert_string_equal(d.stories[0].sources.v[0], "feed-b");
+	assert_null(d.stories[0].id);   /* its first post is hidden */
+	digest_done(&d);
+
+	res = apply(f->r, p0, TOMBSTONE_UNHIDE, "ann", NULL);
+	assert_true(res.changed);
+	assert_int_equal(res.story_posts, 2);
+	size_t n;
+	char *now0 = record(f->r, k0, &n);
+	assert_int_equal(n, orig0_n);
+	assert_memory_equal(now0, orig0, n);   /* the same bytes */
+	rp_free(now0);
+	d = read_digest(f->r, DIGEST_THEME, "access");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.stories[0].n_posts, 2);
+	assert_int_equal(d.stories[0].sources.n, 2);
+	assert_string_equal(d.stories[0].rep.pid, p0);
+	assert_string_equal(d.stories[0].id, p0);
+	digest_done(&d);
+
+	res = apply(f->r, p1, TOMBSTONE_DELETE, NULL, NULL);
+	assert_true(res.changed);
+	assert_meta(f->r, k1, POST_META_X, "deleted");
+	assert_meta(f->r, k1, POST_META_XB, NULL);
+	assert_meta(f->r, k1, POST_META_XT, "1352300000");
+	assert_meta(f->r, k1, POST_META_TEXT, NULL);
+	assert_meta(f->r, k1, POST_META_TITLE, NULL);
+	assert_meta(f->r, k1, POST_META_SOURCE, "feed-b");
+	assert_meta(f->r, k0, POST_META_TEXT, "Opening today.");
+	assert_field(f->r, P "n", "th:access", "1");
+	buf_done(&err);
+	buf_done(&b);
+	rp_free(orig0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +717,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_find_and_errors, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_restore_skips_tombstones, fixture_setup,
 		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_records_by_hand, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

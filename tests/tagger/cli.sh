@@ -28,7 +28,7 @@ check() { # NAME COMMAND...: ok when the command succeeds
 	if "$@" > "$work/out" 2>&1; then ok "$name"; else notok "$name" "$work/out"; fi
 }
 
-echo "1..41"
+echo "1..42"
 cd "$data" || exit 1
 
 # tags check
@@ -266,6 +266,17 @@ redis-cli -s "$work/r.sock" hset 'rap:{conf}:p:0123456789abcdef' i old t 1 th ac
 	[ "$(redis-cli -s "$work/r.sock" hget 'rap:{conf}:p:0123456789abcdef' th)" = access ] &&
 	ok "tags retag: an event in an older key layout is refused (exit $rc)" ||
 	notok "tags retag: older layout (exit $rc)" "$work/out"
+# Layout 2, the one before a post became one string: its post hashes
+# (values packed in field v) are refused the same way, and left as they are.
+redis-cli -s "$work/r.sock" flushall > /dev/null
+redis-cli -s "$work/r.sock" set 'rap:{conf}:layout' 2 > /dev/null
+redis-cli -s "$work/r.sock" zadd 'rap:{conf}:posts' 1 0123456789abcdef > /dev/null
+redis-cli -s "$work/r.sock" hset 'rap:{conf}:p:0123456789abcdef' t 1 v '0:2:id0:0:0:0:0:0:0:0:6:access0:' > /dev/null
+"$rap" tags retag --tags test.yaml --redis "$R" > "$work/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q "key layout 2" "$work/out" && grep -q "import the posts again" "$work/out" &&
+	[ "$(redis-cli -s "$work/r.sock" hget 'rap:{conf}:p:0123456789abcdef' t)" = 1 ] &&
+	ok "tags retag: an event in key layout 2 (post hashes) is refused (exit $rc)" ||
+	notok "tags retag: layout 2 (exit $rc)" "$work/out"
 # tags retag beside a running import: each page is atomic and checked, so
 # once both are done (and a last retag takes what the import tagged with
 # the decisions it had loaded), counts, T and the story zsets all agree.

@@ -7,8 +7,9 @@
 local P = ARGV[1]
 local gmatch = string.gmatch
 local cnt, want, bad = {}, {}, {}
--- field k of a post's packed v (store/postmeta.h: each value as its
--- length, ':', its bytes; themes are the 10th, sessions the 11th)
+-- field k of a post's record, the string P p:PID (store/postmeta.h: each
+-- value as its length, ':', its bytes; s is the 7th, themes the 18th,
+-- sessions the 19th)
 local function meta(v, k)
   local pos = 1
   for q = 1, k do
@@ -20,8 +21,8 @@ local function meta(v, k)
   end
 end
 for _, pid in ipairs(redis.call('ZRANGE', P..'posts', 0, -1)) do
-  local h = redis.call('HMGET', P..'p:'..pid, 'v', 's')
-  local r = { meta(h[1], 10), meta(h[1], 11), h[2] }
+  local v = redis.call('GET', P..'p:'..pid)
+  local r = { meta(v, 18), meta(v, 19), meta(v, 7) }
   local w = want[r[3]] or {}
   want[r[3]] = w
   for id in gmatch(r[1] or '', '[^,]+') do cnt['th:'..id] = (cnt['th:'..id] or 0) + 1; w['th:'..id] = true end
