@@ -555,6 +555,43 @@ static void test_acked(void **state)
 	free_many(ts, N);
 }
 
+/* The script cache emptied between batches (SCRIPT FLUSH, or a failover
+ * to a server that never loaded it): a batch's EXEC runs its SETs and
+ * answers NOSCRIPT for the script. The ingest loads the scripts again and
+ * sends the batch again, which finds the records there, indexes them, and
+ * reports each post once, as new; nothing is left half written. */
+static void test_noscript_mid_run(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 40 };
+	struct tpost *ts = many(N, "noscript");
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	struct ingest_opts o = { .batch = 8, .window = 2 };
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(ingest_open(f->r, EV, &o, &in, &err), RP_OK);
+	for (size_t i = 0; i < N; i++) {
+		if (i == 16 || i == 32) {
+			assert_int_equal(ingest_flush(in), RP_OK);
+			assert_int_equal(redis_callv(f->r, NULL, "SCRIPT", "FLUSH", (char *)NULL), RP_OK);
+		}
+		assert_int_equal(tpost_ingest(in, e, &ts[i], false), RP_OK);
+	}
+	assert_int_equal(ingest_flush(in), RP_OK);
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	ingest_close(in);
+	assert_int_equal(st.acked, N);
+	assert_int_equal(st.result[INGEST_NEW], N);
+	assert_true(st.resent >= 2);
+	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), N);
+	assert_complete(f->r);
+	buf_done(&err);
+	cluster_engine_free(e);
+	free_many(ts, N);
+}
+
 /* The durability gap (RELIABILITY R1, ingest.h): Redis may acknowledge a
  * batch whose AOF write it has postponed (appendfsync everysec on a slow
  * disk, up to 2 s), and a kill -9 then loses it. The server here is made
@@ -830,6 +867,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_layout_and_idempotence, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_edit_keeps_place, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_noscript_mid_run, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_edit_and_tombstone, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_dedupe_in_redis, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_oom, fixture_setup, fixture_teardown),

@@ -96,6 +96,38 @@ static void test_call_and_errors(void **state)
 	assert_true(redis_reply_is_noscript(rep));
 	assert_false(redis_reply_is_oom(rep));
 	freeReplyObject(rep);
+	/* An EXEC refused because of an error is classed by that error
+	 * (store/ingest.c sends its batches in MULTI/EXEC). */
+	assert_int_equal(redis_callv(f->r, NULL, "CONFIG", "SET", "maxmemory", "1", (char *)NULL), RP_OK);
+	const char *tx[][3] = { { "MULTI" }, { "SET", "k2", "x" }, { "EXEC" } };
+	size_t txn[] = { 1, 3, 1 };
+	for (size_t i = 0; i < 3; i++) {
+		size_t l[3];
+		for (size_t j = 0; j < txn[i]; j++)
+			l[j] = strlen(tx[i][j]);
+		assert_int_equal(redis_append(f->r, (int)txn[i], tx[i], l), RP_OK);
+	}
+	redisReply *rs[3];
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(redis_get_reply(f->r, &rs[i]), RP_OK);
+	assert_true(redis_reply_is_oom(rs[1]));            /* refused when queued */
+	assert_int_equal(rs[2]->type, REDIS_REPLY_ERROR);
+	assert_non_null(strstr(rs[2]->str, "EXECABORT"));
+	assert_false(redis_reply_is_noscript(rs[2]));
+	for (size_t i = 0; i < 3; i++)
+		freeReplyObject(rs[i]);
+	/* and EXEC's own refusal, as Redis words it */
+	redisReply fake = { .type = REDIS_REPLY_ERROR };
+	char text[] = "EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.";
+	fake.str = text;
+	fake.len = strlen(text);
+	assert_true(redis_reply_is_oom(&fake));
+	assert_false(redis_reply_is_loading(&fake));
+	char other[] = "EXECABORT Transaction discarded because of previous errors.";
+	fake.str = other;
+	fake.len = strlen(other);
+	assert_false(redis_reply_is_oom(&fake));
+	assert_int_equal(redis_callv(f->r, NULL, "CONFIG", "SET", "maxmemory", "0", (char *)NULL), RP_OK);
 }
 
 static void test_pipeline(void **state)
