@@ -125,13 +125,15 @@
  * by W * 2^-((now - l) / H): the highlight weight decayed by half every H
  * after the story's last post, without rewriting scores as the clock
  * moves. store_story_weight_now turns a score back into that weight.
- * A story is rescored in every index it is in (T) when it is new, when a
- * member brings it into a new index, when it has crossed a power of two
- * in size, or when its last time has moved by H/16 since it was last
- * rescored (field `ls` of P s:SID: the l of that rescoring); at most once
- * per script call (a batch of posts). So a big story costs a few ZADDs
- * per batch, not several per post, a stored score is never above the
- * fresh one and never below it by more than those bounds; readers
+ * A story is rescored in every index it is in (T) when it is new, when it
+ * has crossed a power of two in size, or when its last time has moved by
+ * H/16 since it was last rescored (field `ls` of P s:SID: the l of that
+ * rescoring); at most once per script call (a batch of posts). A member
+ * that brings it into a new index adds it there with the fresh score and
+ * leaves the others (and `ls`) as they are: they are within the bounds
+ * already. So a big story costs a few ZADDs per batch, not several per
+ * post, a stored score is never above the fresh one and never below it
+ * by more than those bounds; readers
  * (store/digest.c) fetch several candidates per story shown and re-rank
  * them with store_story_score of the summary.
  *
