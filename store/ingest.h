@@ -63,17 +63,17 @@
 #include "store/redis.h"
 #include "store/server.h"
 
-/* 128 posts a batch, 4 batches in flight. A call has costs per story,
- * index and count it touches, whatever its size, so bigger calls cost
- * Redis less per post: callgrind of redis-server, 20k bench posts, 144k
- * instructions a post at 32, 117k at 128. In wall time (bench/ingest,
- * 100k posts, three interleaved rounds, load 2-3) 128/4 gave 29-35k
- * posts/s, 128/8 28-35k, 64/8 26-32k and 32/8 24-29k. (Before the
- * importer handed posts over in batches and posts were packed, 32/8 was
- * the best: 27-28.6k against 20-21k for 128/8.) A call holds Redis for
- * a few ms, which readers wait out. */
-#define INGEST_BATCH_DEFAULT   128      /* posts per EVALSHA */
-#define INGEST_BATCH_MAX       512
+/* 512 posts a batch, 4 batches in flight. A batch has costs per story,
+ * index and count it touches, whatever its size, so bigger batches cost
+ * Redis less per post: callgrind of redis-server, 20k bench posts, 104k
+ * instructions a post at 128, 93k at 256, 84k at 512 (layout 3; the
+ * hash layout before it: 144k at 32, 117k at 128). A batch holds Redis
+ * for about 10 ms at 512, which readers wait out. In wall time, before
+ * the records left the script (bench/ingest, 100k posts, load 2-3),
+ * 128/4 gave 29-35k posts/s, 128/8 28-35k, 64/8 26-32k and 32/8
+ * 24-29k. */
+#define INGEST_BATCH_DEFAULT   512      /* posts per batch (one MULTI/EXEC) */
+#define INGEST_BATCH_MAX       4096
 #define INGEST_WINDOW_DEFAULT  4        /* batches in flight: Redis runs some while the next fill */
 #define INGEST_WINDOW_MAX      64
 #define INGEST_RETRY_MS_DEFAULT 60000   /* give up when Redis is gone (or full) this long */

@@ -11,8 +11,8 @@
  * Measured with callgrind of redis-server on 20k bench posts
  * (bench/ingest): a hash of thirteen fields written by the script cost
  * 198k instructions a post (32 posts a call), one packed field `v` beside
- * d, s, t, m 117k (128 posts a call); this record beside the script 96k
- * at 128 posts a call and 80k at 512, against 103k for the hash at 512:
+ * d, s, t, m 117k (128 posts a call); this record beside the script 104k
+ * at 128 posts a call and 84k at 512, against 103k for the hash at 512:
  * Redis pays for every field and every argument that passes through Lua
  * (parsed, made a Lua string, copied back into an object, logged), about
  * the same whatever its size.
