@@ -36,11 +36,9 @@ void *rp_realloc(void *p, size_t n)
 	return q;
 }
 
-void *rp_grow(void *p, size_t size, size_t need, size_t *cap)
+size_t rp_grow_cap(size_t cap, size_t size, size_t need)
 {
-	if (need <= *cap)
-		return p;
-	size_t c = *cap ? *cap : 8;
+	size_t c = cap ? cap : 8;
 	while (c < need) {
 		if (c > SIZE_MAX / 2)
 			oom(SIZE_MAX);
@@ -48,6 +46,14 @@ void *rp_grow(void *p, size_t size, size_t need, size_t *cap)
 	}
 	if (size && c > SIZE_MAX / size)
 		oom(SIZE_MAX);
+	return c;
+}
+
+void *rp_grow(void *p, size_t size, size_t need, size_t *cap)
+{
+	if (need <= *cap)
+		return p;
+	size_t c = rp_grow_cap(*cap, size, need);
 	p = rp_realloc(p, c * size);
 	*cap = c;
 	return p;

@@ -15,6 +15,10 @@ void *rp_realloc(void *p, size_t n);
 /* Grow an array of count elements of size bytes to at least need elements,
  * doubling; *cap holds the capacity in elements. Overflow aborts. */
 void *rp_grow(void *p, size_t size, size_t need, size_t *cap);
+/* The capacity rp_grow moves cap to for need elements of size bytes
+ * (cap doubled until need fits; 8 from 0); overflow aborts. For other
+ * allocators' arrays (core/bigmem.h). */
+size_t rp_grow_cap(size_t cap, size_t size, size_t need);
 char *rp_strdup(const char *s);           /* NULL gives NULL */
 char *rp_strndup(const char *s, size_t n); /* copies at most n bytes, always NUL-terminated */
 void rp_free(void *p);

@@ -473,6 +473,7 @@ static int fast_array(struct fast *f, struct strv *dst)
 			if (v.type != FAST_STR)
 				return 0;
 			if (v.n > 0) {
+				/* decoded once, then owned by dst (no second copy) */
 				char *s = fast_decode(v.s, v.n, v.esc);
 				if (strv_contains(dst, s)) {
 					rp_free(s);
@@ -480,8 +481,7 @@ static int fast_array(struct fast *f, struct strv *dst)
 					rp_free(s);
 					return 0;
 				} else {
-					strv_push(dst, s);
-					rp_free(s);
+					strv_take(dst, s);
 				}
 			}
 		}
@@ -506,14 +506,19 @@ enum fast_key {
 
 static enum fast_key fast_key(const unsigned char *s, size_t n)
 {
-	static const struct { const char *name; enum fast_key k; } keys[] = {
-		{"id", K_ID}, {"source", K_SOURCE}, {"url", K_URL}, {"author", K_AUTHOR},
-		{"title", K_TITLE}, {"text", K_TEXT}, {"lang", K_LANG},
-		{"repost_of", K_REPOST_OF}, {"published", K_PUBLISHED}, {"updated", K_UPDATED},
-		{"tags", K_TAGS}, {"links", K_LINKS}, {"media", K_MEDIA},
+	/* Lengths kept beside the names: a strlen per entry was three
+	 * dozen calls a line (callgrind, 100k bench posts). */
+#define KEY(name, k) { name, sizeof name - 1, k }
+	static const struct { const char *name; size_t len; enum fast_key k; } keys[] = {
+		KEY("id", K_ID), KEY("source", K_SOURCE), KEY("url", K_URL), KEY("author", K_AUTHOR),
+		KEY("title", K_TITLE), KEY("text", K_TEXT), KEY("lang", K_LANG),
+		KEY("repost_of", K_REPOST_OF), KEY("published", K_PUBLISHED),
+		KEY("updated", K_UPDATED), KEY("tags", K_TAGS), KEY("links", K_LINKS),
+		KEY("media", K_MEDIA),
 	};
+#undef KEY
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (strlen(keys[i].name) == n && memcmp(keys[i].name, s, n) == 0)
+		if (keys[i].len == n && memcmp(keys[i].name, s, n) == 0)
 			return keys[i].k;
 	return K_OTHER;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/bigmem.h"
 #include "core/buf.h"
 #include "core/hash.h"
 #include "core/url.h"
@@ -173,17 +174,20 @@ static void map_grow(struct u64map *m)
 {
 	struct u64map old = *m;
 	m->cap = old.cap ? 2 * old.cap : 8;
-	m->s = rp_calloc(m->cap, sizeof *m->s);
+	/* bigmem: the large maps (ids, keys, df) grow to megabytes and are
+	 * probed at random; on huge pages they fault once per 2 MiB and
+	 * stay in the TLB (core/bigmem.h). */
+	m->s = bigmem_alloc((size_t)m->cap * sizeof *m->s);
 	m->n = 0;
 	for (uint32_t i = 0; i < old.cap; i++)
 		if (old.s[i].k)
 			*map_put_slot(m, old.s[i].k, NULL) = old.s[i];
-	rp_free(old.s);
+	bigmem_free(old.s, (size_t)old.cap * sizeof *old.s);
 }
 
 static void map_done(struct u64map *m)
 {
-	rp_free(m->s);
+	bigmem_free(m->s, (size_t)m->cap * sizeof *m->s);
 	memset(m, 0, sizeof *m);
 }
 
@@ -209,6 +213,8 @@ static struct u64map stop_set;   /* hash64 of each stopword; built once, read on
 
 struct rec {
 	char *id;            /* in e->ids_mem */
+	uint64_t id_hash;    /* hash64_str(id): the ids, dup_heads and story_heads key, made
+	                        once (it was taken up to four times a post; 64 bytes a record) */
 	int64_t t;           /* UTC seconds: published, or the watermark when it had none */
 	uint32_t dup;        /* dup group index */
 	uint32_t story;      /* story index */
@@ -264,7 +270,8 @@ struct qterm {
 
 /* Post ids, copied end to end into blocks that live as long as the
  * engine (records are never forgotten): one allocation per block, not per
- * post. */
+ * post. Blocks double from ID_BLOCK to a huge page (core/bigmem.h), so a
+ * small engine stays small and a large one faults once per 2 MiB. */
 #define ID_BLOCK 65536
 struct id_block {
 	struct id_block *next;
@@ -278,6 +285,7 @@ struct id_block {
  * post, and neighbouring posts' sets share pages. A set longer than a
  * quarter chunk gets a chunk of its own. */
 #define SH_CHUNK 16384   /* shingles (uint32_t) per chunk */
+#define SH_SLAB_CHUNKS (BIGMEM_HUGE / (SH_CHUNK * sizeof(uint32_t))) /* chunks carved from a huge page */
 struct sh_chunk {
 	uint32_t *v;         /* cap slots; NULL once a chunk of its own was freed */
 	uint32_t used, cap;
@@ -291,7 +299,18 @@ struct cluster_engine {
 	uint32_t shc_cur;          /* chunk being filled, or NONE */
 	uint32_t *shc_free;        /* empty chunks to reuse */
 	size_t n_shc_free, cap_shc_free;
+	/* The memory of SH_CHUNK-sized chunks is carved from huge-page slabs
+	 * (core/bigmem.h: one fault per 2 MiB, not one per 4 KiB of every
+	 * shingle set copied in); it goes back to the slabs only with the
+	 * engine, and a chunk slot that turns into a large set's own chunk
+	 * leaves its memory in sh_spare for the next chunk. */
+	char **sh_slabs;
+	size_t n_sh_slabs, cap_sh_slabs;
+	size_t sh_slab_left;       /* chunks not yet carved from the newest slab */
+	uint32_t **sh_spare;
+	size_t n_sh_spare, cap_sh_spare;
 	struct id_block *ids_mem;  /* newest block first */
+	size_t ids_next;           /* bytes of the next block (with its header) */
 	struct rec *recs;
 	size_t n_recs, cap_recs;
 	struct dupg *dups;
@@ -371,23 +390,28 @@ void cluster_engine_free(struct cluster_engine *e)
 	if (!e)
 		return;
 	for (size_t i = 0; i < e->n_shc; i++)
-		rp_free(e->shc[i].v);
+		if (e->shc[i].cap != SH_CHUNK)   /* the others are in the slabs */
+			rp_free(e->shc[i].v);
 	rp_free(e->shc);
 	rp_free(e->shc_free);
 	while (e->ids_mem) {
 		struct id_block *b = e->ids_mem;
 		e->ids_mem = b->next;
-		rp_free(b);
+		bigmem_free(b, sizeof *b + b->cap);
 	}
-	rp_free(e->recs);
-	rp_free(e->dups);
+	for (size_t i = 0; i < e->n_sh_slabs; i++)
+		bigmem_free(e->sh_slabs[i], BIGMEM_HUGE);
+	rp_free(e->sh_slabs);
+	rp_free(e->sh_spare);
+	bigmem_free(e->recs, e->cap_recs * sizeof *e->recs);
+	bigmem_free(e->dups, e->cap_dups * sizeof *e->dups);
 	for (size_t i = 0; i < e->n_stories; i++) {
 		map_done(&e->stories[i].authors);
 		map_done(&e->stories[i].sources);
 		map_done(&e->stories[i].centroid);
 	}
-	rp_free(e->stories);
-	rp_free(e->hot);
+	bigmem_free(e->stories, e->cap_stories * sizeof *e->stories);
+	bigmem_free(e->hot, e->cap_hot * sizeof *e->hot);
 	map_done(&e->keys);
 	map_done(&e->ids);
 	map_done(&e->story_heads);
@@ -426,47 +450,69 @@ static bool is_http(const char *s)
 	       strncmp(s, "HTTP://", 7) == 0 || strncmp(s, "HTTPS://", 8) == 0;
 }
 
-/* Append the URI form of an identifier: an http(s) URL canonicalised, any
- * other URI (at://, tag:, urn:) as written. */
+/* Bytes of a plain path: 1 for [a-zA-Z0-9-_.~@:], 2 for '/', 3 also
+ * allowed in a plain host ([a-z0-9.-]); one lookup a byte instead of a
+ * chain of comparisons (ids and URLs are most of the bytes hashed). */
+static const unsigned char uri_plain[256] = {
+	['-'] = 3, ['.'] = 3, ['/'] = 2, [':'] = 1, ['@'] = 1, ['_'] = 1, ['~'] = 1,
+	['0'] = 3, ['1'] = 3, ['2'] = 3, ['3'] = 3, ['4'] = 3,
+	['5'] = 3, ['6'] = 3, ['7'] = 3, ['8'] = 3, ['9'] = 3,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 3, ['b'] = 3, ['c'] = 3, ['d'] = 3, ['e'] = 3, ['f'] = 3, ['g'] = 3,
+	['h'] = 3, ['i'] = 3, ['j'] = 3, ['k'] = 3, ['l'] = 3, ['m'] = 3, ['n'] = 3,
+	['o'] = 3, ['p'] = 3, ['q'] = 3, ['r'] = 3, ['s'] = 3, ['t'] = 3, ['u'] = 3,
+	['v'] = 3, ['w'] = 3, ['x'] = 3, ['y'] = 3, ['z'] = 3,
+};
+
 /* True when url_canonical would return s unchanged: lowercase scheme and
  * host, no port, a path of plain characters without dot segments, no
  * query, no fragment, no percent sign. Most status URIs are like this, and
  * the check is far cheaper than a parse (tests/cluster/test-cluster.c
- * compares the two on a table). */
-static bool plainly_canonical(const char *s)
+ * compares the two on a table). *ret_len gets strlen(s) when true: the
+ * caller appends s without measuring it again. */
+static bool plainly_canonical_len(const char *s, size_t *ret_len)
 {
-	const char *p;
+	const unsigned char *p;
 	if (strncmp(s, "https://", 8) == 0)
-		p = s + 8;
+		p = (const unsigned char *)s + 8;
 	else if (strncmp(s, "http://", 7) == 0)
-		p = s + 7;
+		p = (const unsigned char *)s + 7;
 	else
 		return false;
-	const char *host = p;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-')
+	const unsigned char *host = p;
+	while (uri_plain[*p] == 3)
 		p++;
 	if (p == host || *p != '/' || p[-1] == '.' || host[0] == '.')
 		return false;
-	for (; *p; p++) {
-		char c = *p;
-		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		             c == '/' || c == '-' || c == '_' || c == '.' || c == '~' || c == '@' || c == ':';
-		if (!plain)
-			return false;
-		if (c == '/' && p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
-		                               (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))
-			return false;
-		if (c == '/' && p[1] == '/')
-			return false;
+	for (;; p++) {
+		unsigned cl = uri_plain[*p];
+		if (cl == 2) {
+			if (p[1] == '/')
+				return false;
+			if (p[1] == '.' && (p[2] == '/' || p[2] == '\0' ||
+			                    (p[2] == '.' && (p[3] == '/' || p[3] == '\0'))))
+				return false;
+		} else if (cl == 0) {
+			if (*p != '\0')
+				return false;
+			break;
+		}
 	}
+	*ret_len = (size_t)(p - (const unsigned char *)s);
 	return true;
 }
 
+/* Append the URI form of an identifier: an http(s) URL canonicalised, any
+ * other URI (at://, tag:, urn:) as written. */
 static void add_uri(struct buf *b, const char *s)
 {
 	char *c = NULL;
-	if (plainly_canonical(s)) {
-		buf_adds(b, s);
+	size_t n;
+	if (plainly_canonical_len(s, &n)) {
+		buf_add(b, s, n);
 		return;
 	}
 	if (is_http(s) && url_canonical(s, &c) == RP_OK) {
@@ -504,9 +550,15 @@ static uint64_t hexkey(const struct buf *b, char out[CLUSTER_KEY_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
 	XXH128_hash_t h = XXH3_128bits(b->data, b->len);
-	for (int i = 0; i < 16; i++) {
-		out[i] = hex[(h.high64 >> (60 - 4 * i)) & 0xf];
-		out[16 + i] = hex[(h.low64 >> (60 - 4 * i)) & 0xf];
+	/* A byte at a time, both digits at once: half the steps of a digit
+	 * at a time (three keys a post). */
+	for (int i = 0; i < 8; i++) {
+		unsigned hi = (unsigned)(h.high64 >> (56 - 8 * i)) & 0xff;
+		unsigned lo = (unsigned)(h.low64 >> (56 - 8 * i)) & 0xff;
+		out[2 * i] = hex[hi >> 4];
+		out[2 * i + 1] = hex[hi & 0xf];
+		out[16 + 2 * i] = hex[lo >> 4];
+		out[16 + 2 * i + 1] = hex[lo & 0xf];
 	}
 	out[32] = '\0';
 	return h.low64;
@@ -1010,25 +1062,25 @@ static void find_stories(struct cluster_engine *e)
 
 static uint32_t story_new(struct cluster_engine *e, uint32_t head, int64_t t)
 {
-	e->stories = rp_grow(e->stories, sizeof *e->stories, e->n_stories + 1, &e->cap_stories);
+	e->stories = bigmem_grow(e->stories, sizeof *e->stories, e->n_stories + 1, &e->cap_stories);
 	struct story *s = &e->stories[e->n_stories];
 	memset(s, 0, sizeof *s);
 	s->head = head;
 	s->rep = NONE;
 	s->first = s->last = t;
-	e->hot = rp_grow(e->hot, sizeof *e->hot, e->n_stories + 1, &e->cap_hot);
+	e->hot = bigmem_grow(e->hot, sizeof *e->hot, e->n_stories + 1, &e->cap_hot);
 	e->hot[e->n_stories] = (struct story_hot){ t, 0, 0 };
 	e->live = rp_grow(e->live, sizeof *e->live, e->n_live + 1, &e->cap_live);
 	e->live[e->n_live++] = (uint32_t)e->n_stories;
-	*map_put(&e->story_heads, hash64_str(e->recs[head].id), NULL) = (uint32_t)e->n_stories;
+	*map_put(&e->story_heads, e->recs[head].id_hash, NULL) = (uint32_t)e->n_stories;
 	return (uint32_t)e->n_stories++;
 }
 
 static uint32_t dup_new(struct cluster_engine *e, uint32_t head, uint32_t story)
 {
-	e->dups = rp_grow(e->dups, sizeof *e->dups, e->n_dups + 1, &e->cap_dups);
+	e->dups = bigmem_grow(e->dups, sizeof *e->dups, e->n_dups + 1, &e->cap_dups);
 	e->dups[e->n_dups] = (struct dupg){ head, story, 0 };
-	*map_put(&e->dup_heads, hash64_str(e->recs[head].id), NULL) = (uint32_t)e->n_dups;
+	*map_put(&e->dup_heads, e->recs[head].id_hash, NULL) = (uint32_t)e->n_dups;
 	return (uint32_t)e->n_dups++;
 }
 
@@ -1073,8 +1125,12 @@ static char *id_copy(struct cluster_engine *e, const char *id)
 	size_t n = strlen(id) + 1;
 	struct id_block *b = e->ids_mem;
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > ID_BLOCK / 4 ? n : ID_BLOCK;
-		b = rp_malloc(sizeof *b + cap);
+		if (e->ids_next == 0)
+			e->ids_next = ID_BLOCK;
+		size_t cap = n > ID_BLOCK / 4 ? n : e->ids_next - sizeof *b;
+		if (n <= ID_BLOCK / 4 && e->ids_next < BIGMEM_HUGE)
+			e->ids_next *= 2;
+		b = bigmem_alloc(sizeof *b + cap);
 		b->used = 0;
 		b->cap = cap;
 		if (n > ID_BLOCK / 4 && e->ids_mem) {
@@ -1092,15 +1148,17 @@ static char *id_copy(struct cluster_engine *e, const char *id)
 	return c;
 }
 
-static uint32_t rec_new(struct cluster_engine *e, const char *id, int64_t t)
+/* A new record for id, whose hash64_str is h. */
+static uint32_t rec_new(struct cluster_engine *e, const char *id, uint64_t h, int64_t t)
 {
-	e->recs = rp_grow(e->recs, sizeof *e->recs, e->n_recs + 1, &e->cap_recs);
+	e->recs = bigmem_grow(e->recs, sizeof *e->recs, e->n_recs + 1, &e->cap_recs);
 	struct rec *r = &e->recs[e->n_recs];
 	memset(r, 0, sizeof *r);
 	r->id = id_copy(e, id);
+	r->id_hash = h;
 	r->t = t;
 	r->dup = r->story = NONE;
-	*map_put(&e->ids, hash64_str(id), NULL) = (uint32_t)e->n_recs;
+	*map_put(&e->ids, h, NULL) = (uint32_t)e->n_recs;
 	return (uint32_t)e->n_recs++;
 }
 
@@ -1113,9 +1171,34 @@ static uint32_t rec_by_hash(const struct cluster_engine *e, const char *id, uint
 	return NONE;
 }
 
-static uint32_t rec_by_id(const struct cluster_engine *e, const char *id)
+/* Give chunk c memory for cap shingles, unless it has it. */
+static void sh_chunk_mem(struct cluster_engine *e, struct sh_chunk *c, uint32_t cap)
 {
-	return rec_by_hash(e, id, hash64_str(id));
+	if (c->v && c->cap == cap)
+		return;
+	if (c->v && c->cap == SH_CHUNK) {
+		e->sh_spare = rp_grow(e->sh_spare, sizeof *e->sh_spare, e->n_sh_spare + 1,
+		                      &e->cap_sh_spare);
+		e->sh_spare[e->n_sh_spare++] = c->v;
+	} else {
+		rp_free(c->v);
+	}
+	if (cap != SH_CHUNK) {
+		c->v = rp_malloc((size_t)cap * sizeof *c->v);
+	} else if (e->n_sh_spare > 0) {
+		c->v = e->sh_spare[--e->n_sh_spare];
+	} else {
+		if (e->sh_slab_left == 0) {
+			e->sh_slabs = rp_grow(e->sh_slabs, sizeof *e->sh_slabs, e->n_sh_slabs + 1,
+			                      &e->cap_sh_slabs);
+			e->sh_slabs[e->n_sh_slabs++] = bigmem_alloc(BIGMEM_HUGE);
+			e->sh_slab_left = SH_SLAB_CHUNKS;
+		}
+		char *slab = e->sh_slabs[e->n_sh_slabs - 1];
+		c->v = (uint32_t *)(void *)(slab + (SH_SLAB_CHUNKS - e->sh_slab_left--) *
+		                                   SH_CHUNK * sizeof *c->v);
+	}
+	c->cap = cap;
 }
 
 /* A chunk slot for n shingles (see struct sh_chunk); *ret_chunk gets
@@ -1138,12 +1221,7 @@ static uint32_t *sh_alloc(struct cluster_engine *e, uint32_t n, uint32_t *ret_ch
 			e->shc[ci] = (struct sh_chunk){ NULL, 0, 0, 0 };
 		}
 		struct sh_chunk *c = &e->shc[ci];
-		uint32_t cap = own ? n : SH_CHUNK;
-		if (c->cap != cap || !c->v) {
-			rp_free(c->v);
-			c->v = rp_malloc((size_t)cap * sizeof *c->v);
-			c->cap = cap;
-		}
+		sh_chunk_mem(e, c, own ? n : SH_CHUNK);
 		c->used = 0;
 		c->live = 0;
 		if (!own)
@@ -1415,7 +1493,7 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 
 	/* The record, its dup group and its story. */
 	if (ri == NONE)
-		ri = rec_new(e, p->id, t);
+		ri = rec_new(e, p->id, id_hash, t);
 	struct rec *r = &e->recs[ri];
 	bool was_placeholder = r->placeholder;
 	r->placeholder = false;
@@ -1467,9 +1545,10 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
  * story of its own when it has none. */
 static uint32_t rec_named(struct cluster_engine *e, const char *id, int64_t t)
 {
-	uint32_t ri = rec_by_id(e, id);
+	uint64_t h = hash64_str(id);
+	uint32_t ri = rec_by_hash(e, id, h);
 	if (ri == NONE) {
-		ri = rec_new(e, id, t);
+		ri = rec_new(e, id, h, t);
 		e->recs[ri].placeholder = true;
 	}
 	return ri;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/bigmem.h"
 #include "core/hash.h"
 
 /* byte_votes[b] has, in byte j, bit j of b: adding it to a packed
@@ -135,13 +136,14 @@ uint64_t simhash_tokens(const uint64_t *tok, size_t n, size_t k)
  * reallocations of small blocks per 100k posts kept glibc sorting and
  * merging its bins (perf: 8% of the main thread of an import that
  * rebuilt the engine from Redis). Blocks too large for a slab are
- * malloc'd alone. */
+ * malloc'd alone. Slabs and the bucket heads are huge pages
+ * (core/bigmem.h): both are touched at random, once per band per post. */
 #define BAND_BITS (64 / SIMHASH_BANDS)
 #define BAND_BUCKETS ((size_t)1 << BAND_BITS)
 #define CLASS_MIN 1                  /* a new bucket has 2 entries */
 #define CLASSES 32                   /* classes 0..31: up to 2^31 entries */
-#define SLAB_BYTES ((size_t)256 << 10)
-#define SLAB_BLOCK_MAX (SLAB_BYTES / 4) /* larger blocks are malloc'd alone */
+#define SLAB_BYTES BIGMEM_HUGE
+#define SLAB_BLOCK_MAX ((size_t)64 << 10) /* larger blocks are malloc'd alone */
 
 struct entry {
 	uint64_t fp;
@@ -186,7 +188,7 @@ static struct bucket *block_new(struct simhash_index *ix, unsigned cls)
 	} else {
 		if (ix->bump_left < bytes) {
 			ix->slabs = rp_grow(ix->slabs, sizeof *ix->slabs, ix->n_slabs + 1, &ix->cap_slabs);
-			ix->bump = ix->slabs[ix->n_slabs++] = rp_malloc(SLAB_BYTES);
+			ix->bump = ix->slabs[ix->n_slabs++] = bigmem_alloc(SLAB_BYTES);
 			ix->bump_left = SLAB_BYTES;
 		}
 		k = (struct bucket *)(void *)ix->bump;
@@ -217,8 +219,10 @@ static inline size_t band_of(uint64_t fp, unsigned b)
 struct simhash_index *simhash_index_new(void)
 {
 	struct simhash_index *ix = rp_calloc(1, sizeof *ix);
+	/* the bands' heads in one block */
+	struct bucket **heads = bigmem_alloc(SIMHASH_BANDS * BAND_BUCKETS * sizeof *heads);
 	for (unsigned b = 0; b < SIMHASH_BANDS; b++)
-		ix->head[b] = rp_calloc(BAND_BUCKETS, sizeof *ix->head[b]);
+		ix->head[b] = heads + b * BAND_BUCKETS;
 	return ix;
 }
 
@@ -232,10 +236,10 @@ void simhash_index_free(struct simhash_index *ix)
 			if (k && block_bytes(class_of(k->cap)) > SLAB_BLOCK_MAX)
 				rp_free(k);
 		}
-		rp_free(ix->head[b]);
 	}
+	bigmem_free(ix->head[0], SIMHASH_BANDS * BAND_BUCKETS * sizeof *ix->head[0]);
 	for (size_t i = 0; i < ix->n_slabs; i++)
-		rp_free(ix->slabs[i]);
+		bigmem_free(ix->slabs[i], SLAB_BYTES);
 	rp_free(ix->slabs);
 	rp_free(ix);
 }
