@@ -516,6 +516,7 @@ struct ingest {
 	char sha[41];          /* ingest_lua's */
 	char edit_sha[41];     /* edit_lua's */
 	struct batch *edit;    /* edits waiting to be sent (ingest_lua's code 5); NULL: none */
+	size_t wire_hint, args_hint; /* the largest wire and args of a batch so far */
 	struct bq fl;          /* in flight, oldest first (replays first after a reconnect) */
 	struct bq kept;        /* acknowledged in the last keep_ms, for a replay; oldest first */
 	size_t kept_bytes;     /* RESP bytes of the kept batches */
@@ -670,6 +671,13 @@ static void batch_start(struct ingest *in, struct batch *b, bool edit)
 {
 	buf_reset(&b->wire);
 	buf_reset(&b->args);
+	/* Room for a batch as large as the largest so far: growing from
+	 * small, by doubling, copied and touched each batch about twice its
+	 * size (perf: a tenth of the importer's cycles in realloc). */
+	if (!edit) {
+		buf_reserve(&b->wire, in->wire_hint);
+		buf_reserve(&b->args, in->args_hint);
+	}
 	b->nargs = 0;
 	b->edit = edit;
 	if (!edit)
@@ -708,8 +716,9 @@ static struct batch_post *batch_post_new(struct batch *b, uint64_t seq, const ch
 }
 
 /* The story section and the count (an ingest batch), then the script
- * call and EXEC into wire. */
-static void batch_finish(struct batch *b)
+ * call and EXEC into wire. args is freed: a batch kept for a replay
+ * needs only wire. */
+static void batch_finish(struct ingest *in, struct batch *b)
 {
 	if (!b->edit) {
 		for (size_t i = 0; i < b->n_st; i++) {
@@ -734,8 +743,14 @@ static void batch_finish(struct batch *b)
 	buf_add(&b->wire, "\r\n", 2);
 	b->sha_at = b->wire.len + b->sha_in_args;
 	buf_add(&b->wire, b->args.data, b->args.len);
-	if (!b->edit)
+	if (!b->edit) {
 		buf_add(&b->wire, RESP_EXEC, sizeof RESP_EXEC - 1);
+		if (b->wire.len > in->wire_hint)
+			in->wire_hint = b->wire.len;
+		if (b->args.len > in->args_hint)
+			in->args_hint = b->args.len;
+	}
+	buf_done(&b->args);
 }
 
 /* The replies a batch gets: +OK for MULTI, +QUEUED for each SET and the
@@ -1045,7 +1060,7 @@ static rp_err push_edits(struct ingest *in)
 	if (!b)
 		return RP_OK;
 	in->edit = NULL;
-	batch_finish(b);
+	batch_finish(in, b);
 	bq_push(&in->fl, b);
 	if (send_batch(in, b) != RP_OK)
 		return recover(in);   /* sends every batch in flight, b included */
@@ -1122,7 +1137,7 @@ static rp_err read_one(struct ingest *in)
 		if (in->edit) {
 			struct batch *e = in->edit;
 			in->edit = NULL;
-			batch_finish(e);
+			batch_finish(in, e);
 			bq_push(&in->fl, e);
 		}
 		if (lost) {
@@ -1173,7 +1188,7 @@ static rp_err push_cur(struct ingest *in)
 	if (!b || b->n_posts == 0)
 		return RP_OK;
 	in->cur = NULL;
-	batch_finish(b);
+	batch_finish(in, b);
 	bq_push(&in->fl, b);
 	if (send_batch(in, b) != RP_OK) {
 		rp_err e = recover(in);   /* sends every batch in flight, b included */
