@@ -36,6 +36,7 @@
 #define XF_MAX_ATTRS  256               /* attributes and namespace declarations of one element */
 #define XF_MAX_NS     1024              /* namespace declarations in scope */
 #define XF_MAX_NAMES  4096              /* distinct names, prefixes and namespace URIs */
+#define XF_NAME_PAD   16                /* bytes of xf_name.q at least, zero after the name */
 
 static const char XML_NS[] = "http://www.w3.org/XML/1998/namespace";
 static const char XMLNS_NS[] = "http://www.w3.org/2000/xmlns/";
@@ -46,7 +47,7 @@ struct xf_name {
 	const xmlChar *local;  /* part after the ':' (in q); NULL until used as a name */
 	const xmlChar *prefix; /* interned part before the ':'; NULL when none */
 	bool html_void;        /* an element name feed_repair.c may close (set with local) */
-	char q[];              /* the bytes, NUL-terminated */
+	char q[];              /* the bytes, zero-padded to XF_NAME_PAD at least */
 };
 
 struct xf_attr {
@@ -137,9 +138,9 @@ static inline bool stop_at(unsigned char c, bool ws, bool cr, int a, int b, int 
 }
 
 #if defined(__SSE2__)
-static inline unsigned stop_mask16(const char *p, bool ws, bool cr, int a, int b, int c)
+/* stop_at for each of the sixteen bytes of v, a bit per byte. */
+static inline unsigned stop_mask_v(__m128i v, bool ws, bool cr, int a, int b, int c)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v); /* controls */
 	if (ws)
 		hit = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
@@ -154,6 +155,11 @@ static inline unsigned stop_mask16(const char *p, bool ws, bool cr, int a, int b
 	if (c >= 0)
 		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)c)));
 	return (unsigned)_mm_movemask_epi8(hit);
+}
+
+static inline unsigned stop_mask16(const char *p, bool ws, bool cr, int a, int b, int c)
+{
+	return stop_mask_v(_mm_loadu_si128((const __m128i *)(const void *)p), ws, cr, a, b, c);
 }
 #endif
 
@@ -175,12 +181,29 @@ static inline size_t stop_scan(const char *s, size_t n, bool ws, bool cr, int a,
 
 /* ---- names ------------------------------------------------------------- */
 
+/* Names are hashed eight bytes a step, the last word zero-padded, so
+ * that name_at can hash a short name straight from the register it
+ * scanned it in; the names of a feed are few and short. */
+static inline uint64_t hash_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15u;
+	return h ^ (h >> 32);
+}
+
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	uint64_t h = n, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = hash_step(h, w);
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, s + i, n - i); /* little-endian: as name_at's register */
+		h = hash_step(h, w);
+	}
+	return (uint32_t)h;
 }
 
 static void rehash(struct xf *x)
@@ -215,13 +238,16 @@ static struct xf_name *intern(struct xf *x, const char *s, size_t n, uint32_t h)
 		no(x, "too many distinct names");
 		return NULL;
 	}
-	struct xf_name *nm = rp_malloc(sizeof *nm + n + 1);
+	/* q is zero-padded to XF_NAME_PAD bytes at least, so that a short
+	 * name can be compared as one sixteen-byte block */
+	size_t room = n + 1 < XF_NAME_PAD ? XF_NAME_PAD : n + 1;
+	struct xf_name *nm = rp_malloc(sizeof *nm + room);
 	nm->hash = h;
 	nm->len = (uint32_t)n;
 	nm->local = nm->prefix = NULL;
 	nm->html_void = false;
 	memcpy(nm->q, s, n);
-	nm->q[n] = 0;
+	memset(nm->q + n, 0, room - n);
 	x->tab[i] = nm;
 	x->n_names++;
 	return nm;
@@ -233,20 +259,81 @@ static const xmlChar *intern_str(struct xf *x, const char *s, size_t n)
 	return nm ? (const xmlChar *)nm->q : NULL;
 }
 
+#if defined(__SSE2__)
+/* A bit per byte of v that is not a name character (name_char). */
+static inline unsigned not_name_mask(__m128i v)
+{
+	__m128i l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	__m128i ok = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l),
+	                          _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+	ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+	                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+	ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+	return ~(unsigned)_mm_movemask_epi8(ok) & 0xffffu;
+}
+
+/* v with its bytes from n on zeroed (n < 16). */
+static inline __m128i first_bytes(__m128i v, size_t n)
+{
+	static const unsigned char ones[32] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	return _mm_and_si128(v, _mm_loadu_si128((const __m128i *)(const void *)(ones + 16 - n)));
+}
+
+/* The entry of the short name held in v (n < 16 bytes, zero after them)
+ * and hashed to h, when it is interned already; NULL otherwise. */
+static struct xf_name *interned_v(const struct xf *x, __m128i v, size_t n, uint32_t h)
+{
+	size_t mask = x->cap_tab - 1, i = h & mask;
+	for (struct xf_name *nm; (nm = x->tab[i]); i = (i + 1) & mask) {
+		__m128i q = _mm_loadu_si128((const __m128i *)(const void *)nm->q);
+		if (nm->hash == h && nm->len == n && _mm_movemask_epi8(_mm_cmpeq_epi8(q, v)) == 0xffff)
+			return nm;
+	}
+	return NULL;
+}
+#endif
+
 /* The qualified name at x->p, interned with its parts; NULL when there
  * is none in the subset (an ASCII NCName, optionally prefixed). */
 static const struct xf_name *name_at(struct xf *x)
 {
 	const char *s = x->p, *p = s, *e = x->e;
-	size_t colon = 0;
-	uint32_t h = 2166136261u, hp = 0;
+	size_t colon = 0, n;
+	struct xf_name *nm;
 	if (p == e || !name_start((unsigned char)*p)) {
 		no(x, p < e && (unsigned char)*p >= 0x80 ? "non-ASCII name" : "not a name");
 		return NULL;
 	}
+#if defined(__SSE2__)
+	/* The usual name, unprefixed and shorter than sixteen bytes, is
+	 * found, hashed and looked up from one load, without a loop: the
+	 * byte loop that hashed as it went cost 240K branch mispredictions
+	 * (one per name), 4% of all, on the 10 MB Atom bench (cachegrind),
+	 * and the memcmp call per lookup 205K calls more. */
+	if (e - s >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		unsigned stop = not_name_mask(v);
+		n = stop ? (size_t)__builtin_ctz(stop) : 16;
+		if (n < 16 && s[n] != ':' && (unsigned char)s[n] < 0x80) {
+			v = first_bytes(v, n);
+			uint64_t h = hash_step(n, (uint64_t)_mm_cvtsi128_si64(v));
+			if (n > 8)
+				h = hash_step(h, (uint64_t)_mm_cvtsi128_si64(_mm_srli_si128(v, 8)));
+			nm = interned_v(x, v, n, (uint32_t)h);
+			if (!nm && !(nm = intern(x, s, n, (uint32_t)h)))
+				return NULL;
+			p = s + n;
+			goto found;
+		}
+	}
+#endif
 	for (;;) {
 		while (p < e && name_char((unsigned char)*p))
-			h = (h ^ (unsigned char)*p++) * 16777619u;
+			p++;
 		if (p == e || *p != ':')
 			break;
 		if (colon || p + 1 == e || !name_start((unsigned char)p[1])) {
@@ -254,11 +341,9 @@ static const struct xf_name *name_at(struct xf *x)
 			return NULL;
 		}
 		colon = (size_t)(p - s);
-		hp = h;
-		h = (h ^ ':') * 16777619u;
 		p++;
 	}
-	size_t n = (size_t)(p - s);
+	n = (size_t)(p - s);
 	if (p < e && (unsigned char)*p >= 0x80) {
 		no(x, "non-ASCII name");
 		return NULL;
@@ -267,11 +352,11 @@ static const struct xf_name *name_at(struct xf *x)
 		no(x, "name too long");
 		return NULL;
 	}
-	struct xf_name *nm = intern(x, s, n, h);
-	if (!nm)
+	if (!(nm = intern(x, s, n, hash_bytes(s, n))))
 		return NULL;
+found: __attribute__((unused)); /* reached by goto only with SSE2 */
 	if (!nm->local) {
-		const struct xf_name *pf = colon ? intern(x, s, colon, hp) : NULL;
+		const struct xf_name *pf = colon ? intern(x, s, colon, hash_bytes(s, colon)) : NULL;
 		if (colon && !pf)
 			return NULL;
 		nm->prefix = pf ? (const xmlChar *)pf->q : NULL;
@@ -512,60 +597,160 @@ static void emit_chars(struct xf *x, const char *s, size_t n)
 		x->sax->characters(x->ctx, (const xmlChar *)s, (int)n);
 }
 
+/* The bytes a text run stops at: '<' ends it, '&' and CR are decoded,
+ * ']' may begin a ']]>' (not allowed); TAB and LF are plain text. */
+#define TEXT_STOPS true, false, '<', '&', ']'
+
+/* A byte text() stopped at that is neither '<', '&' nor CR, at p: true
+ * when it is text all the same (a ']' or 0xEF that begins nothing
+ * forbidden). */
+static bool text_other(struct xf *x, const char *p)
+{
+	const char *e = x->e;
+	unsigned char c = (unsigned char)*p;
+	if (c == ']' && e - p >= 3 && p[1] == ']' && p[2] == '>')
+		return no(x, "']]>' in text");
+	if (c == 0xef && non_char(p, e))
+		return no(x, "U+FFFE or U+FFFF");
+	if (c < 0x20)
+		return no(x, "control character");
+	return true;
+}
+
+/* text_decoded keeps this much room at its write position: a decoded
+ * character (at most 4 bytes) and then a block store or a tail of up
+ * to 15 bytes. */
+#define TEXT_ROOM 32
+
+/* Make room for at least TEXT_ROOM more bytes at d, the write position
+ * in b, with one byte more for the NUL; returns the (maybe moved) write
+ * position. */
+static char *text_room(struct buf *b, char *d)
+{
+	b->len = (size_t)(d - b->data);
+	buf_reserve(b, b->len < 4096 ? 4096 : b->len); /* doubles */
+	return b->data + b->len;
+}
+
+/* The rest of text(): the run from x->p holds a reference or a CR, the
+ * first at p. The run is decoded into x->text, line ends as libxml2
+ * reads them (CR LF and a lone CR become LF), then given to characters().
+ *
+ * Scanning and copying are one loop: each block of sixteen bytes is
+ * stored whole at the write position, which then moves on only as far
+ * as the first byte to look at. Escaped HTML (the usual feed content)
+ * has a reference every few words, and a buf_add per piece between
+ * references was a memcpy call each: 233K calls on the 10 MB Atom
+ * bench, and doing without them took 640K of its 6.25M simulated
+ * branch mispredictions (cachegrind --branch-sim=yes). The store may
+ * write up to fifteen bytes past the piece, into the room text_room
+ * keeps; they are overwritten or past the end. */
+static bool text_decoded(struct xf *x, const char *p)
+{
+	const char *e = x->e;
+	struct buf *b = &x->text;
+	buf_reset(b);
+	buf_add(b, x->p, (size_t)(p - x->p));
+	char *d = text_room(b, b->data + b->len);
+	const char *lim = b->data + b->cap - 1; /* room ends here (the NUL's byte after) */
+	for (;;) {
+		/* room for a decoded character, then a block or the tail */
+		if (lim - d < TEXT_ROOM) {
+			d = text_room(b, d);
+			lim = b->data + b->cap - 1;
+		}
+		unsigned char c = (unsigned char)*p;
+		uint32_t w = 0;
+		if (e - p >= 4)
+			memcpy(&w, p, 4);
+		/* `&lt;` or `&gt;`, most references by far in escaped markup:
+		 * without the call, and one test whichever it is (they come
+		 * in turns); w is little-endian, and on a big-endian machine
+		 * the test fails and ref() reads them */
+		unsigned w1 = w >> 8 & 0xff;
+		if (c == '&' && (w & 0xffff00ffu) == ('&' | 't' << 16 | (uint32_t)';' << 24) && ((w1 == 'l') | (w1 == 'g'))) {
+			*d++ = w1 == 'l' ? '<' : '>';
+			p += 4;
+		} else if (c == '&') {
+			int32_t cp;
+			if (!ref(x, &p, &cp))
+				return false;
+			/* a reference is never shorter than its UTF-8 */
+			if (cp < 0x80)
+				*d++ = (char)cp;
+			else
+				d += utf8_encode(cp, d);
+		} else if (c == '\r') {
+			*d++ = '\n';
+			p += 1 + (p + 1 < e && p[1] == '\n');
+		} else if (c == '<') {
+			break;
+		} else {
+			if (!text_other(x, p))
+				return false;
+			*d++ = *p++;
+		}
+		/* the plain bytes up to the next stop */
+		unsigned m = 0;
+#if defined(__SSE2__)
+		while (e - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			m = stop_mask_v(v, TEXT_STOPS);
+			_mm_storeu_si128((__m128i *)(void *)d, v);
+			if (m)
+				break;
+			p += 16;
+			d += 16;
+			if (lim - d < TEXT_ROOM) {
+				d = text_room(b, d);
+				lim = b->data + b->cap - 1;
+			}
+		}
+		if (m) {
+			p += __builtin_ctz(m);
+			d += __builtin_ctz(m);
+			continue;
+		}
+#endif
+		/* fewer than sixteen bytes left: the room kept above holds them */
+		while (p < e && !stop_at((unsigned char)*p, TEXT_STOPS))
+			*d++ = *p++;
+		if (p == e)
+			return no(x, "unclosed element");
+	}
+	if (p - x->p > XF_MAX_RUN)
+		return no(x, "text run too long");
+	b->len = (size_t)(d - b->data);
+	b->data[b->len] = '\0';
+	if (x->emit)
+		emit_chars(x, b->data, b->len);
+	x->p = p;
+	return true;
+}
+
 /* Text from x->p to the next '<' (inside the root element), given to
  * characters() once the whole run is checked: as written when it holds
- * no reference and no CR (the common case), else decoded into x->text,
- * line ends as libxml2 reads them (CR LF and a lone CR become LF). */
+ * no reference and no CR (the common case), else by text_decoded. */
 static bool text(struct xf *x)
 {
-	const char *p = x->p, *e = x->e, *run = p;
-	struct buf *b = &x->text;
-	bool copied = false; /* x->text holds the run up to `run` */
+	const char *p = x->p, *e = x->e;
 	for (;;) {
-		p += stop_scan(p, (size_t)(e - p), true, false, '<', '&', ']');
+		p += stop_scan(p, (size_t)(e - p), TEXT_STOPS);
 		if (p == e)
 			return no(x, "unclosed element");
 		unsigned char c = (unsigned char)*p;
 		if (c == '<')
 			break;
-		if (c == '&' || c == '\r') {
-			if (!copied)
-				buf_reset(b);
-			copied = true;
-			buf_add(b, run, (size_t)(p - run));
-			if (c == '&') {
-				int32_t cp;
-				if (!ref(x, &p, &cp))
-					return false;
-				char u[4];
-				if (cp < 0x80)
-					buf_addc(b, (char)cp);
-				else
-					buf_add(b, u, utf8_encode(cp, u));
-			} else {
-				buf_addc(b, '\n');
-				p += 1 + (p + 1 < e && p[1] == '\n');
-			}
-			run = p;
-			continue;
-		}
-		if (c == ']' && e - p >= 3 && p[1] == ']' && p[2] == '>')
-			return no(x, "']]>' in text");
-		if (c == 0xef && non_char(p, e))
-			return no(x, "U+FFFE or U+FFFF");
-		if (c < 0x20)
-			return no(x, "control character");
+		if (c == '&' || c == '\r')
+			return text_decoded(x, p);
+		if (!text_other(x, p))
+			return false;
 		p++;
 	}
 	if (p - x->p > XF_MAX_RUN)
 		return no(x, "text run too long");
-	if (copied) {
-		buf_add(b, run, (size_t)(p - run));
-		if (x->emit)
-			emit_chars(x, b->data, b->len);
-	} else if (x->emit) {
+	if (x->emit)
 		emit_chars(x, x->p, (size_t)(p - x->p));
-	}
 	x->p = p;
 	return true;
 }
@@ -807,7 +992,9 @@ static bool attributes(struct xf *x, size_t na, size_t *ret_n)
 			value_decode(x, &x->vals, a);
 			a->len = x->vals.len - a->off;
 		}
-		x->at[k++] = *a;
+		if (k != i) /* only declarations before it move it: skip the copy onto itself */
+			x->at[k] = *a;
+		k++;
 	}
 	if (x->emit) {
 		/* after all values are decoded: x->vals may have moved */
@@ -891,6 +1078,17 @@ static bool end_tag(struct xf *x)
 	const struct xf_frame *f = &x->open[x->depth];
 	const char *p = x->p + 2, *e = x->e;
 	size_t n = f->name->len;
+#if defined(__SSE2__)
+	/* a short name in one block compare (q is zero-padded): a memcmp
+	 * call was 90K calls on the 10 MB Atom bench */
+	if (n < 16 && e - p >= 16) {
+		__m128i d = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i q = _mm_loadu_si128((const __m128i *)(const void *)f->name->q);
+		unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(d, q));
+		if ((eq | ~((1u << n) - 1)) != ~0u)
+			return no(x, "end tag does not match");
+	} else
+#endif
 	if ((size_t)(e - p) < n || memcmp(p, f->name->q, n))
 		return no(x, "end tag does not match");
 	p = skip_ws(p + n, e);
