@@ -16,7 +16,6 @@
 
 #include "cli/cmd.h"
 #include "core/alloc.h"
-#include "core/bigmem.h"
 #include "core/buf.h"
 #include "core/limits.h"
 #include "core/log.h"
@@ -73,40 +72,6 @@ static int read_all(FILE *fp, struct buf *b, size_t max)
 	}
 }
 
-/* The size bytes of the regular file fd, read into a block on huge
- * pages (core/bigmem.h); NULL on a read error. *ret_n is the bytes
- * read (fewer when the file shrank meanwhile).
- *
- * Why not the mapping smaller files get: every pass over a mapped file
- * (validation, then the tokenizer) pays for each 4 KiB page, its first
- * touch and its TLB misses, and on the VM the benches run on that is
- * dear. Read once into 2 MiB pages, the 10 MB feeds parse about 5 ms
- * faster (median of 25 alternated runs: Atom 55.4 -> 50.0 ms, RSS
- * 49.6 -> 45.5 ms task-clock; a program that only maps or reads the
- * file and touches every cache line: 7.8 -> 4.7 ms). Only where the
- * kernel gives huge pages (bigmem_huge_pages): read into 4 KiB pages the
- * same test took 55 ms, each fault about 16 us here. MAP_POPULATE on
- * the mapping did not help. */
-static void *read_huge(int fd, size_t size, size_t *ret_n)
-{
-	char *b = bigmem_alloc(size);
-	size_t got = 0;
-	while (got < size) {
-		ssize_t r = read(fd, b + got, size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			bigmem_free(b, size);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	*ret_n = got;
-	return b;
-}
-
 int cmd_parse(int argc, char **argv)
 {
 	const char *path = NULL;
@@ -139,26 +104,23 @@ int cmd_parse(int argc, char **argv)
 	struct buf in = { 0 };
 	const char *bytes = NULL;
 	size_t n = 0;
-	void *map = NULL, *big = NULL;
-	size_t map_len = 0, big_len = 0;
+	void *map = NULL;
+	size_t map_len = 0;
 	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!fp) {
 		log_error(path, "%s", strerror(errno));
 		return 1;
 	}
-	/* a regular file is read onto huge pages when large (read_huge
-	 * says why), mapped otherwise; anything else is read */
+	/* A regular file is mapped, not copied; anything else is read. The
+	 * mapped pages are the kernel's page cache, clean and reclaimable,
+	 * so what the parse holds of its own stays a few MiB whatever the
+	 * file (bench/parse section 3). Read once onto 2 MiB pages instead,
+	 * a 10 MB feed parsed 3-5 ms faster on the bench VM (fewer page
+	 * faults and TLB misses), but the whole document then sat in the
+	 * process's own memory: not kept. */
 	struct stat st;
-	bool regular = fp != stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	               st.st_size > 0 && (uint64_t)st.st_size <= RP_FEED_MAX_BYTES;
-	if (regular && (size_t)st.st_size >= BIGMEM_HUGE && bigmem_huge_pages()) {
-		big = read_huge(fileno(fp), (size_t)st.st_size, &n);
-		if (big) {
-			big_len = (size_t)st.st_size;
-			bytes = big;
-		}
-	}
-	if (regular && !big) {
+	if (fp != stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= RP_FEED_MAX_BYTES) {
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
 		if (map == MAP_FAILED) {
 			map = NULL;
@@ -168,7 +130,7 @@ int cmd_parse(int argc, char **argv)
 			n = map_len;
 		}
 	}
-	if (!map && !big) {
+	if (!map) {
 		int e = read_all(fp, &in, RP_FEED_MAX_BYTES);
 		if (e) {
 			log_error(path, "%s", strerror(e));
@@ -190,7 +152,6 @@ int cmd_parse(int argc, char **argv)
 	rp_err r = feed_parse_stream(bytes, n, &f, on_entry, &o, &err);
 	if (map)
 		munmap(map, map_len);
-	bigmem_free(big, big_len);
 	buf_done(&in);
 	if (r != RP_OK) {
 		log_error(path, "%s", buf_str(&err));

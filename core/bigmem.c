@@ -57,22 +57,6 @@ void bigmem_free(void *p, size_t n)
 		munmap(p, round_huge(n));
 }
 
-bool bigmem_huge_pages(void)
-{
-	static int known = -1;   /* -1 not read yet; single-threaded callers */
-	if (known < 0) {
-		char line[128] = "";
-		FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-		if (f) {
-			if (!fgets(line, sizeof line, f))
-				line[0] = '\0';
-			fclose(f);
-		}
-		known = strstr(line, "[always]") || strstr(line, "[madvise]");
-	}
-	return known == 1;
-}
-
 void *bigmem_grow(void *p, size_t size, size_t need, size_t *cap)
 {
 	if (need <= *cap)

@@ -16,7 +16,6 @@
 #ifndef RP_BIGMEM_H
 #define RP_BIGMEM_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #define BIGMEM_HUGE ((size_t)2 << 20)   /* a huge page: blocks this large are mappings */
@@ -26,12 +25,6 @@ void *bigmem_alloc(size_t n);
 /* Free p, a block of n bytes from bigmem_alloc or bigmem_grow (the n
  * they were given). NULL is a no-op. */
 void bigmem_free(void *p, size_t n);
-/* Whether the kernel gives this process transparent huge pages for
- * blocks advised so (/sys/kernel/mm/transparent_hugepage/enabled says
- * "always" or "madvise"; read once). Without them a bigmem block is
- * ordinary 4 KiB memory, which a caller choosing between a block and
- * another way (cli/cmd-parse.c: a mapped file) wants to know. */
-bool bigmem_huge_pages(void);
 /* rp_grow for bigmem blocks: grow the array p of *cap elements of size
  * bytes to at least need elements, doubling; the old elements are kept,
  * the new ones are zero. Free the result with bigmem_free(p, *cap * size). */
