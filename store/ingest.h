@@ -122,6 +122,8 @@ struct ingest_stats {
 	size_t replayed;                  /* acknowledged batches sent again after a reconnect */
 	unsigned reconnects;              /* connections rebuilt */
 	unsigned oom_pauses;              /* times ingest paused on -OOM */
+	size_t kept;                      /* batches held for a replay now (the AOF probe and
+	                                     keep_ms let them go) */
 };
 
 struct ingest;

@@ -592,6 +592,65 @@ static void test_noscript_mid_run(void **state)
 	free_many(ts, N);
 }
 
+/* The AOF probe (store/ingest.c): with AOF on, kept batches are let go
+ * once Redis's AOF has grown past them, long before keep_ms; with AOF
+ * off nothing tells that they are on disk, and all stay for keep_ms. */
+static void set_aof(struct fixture *f, const char *aof)
+{
+	assert_int_equal(redis_callv(f->r, NULL, "CONFIG", "SET", "appendonly", aof, (char *)NULL),
+	                 RP_OK);
+	/* Turned on, Redis first writes the whole AOF (and refuses to shut
+	 * down meanwhile): wait for it. */
+	for (int i = 0; i < 500; i++) {
+		redisReply *rep;
+		assert_int_equal(redis_callv(f->r, &rep, "INFO", "persistence", (char *)NULL), RP_OK);
+		bool busy = strstr(rep->str, "aof_rewrite_in_progress:1") ||
+		            strstr(rep->str, "aof_rewrite_scheduled:1") ||
+		            (!strcmp(aof, "yes") && !strstr(rep->str, "aof_enabled:1"));
+		freeReplyObject(rep);
+		if (!busy)
+			return;
+		usleep(10000);
+	}
+	fail_msg("the AOF rewrite did not end");
+}
+
+static size_t kept_after(struct fixture *f, const char *aof, const char *prefix)
+{
+	enum { N = 200 };
+	set_aof(f, aof);
+	struct tpost *ts = many(N, prefix);
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	struct ingest_opts o = { .batch = 8, .window = 2, .keep_ms = 600000 };
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(ingest_open(f->r, EV, &o, &in, &err), RP_OK);
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal(tpost_ingest(in, e, &ts[i], false), RP_OK);
+		if (i % 40 == 39)
+			usleep(20000);   /* time for the AOF writes of everysec */
+	}
+	assert_int_equal(ingest_flush(in), RP_OK);
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	ingest_close(in);
+	assert_int_equal(st.acked, N);
+	buf_done(&err);
+	cluster_engine_free(e);
+	free_many(ts, N);
+	return st.kept;
+}
+
+static void test_aof_probe(void **state)
+{
+	struct fixture *f = *state;
+	size_t off = kept_after(f, "no", "probe-off");
+	size_t on = kept_after(f, "yes", "probe-on");
+	assert_int_equal(off, 25);           /* 200 posts, 8 a batch: all kept */
+	assert_true(on < 25 - 4);            /* at least one probe's batches let go */
+}
+
 /* The durability gap (RELIABILITY R1, ingest.h): Redis may acknowledge a
  * batch whose AOF write it has postponed (appendfsync everysec on a slow
  * disk, up to 2 s), and a kill -9 then loses it. The server here is made
@@ -868,6 +927,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_layout_and_idempotence, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_edit_keeps_place, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_noscript_mid_run, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_aof_probe, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_edit_and_tombstone, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_dedupe_in_redis, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_oom, fixture_setup, fixture_teardown),
