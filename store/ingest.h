@@ -30,7 +30,9 @@
  * acknowledged (64 posts once in the 100k RELIABILITY R1 run). So the
  * batches acknowledged in the last keep_ms (INGEST_KEEP_MS_DEFAULT, 3 s:
  * the 2 s plus a margin; at most INGEST_KEEP_MAX_BYTES of them, the
- * oldest dropped first) stay in memory, and after any reconnect they are
+ * oldest dropped first) stay in memory, but for those an AOF probe (an
+ * INFO persistence in the pipeline, store/ingest.c) has shown written
+ * already, and after any reconnect they are
  * sent again, in the order Redis ran them, before the batches in flight.
  * The script is idempotent, so a replay of a batch that survived changes
  * nothing, and one that was lost is written again. Replays are not
