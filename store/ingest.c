@@ -524,6 +524,7 @@ struct ingest {
 	size_t kept_bytes;     /* RESP bytes of the kept batches */
 	uint64_t acks;         /* ingest and edit batches acknowledged so far */
 	unsigned since_probe;  /* ingest batches sent since the last AOF probe */
+	size_t probes_fl;      /* probes in flight (in fl) */
 	/* AOF probes answered with data not yet written: the batches
 	 * acknowledged before (acks) are on disk once the AOF has grown to
 	 * need bytes. Oldest first; a full ring forgets the oldest (its
@@ -677,10 +678,22 @@ static void resp_argi(struct batch *b, int64_t v)
 #define RESP_EXEC  "*1\r\n$4\r\nEXEC\r\n"
 
 /* Start b as an ingest batch, or (edit) an edit batch. */
-static void batch_start(struct ingest *in, struct batch *b, bool edit)
+/* b empty: no bytes, no posts, no stories, no flags. */
+static void batch_reset(struct batch *b)
 {
 	buf_reset(&b->wire);
 	buf_reset(&b->args);
+	b->nargs = 0;
+	b->edit = b->probe = b->replay = false;
+	b->n_posts = 0;
+	for (size_t i = 0; i < b->n_st; i++)
+		rp_free(b->st[i].name);
+	b->n_st = 0;
+}
+
+static void batch_start(struct ingest *in, struct batch *b, bool edit)
+{
+	batch_reset(b);
 	/* Room for a batch as large as the largest so far: growing from
 	 * small, by doubling, copied and touched each batch about twice its
 	 * size (perf: a tenth of the importer's cycles in realloc). */
@@ -688,9 +701,7 @@ static void batch_start(struct ingest *in, struct batch *b, bool edit)
 		buf_reserve(&b->wire, in->wire_hint);
 		buf_reserve(&b->args, in->args_hint);
 	}
-	b->nargs = 0;
 	b->edit = edit;
-	b->probe = false;
 	if (!edit)
 		buf_add(&b->wire, RESP_MULTI, sizeof RESP_MULTI - 1);
 	resp_args(b, "EVALSHA");
@@ -707,11 +718,6 @@ static void batch_start(struct ingest *in, struct batch *b, bool edit)
 		resp_argi(b, STORE_STREAM_MAXLEN);
 		resp_argi(b, (int64_t)STORE_SCORE_HALF_LIFE_S);
 	}
-	b->n_posts = 0;
-	b->replay = false;
-	for (size_t i = 0; i < b->n_st; i++)
-		rp_free(b->st[i].name);
-	b->n_st = 0;
 }
 
 /* Room for one more post in b; returns it, seq and pid set. */
@@ -1162,6 +1168,7 @@ static rp_err read_one(struct ingest *in)
 		}
 		if (b->probe) {
 			bq_pop(&in->fl);
+			in->probes_fl--;
 			on_probe(in, rep);
 			freeReplyObject(top);
 			batch_release(in, b);
@@ -1194,6 +1201,7 @@ static rp_err read_one(struct ingest *in)
 					freeReplyObject(top);
 			while (in->fl.n)
 				batch_release(in, bq_pop(&in->fl));
+			in->probes_fl = 0;
 			return RP_ERR_REDIS;
 		}
 		/* Read the others in flight; keep only the failed ones, in order
@@ -1210,6 +1218,7 @@ static rp_err read_one(struct ingest *in)
 				continue;
 			}
 			if (o->probe) {
+				in->probes_fl--;
 				on_probe(in, rep);
 				batch_release(in, o);
 			} else if (rep->type == REDIS_REPLY_ARRAY)
@@ -1279,17 +1288,12 @@ static rp_err push_cur(struct ingest *in)
 	if (sent && in->o.keep_ms > 0 && ++in->since_probe >= INGEST_PROBE_EVERY) {
 		in->since_probe = 0;
 		struct batch *pb = batch_new(in);
-		buf_reset(&pb->wire);
+		batch_reset(pb);
 		static const char info[] = "*2\r\n$4\r\nINFO\r\n$11\r\npersistence\r\n";
 		buf_add(&pb->wire, info, sizeof info - 1);
-		pb->edit = false;
 		pb->probe = true;
-		pb->replay = false;
-		pb->n_posts = 0;
-		for (size_t i = 0; i < pb->n_st; i++)
-			rp_free(pb->st[i].name);
-		pb->n_st = 0;
 		bq_push(&in->fl, pb);
+		in->probes_fl++;
 		sent = send_batch(in, pb) == RP_OK;
 	}
 	if (!sent) {
@@ -1297,7 +1301,8 @@ static rp_err push_cur(struct ingest *in)
 		if (e)
 			return e;
 	}
-	while (in->fl.n >= in->o.window) {
+	/* probes take no place in the window: their replies come at once */
+	while (in->fl.n - in->probes_fl >= in->o.window) {
 		rp_err e = read_one(in);
 		if (e)
 			return e;
