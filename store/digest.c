@@ -66,16 +66,6 @@ static int64_t rep_int(const redisReply *r)
 	return 0;
 }
 
-/* Value f of record m as a decimal number; 0 when empty or not one. */
-static int64_t meta_int(const struct post_meta *m, enum post_meta_field f)
-{
-	char num[24];
-	size_t n = m->n[f] < sizeof num - 1 ? m->n[f] : sizeof num - 1;
-	memcpy(num, m->n[f] ? m->v[f] : "", n);
-	num[n] = '\0';
-	return strtoll(num, NULL, 10);
-}
-
 /* Fill p (its pid aside) from m, a post's record (all empty when there
  * is none); true, with nothing filled, when the post is tombstoned
  * (store/keys.h `x`). */
@@ -90,7 +80,7 @@ static bool read_post(const struct post_meta *m, struct digest_post *p)
 	p->title = post_meta_dup(m, POST_META_TITLE);
 	p->text = post_meta_dup(m, POST_META_TEXT);
 	p->lang = post_meta_dup(m, POST_META_LANG);
-	p->published = meta_int(m, POST_META_T);
+	p->published = post_meta_int(m, POST_META_T);
 	return false;
 }
 

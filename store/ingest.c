@@ -677,7 +677,6 @@ static void resp_argi(struct batch *b, int64_t v)
 #define RESP_MULTI "*1\r\n$5\r\nMULTI\r\n"
 #define RESP_EXEC  "*1\r\n$4\r\nEXEC\r\n"
 
-/* Start b as an ingest batch, or (edit) an edit batch. */
 /* b empty: no bytes, no posts, no stories, no flags. */
 static void batch_reset(struct batch *b)
 {
@@ -691,19 +690,19 @@ static void batch_reset(struct batch *b)
 	b->n_st = 0;
 }
 
+/* Start b as an ingest batch, or (edit) an edit batch. */
 static void batch_start(struct ingest *in, struct batch *b, bool edit)
 {
 	batch_reset(b);
-	/* Room for a batch as large as the largest so far: growing from
-	 * small, by doubling, copied and touched each batch about twice its
-	 * size (perf: a tenth of the importer's cycles in realloc). */
+	b->edit = edit;
 	if (!edit) {
+		/* Room for a batch as large as the largest so far: growing from
+		 * small, by doubling, copied and touched each batch about twice
+		 * its size (perf: a tenth of the importer's cycles in realloc). */
 		buf_reserve(&b->wire, in->wire_hint);
 		buf_reserve(&b->args, in->args_hint);
-	}
-	b->edit = edit;
-	if (!edit)
 		buf_add(&b->wire, RESP_MULTI, sizeof RESP_MULTI - 1);
+	}
 	resp_args(b, "EVALSHA");
 	b->sha_in_args = b->args.len + 5;   /* after "$40\r\n" */
 	resp_arg(b, edit ? in->edit_sha : in->sha, 40);
@@ -958,23 +957,39 @@ static void drop_kept_upto(struct ingest *in, uint64_t acks)
  * keep_ms decides, as before. */
 #define INGEST_PROBE_EVERY 4
 
+/* What an INFO persistence reply says of the AOF; -1 for a field it
+ * does not have (all -1 when rep is not one: INFO renamed, ACL). */
+struct aof_info {
+	long long enabled, size, pending;   /* aof_enabled, aof_current_size, aof_buffer_length */
+};
+
 static long long info_field(const char *txt, const char *name)
 {
 	const char *p = strstr(txt, name);
 	return p ? atoll(p + strlen(name)) : -1;
 }
 
-static void on_probe(struct ingest *in, const redisReply *rep)
+static struct aof_info aof_info(const redisReply *rep)
 {
-	if (!rep || rep->type != REDIS_REPLY_STRING)
-		return;   /* INFO refused (renamed, ACL): keep_ms decides */
-	const char *txt = rep->str;
-	if (info_field(txt, "aof_enabled:") != 1)
-		return;
-	long long size = info_field(txt, "aof_current_size:");
-	long long pending = info_field(txt, "aof_buffer_length:");
-	if (size < 0 || pending < 0)
-		return;
+	struct aof_info a = { -1, -1, -1 };
+	if (rep && rep->type == REDIS_REPLY_STRING) {
+		a.enabled = info_field(rep->str, "aof_enabled:");
+		a.size = info_field(rep->str, "aof_current_size:");
+		a.pending = info_field(rep->str, "aof_buffer_length:");
+	}
+	return a;
+}
+
+/* Probe b, taken off the flight, was answered rep: let go of what it
+ * shows written, and of b. */
+static void on_probe(struct ingest *in, struct batch *b, const redisReply *rep)
+{
+	in->probes_fl--;
+	batch_release(in, b);
+	struct aof_info a = aof_info(rep);
+	if (a.enabled != 1 || a.size < 0 || a.pending < 0)
+		return;   /* no AOF, or INFO refused: keep_ms decides */
+	long long size = a.size, pending = a.pending;
 	while (in->n_marks && in->marks[0].need <= size) {
 		drop_kept_upto(in, in->marks[0].acks);
 		memmove(in->marks, in->marks + 1, --in->n_marks * sizeof in->marks[0]);
@@ -1134,16 +1149,24 @@ static rp_err batch_reply(struct ingest *in, const struct batch *b, redisReply *
 	return RP_OK;
 }
 
+/* The edits ack queued, finished and put at the end of the flight (not
+ * sent); NULL when there are none. */
+static struct batch *queue_edits(struct ingest *in)
+{
+	struct batch *b = in->edit;
+	if (b) {
+		in->edit = NULL;
+		batch_finish(in, b);
+		bq_push(&in->fl, b);
+	}
+	return b;
+}
+
 /* Send the edits ack queued, as one batch in flight. */
 static rp_err push_edits(struct ingest *in)
 {
-	struct batch *b = in->edit;
-	if (!b)
-		return RP_OK;
-	in->edit = NULL;
-	batch_finish(in, b);
-	bq_push(&in->fl, b);
-	if (send_batch(in, b) != RP_OK)
+	struct batch *b = queue_edits(in);
+	if (b && send_batch(in, b) != RP_OK)
 		return recover(in);   /* sends every batch in flight, b included */
 	return RP_OK;
 }
@@ -1167,11 +1190,8 @@ static rp_err read_one(struct ingest *in)
 			continue;
 		}
 		if (b->probe) {
-			bq_pop(&in->fl);
-			in->probes_fl--;
-			on_probe(in, rep);
+			on_probe(in, bq_pop(&in->fl), rep);
 			freeReplyObject(top);
-			batch_release(in, b);
 			return RP_OK;
 		}
 		if (rep->type == REDIS_REPLY_ARRAY) {
@@ -1217,23 +1237,16 @@ static rp_err read_one(struct ingest *in)
 				bq_push(&in->fl, o);
 				continue;
 			}
-			if (o->probe) {
-				in->probes_fl--;
-				on_probe(in, rep);
-				batch_release(in, o);
-			} else if (rep->type == REDIS_REPLY_ARRAY)
+			if (o->probe)
+				on_probe(in, o, rep);
+			else if (rep->type == REDIS_REPLY_ARRAY)
 				ack(in, o, rep);
 			else
 				bq_push(&in->fl, o);
 			freeReplyObject(top);
 		}
 		/* Edits the acked ones asked for go with the batches sent again. */
-		if (in->edit) {
-			struct batch *e = in->edit;
-			in->edit = NULL;
-			batch_finish(in, e);
-			bq_push(&in->fl, e);
-		}
+		(void)queue_edits(in);
 		if (lost) {
 			rp_err e = recover(in);
 			if (e)
@@ -1540,12 +1553,10 @@ rp_err ingest_settle(struct ingest *in, int64_t timeout_ms)
 				return e;
 			continue;
 		}
-		const char *txt = rep->type == REDIS_REPLY_STRING ? rep->str : "";
-		const char *b = strstr(txt, "aof_buffer_length:");
-		bool aof = strstr(txt, "aof_enabled:1") != NULL;
-		long long pending = b ? atoll(b + strlen("aof_buffer_length:")) : 0;
+		struct aof_info a = aof_info(rep);
 		freeReplyObject(rep);
-		if (!aof || pending == 0) {
+		long long pending = a.pending > 0 ? a.pending : 0;
+		if (a.enabled != 1 || pending == 0) {
 			/* In the AOF file (or no AOF to wait for): a replay can
 			 * bring nothing back any more. */
 			drop_kept(in);
@@ -1597,21 +1608,21 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 			break;
 		}
 		size_t m = page->type == REDIS_REPLY_ARRAY ? page->elements : 0;
-		/* Round 1: the posts' records. */
-		for (size_t i = 0; i < m && !res; i++) {
-			buf_reset(&k);
-			buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix, page->element[i]->str);
-			redis_cmd_reset(&c);
-			redis_cmd_adds(&c, "GET");
-			redis_cmd_adds(&c, buf_str(&k));
-			res = redis_append(in->r, (int)c.n, redis_cmd_argv(&c), c.len);
-		}
-		redisReply **posts = rp_calloc(m ? m : 1, sizeof *posts);
+		/* Round 1: the posts' records, one MGET. */
+		redisReply *posts = NULL;
 		struct post_meta *pm = rp_calloc(m ? m : 1, sizeof *pm);
-		for (size_t i = 0; i < m && !res; i++) {
-			res = redis_get_reply(in->r, &posts[i]);
-			if (!res)
-				(void)post_meta_from_reply(posts[i], &pm[i]);   /* none: all empty, skipped below */
+		if (m) {
+			redis_cmd_reset(&c);
+			redis_cmd_adds(&c, "MGET");
+			for (size_t i = 0; i < m; i++) {
+				buf_reset(&k);
+				buf_printf(&k, "%s" STORE_K_POST "%s", in->prefix, page->element[i]->str);
+				redis_cmd_add(&c, k.data, k.len);
+			}
+			res = redis_call(in->r, &posts, (int)c.n, redis_cmd_argv(&c), c.len);
+			for (size_t i = 0; !res && posts->type == REDIS_REPLY_ARRAY &&
+			                   i < m && i < posts->elements; i++)
+				(void)post_meta_from_reply(posts->element[i], &pm[i]);   /* none: skipped below */
 		}
 		/* Round 2: the records of their dup groups' first posts and the
 		 * names of their stories. */
@@ -1659,9 +1670,7 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 				if (!p.text)
 					p.text = post_meta_dup(&dm, POST_META_TEXT);
 				p.lang = post_meta_dup(q, POST_META_LANG);
-				char *ts = post_meta_dup(q, POST_META_T);
-				p.published = ts ? strtoll(ts, NULL, 10) : 0;
-				rp_free(ts);
+				p.published = post_meta_int(q, POST_META_T);
 				char *dup_id = post_meta_dup(&dm, POST_META_ID);
 				char *story_id = dup_reply(sn);
 				idmap_put(&in->ids, hash64_str(p.id), pid_value(page->element[i]->str));
@@ -1678,10 +1687,8 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 				freeReplyObject(sn);
 		}
 		rp_free(pm);
-		for (size_t i = 0; i < m; i++)
-			if (posts[i])
-				freeReplyObject(posts[i]);
-		rp_free(posts);
+		if (posts)
+			freeReplyObject(posts);
 		freeReplyObject(page);
 		if (res) {
 			buf_adds(err, redis_errstr(in->r));

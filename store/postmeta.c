@@ -1,6 +1,7 @@
 /* store/postmeta.c - a post's packed record (see postmeta.h). */
 #include "store/postmeta.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -60,4 +61,13 @@ bool post_meta_from_reply(const redisReply *r, struct post_meta *ret)
 char *post_meta_dup(const struct post_meta *m, enum post_meta_field f)
 {
 	return m->n[f] ? rp_strndup(m->v[f], m->n[f]) : NULL;
+}
+
+int64_t post_meta_int(const struct post_meta *m, enum post_meta_field f)
+{
+	char num[24];   /* the value is not NUL-terminated; an int64 fits */
+	size_t n = m->n[f] < sizeof num - 1 ? m->n[f] : sizeof num - 1;
+	memcpy(num, m->n[f] ? m->v[f] : "", n);
+	num[n] = '\0';
+	return strtoll(num, NULL, 10);
 }

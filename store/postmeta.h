@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 #include "store/redis.h"
@@ -77,6 +78,9 @@ bool post_meta_from_reply(const redisReply *r, struct post_meta *ret);
 /* A copy of field f of m, or NULL when it is empty. The caller frees it
  * (rp_free). */
 char *post_meta_dup(const struct post_meta *m, enum post_meta_field f);
+/* Field f of m as a decimal number (t, xt, updated); 0 when it is empty
+ * or not one. */
+int64_t post_meta_int(const struct post_meta *m, enum post_meta_field f);
 
 /* For Lua scripts: the field numbers (1-based, in the order above) as
  * locals PM_HASH ... PM_SE, and

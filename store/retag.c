@@ -232,25 +232,22 @@ static rp_err do_page(redisContext *c, struct matcher *m, const char *prefix,
 	if (e)
 		goto out;
 	/* Round 2: an exact copy keeps no text; its group's first post has it. */
-	size_t asked = 0;
+	bool *ask = rp_calloc(pg->n ? pg->n : 1, sizeof *ask);
 	for (size_t i = 0; i < pg->n; i++) {
 		struct post_meta pm;
-		if (needs_group(pg->post[i], pg->pid[i], &pm)) {
+		ask[i] = needs_group(pg->post[i], pg->pid[i], &pm);
+		if (ask[i]) {
 			buf_reset(&k);
 			buf_printf(&k, "%s" STORE_K_POST "%.*s", prefix, (int)pm.n[POST_META_D],
 			           pm.v[POST_META_D]);
 			const char *a[] = { "GET", k.data };
 			redisAppendCommandArgv(c, 2, a, NULL);
-			asked++;
 		}
 	}
-	for (size_t i = 0; i < pg->n && asked && !e; i++) {
-		struct post_meta pm;
-		if (needs_group(pg->post[i], pg->pid[i], &pm)) {
+	for (size_t i = 0; i < pg->n && !e; i++)
+		if (ask[i])
 			e = get_all(c, &pg->group[i], 1, err);
-			asked--;
-		}
-	}
+	rp_free(ask);
 	if (e)
 		goto out;
 
