@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static _Noreturn void oom(size_t n)
+_Noreturn void rp_oom(size_t n)
 {
 	fprintf(stderr, "rapporteur: out of memory allocating %zu bytes\n", n);
 	abort();
@@ -16,7 +16,7 @@ void *rp_malloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom(n);
+		rp_oom(n);
 	return p;
 }
 
@@ -24,7 +24,7 @@ void *rp_calloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (!p)
-		oom(count * size);
+		rp_oom(count * size);
 	return p;
 }
 
@@ -32,7 +32,7 @@ void *rp_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom(n);
+		rp_oom(n);
 	return q;
 }
 
@@ -41,11 +41,11 @@ size_t rp_grow_cap(size_t cap, size_t size, size_t need)
 	size_t c = cap ? cap : 8;
 	while (c < need) {
 		if (c > SIZE_MAX / 2)
-			oom(SIZE_MAX);
+			rp_oom(SIZE_MAX);
 		c *= 2;
 	}
 	if (size && c > SIZE_MAX / size)
-		oom(SIZE_MAX);
+		rp_oom(SIZE_MAX);
 	return c;
 }
 

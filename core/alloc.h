@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/* Print "out of memory allocating n bytes" and abort: for allocators of
+ * their own (core/bigmem.c). */
+_Noreturn void rp_oom(size_t n);
 void *rp_malloc(size_t n);
 void *rp_calloc(size_t count, size_t size);
 void *rp_realloc(void *p, size_t n);

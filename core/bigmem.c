@@ -3,23 +3,15 @@
 #include "core/bigmem.h"
 
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "core/alloc.h"
 
-static _Noreturn void oom(size_t n)
-{
-	fprintf(stderr, "rapporteur: out of memory mapping %zu bytes\n", n);
-	abort();
-}
-
 static size_t round_huge(size_t n)
 {
 	if (n > SIZE_MAX - BIGMEM_HUGE)
-		oom(n);
+		rp_oom(n);
 	return (n + BIGMEM_HUGE - 1) & ~(BIGMEM_HUGE - 1);
 }
 
@@ -34,7 +26,7 @@ void *bigmem_alloc(size_t n)
 	size_t span = len + BIGMEM_HUGE;
 	char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		oom(n);
+		rp_oom(n);
 	uintptr_t a = ((uintptr_t)p + BIGMEM_HUGE - 1) & ~(uintptr_t)(BIGMEM_HUGE - 1);
 	char *q = (char *)a;
 	if (q > p)

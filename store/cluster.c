@@ -213,8 +213,6 @@ static struct u64map stop_set;   /* hash64 of each stopword; built once, read on
 
 struct rec {
 	char *id;            /* in e->ids_mem */
-	uint64_t id_hash;    /* hash64_str(id): the ids, dup_heads and story_heads key, made
-	                        once (it was taken up to four times a post; 64 bytes a record) */
 	int64_t t;           /* UTC seconds: published, or the watermark when it had none */
 	uint32_t dup;        /* dup group index */
 	uint32_t story;      /* story index */
@@ -1060,7 +1058,8 @@ static void find_stories(struct cluster_engine *e)
 	keep_best_stories(e, EXACT_STORIES);
 }
 
-static uint32_t story_new(struct cluster_engine *e, uint32_t head, int64_t t)
+/* A story headed by record head, whose id's hash64_str is head_hash. */
+static uint32_t story_new(struct cluster_engine *e, uint32_t head, uint64_t head_hash, int64_t t)
 {
 	e->stories = bigmem_grow(e->stories, sizeof *e->stories, e->n_stories + 1, &e->cap_stories);
 	struct story *s = &e->stories[e->n_stories];
@@ -1072,15 +1071,16 @@ static uint32_t story_new(struct cluster_engine *e, uint32_t head, int64_t t)
 	e->hot[e->n_stories] = (struct story_hot){ t, 0, 0 };
 	e->live = rp_grow(e->live, sizeof *e->live, e->n_live + 1, &e->cap_live);
 	e->live[e->n_live++] = (uint32_t)e->n_stories;
-	*map_put(&e->story_heads, e->recs[head].id_hash, NULL) = (uint32_t)e->n_stories;
+	*map_put(&e->story_heads, head_hash, NULL) = (uint32_t)e->n_stories;
 	return (uint32_t)e->n_stories++;
 }
 
-static uint32_t dup_new(struct cluster_engine *e, uint32_t head, uint32_t story)
+/* A dup group headed by record head, whose id's hash64_str is head_hash. */
+static uint32_t dup_new(struct cluster_engine *e, uint32_t head, uint64_t head_hash, uint32_t story)
 {
 	e->dups = bigmem_grow(e->dups, sizeof *e->dups, e->n_dups + 1, &e->cap_dups);
 	e->dups[e->n_dups] = (struct dupg){ head, story, 0 };
-	*map_put(&e->dup_heads, e->recs[head].id_hash, NULL) = (uint32_t)e->n_dups;
+	*map_put(&e->dup_heads, head_hash, NULL) = (uint32_t)e->n_dups;
 	return (uint32_t)e->n_dups++;
 }
 
@@ -1155,7 +1155,6 @@ static uint32_t rec_new(struct cluster_engine *e, const char *id, uint64_t h, in
 	struct rec *r = &e->recs[e->n_recs];
 	memset(r, 0, sizeof *r);
 	r->id = id_copy(e, id);
-	r->id_hash = h;
 	r->t = t;
 	r->dup = r->story = NONE;
 	*map_put(&e->ids, h, NULL) = (uint32_t)e->n_recs;
@@ -1514,11 +1513,11 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 			r->story = e->sstories[0];
 			a.similarity = e->hot[r->story].acc;
 		} else {
-			r->story = story_new(e, ri, t);
+			r->story = story_new(e, ri, id_hash, t);
 			a.new_story = true;
 			a.similarity = e->n_sstories > 0 ? e->hot[e->sstories[0]].acc : 0;
 		}
-		r->dup = dup_new(e, ri, r->story);
+		r->dup = dup_new(e, ri, id_hash, r->story);
 	}
 	e->dups[r->dup].n++;
 	if (!exact)
@@ -1541,11 +1540,9 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	return RP_OK;
 }
 
-/* The record of id, a placeholder when never seen, with a dup group and a
- * story of its own when it has none. */
-static uint32_t rec_named(struct cluster_engine *e, const char *id, int64_t t)
+/* The record of id, whose hash64_str is h, a placeholder when never seen. */
+static uint32_t rec_named(struct cluster_engine *e, const char *id, uint64_t h, int64_t t)
 {
-	uint64_t h = hash64_str(id);
 	uint32_t ri = rec_by_hash(e, id, h);
 	if (ri == NONE) {
 		ri = rec_new(e, id, h, t);
@@ -1558,11 +1555,12 @@ static uint32_t rec_named(struct cluster_engine *e, const char *id, int64_t t)
  * the engine never saw id) when there is none. */
 static uint32_t story_named(struct cluster_engine *e, const char *id, int64_t t)
 {
-	const uint32_t *v = map_find(&e->story_heads, hash64_str(id));
+	uint64_t idh = hash64_str(id);
+	const uint32_t *v = map_find(&e->story_heads, idh);
 	if (v && strcmp(e->recs[e->stories[*v].head].id, id) == 0)
 		return *v;
-	uint32_t h = rec_named(e, id, t);
-	uint32_t si = story_new(e, h, t);
+	uint32_t h = rec_named(e, id, idh, t);
+	uint32_t si = story_new(e, h, idh, t);
 	if (e->recs[h].story == NONE)
 		e->recs[h].story = si;
 	return si;
@@ -1571,11 +1569,12 @@ static uint32_t story_named(struct cluster_engine *e, const char *id, int64_t t)
 /* The dup group whose first post is id, made when there is none. */
 static uint32_t dup_named(struct cluster_engine *e, const char *id, uint32_t si, int64_t t)
 {
-	const uint32_t *v = map_find(&e->dup_heads, hash64_str(id));
+	uint64_t idh = hash64_str(id);
+	const uint32_t *v = map_find(&e->dup_heads, idh);
 	if (v && strcmp(e->recs[e->dups[*v].head].id, id) == 0)
 		return *v;
-	uint32_t h = rec_named(e, id, t);
-	uint32_t di = dup_new(e, h, si);
+	uint32_t h = rec_named(e, id, idh, t);
+	uint32_t di = dup_new(e, h, idh, si);
 	if (e->recs[h].dup == NONE)
 		e->recs[h].dup = di;
 	if (e->recs[h].story == NONE)
@@ -1612,7 +1611,7 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 	e->tn.norm.len = full_len;
 	make_terms(e, p);
 
-	uint32_t ri = rec_named(e, p->id, t);
+	uint32_t ri = rec_named(e, p->id, hash64_str(p->id), t);
 	bool had_content = !e->recs[ri].placeholder;
 
 	/* The story and the dup group, by the ids of their first posts. */

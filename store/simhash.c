@@ -135,7 +135,7 @@ uint64_t simhash_tokens(const uint64_t *tok, size_t n, size_t k)
  * bucket that grows into that size. Through malloc, the quarter million
  * reallocations of small blocks per 100k posts kept glibc sorting and
  * merging its bins (perf: 8% of the main thread of an import that
- * rebuilt the engine from Redis). Blocks too large for a slab are
+ * rebuilt the engine from Redis). Blocks over SLAB_BLOCK_MAX are
  * malloc'd alone. Slabs and the bucket heads are huge pages
  * (core/bigmem.h): both are touched at random, once per band per post. */
 #define BAND_BITS (64 / SIMHASH_BANDS)
