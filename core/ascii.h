@@ -23,4 +23,10 @@ static inline bool ascii_is_xdigit(unsigned char c)
 	return ascii_is_digit(c) || (unsigned char)((c | 0x20) - 'a') < 6;
 }
 
+/* c with A-Z made a-z; other bytes as they are (tolower in the C locale) */
+static inline unsigned char ascii_to_lower(unsigned char c)
+{
+	return (unsigned char)(c - 'A') < 26 ? (unsigned char)(c | 0x20) : c;
+}
+
 #endif

@@ -52,6 +52,18 @@ static inline void buf_addc(struct buf *b, char c)
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 }
+/* For a writer that stores through d, a position in b's room (b->len
+ * lags behind d until the writer sets it): room for at least extra
+ * more bytes at d and the NUL after them. Returns the (maybe moved)
+ * position and sets *lim to the end of the room (the NUL's byte). */
+static inline char *buf_room(struct buf *b, char *d, size_t extra, const char **lim)
+{
+	b->len = (size_t)(d - b->data);
+	buf_reserve(b, extra);
+	*lim = b->data + b->cap - 1;
+	return b->data + b->len;
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 const char *buf_str(const struct buf *b);     /* "" when empty; lent */

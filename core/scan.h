@@ -24,10 +24,10 @@ static inline bool scan_hit(unsigned char c, unsigned below, bool high, int a, i
 }
 
 #if defined(__SSE2__)
-/* A bit per byte of the sixteen at p that scan_hit would take. */
-static inline unsigned scan_mask16(const char *p, unsigned below, bool high, int a, int b)
+/* A bit per byte of v that scan_hit would take (for a caller that
+ * also stores v, as feed_json.c's put_str). */
+static inline unsigned scan_mask_v(__m128i v, unsigned below, bool high, int a, int b)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i hit = _mm_setzero_si128();
 	if (below) /* v <= below - 1, unsigned */
 		hit = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8((char)(below - 1))), v);
@@ -39,6 +39,12 @@ static inline unsigned scan_mask16(const char *p, unsigned below, bool high, int
 	if (high)
 		m |= (unsigned)_mm_movemask_epi8(v);
 	return m;
+}
+
+/* A bit per byte of the sixteen at p that scan_hit would take. */
+static inline unsigned scan_mask16(const char *p, unsigned below, bool high, int a, int b)
+{
+	return scan_mask_v(_mm_loadu_si128((const __m128i *)(const void *)p), below, high, a, b);
 }
 #endif
 

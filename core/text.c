@@ -418,9 +418,9 @@ static unsigned char *tag_fail_map(const unsigned char *s, size_t n)
  * The text between tags is copied as it is scanned, sixteen bytes a
  * store (a memchr and then a memcpy call per piece: this took 290K of
  * 5.6M simulated branch mispredictions off the 10 MB Atom bench,
- * cachegrind --branch-sim=yes). A
- * store covers bytes past the '<' too, which the caller overwrites or
- * leaves past its end: d must have room for n bytes. */
+ * cachegrind --branch-sim=yes). A store covers bytes past the '<' too,
+ * which the caller overwrites or leaves past its end: d must have room
+ * for n bytes. */
 static size_t copy_to_lt(char *d, const unsigned char *s, size_t n, bool *amp)
 {
 	size_t i = 0;

@@ -28,17 +28,8 @@ static const unsigned char str_special[256] = {
 };
 #undef R16
 
-/* Room for PUT_SLACK more bytes at d, the write position in out
- * (out->len lags behind it until put_str ends); returns the (maybe
- * moved) position and sets *lim to the end of the room. */
+/* put_str keeps this much room at its write position (buf_room). */
 #define PUT_SLACK 32 /* a block's store, or the longest escape, and more */
-static char *put_room(struct buf *out, char *d, const char **lim)
-{
-	out->len = (size_t)(d - out->data);
-	buf_reserve(out, PUT_SLACK + out->len); /* doubles */
-	*lim = out->data + out->cap - 1;
-	return out->data + out->len;
-}
 
 /* s as a JSON string. Scanning and copying are one loop, as in
  * xml_fast.c's text_decoded: each block of sixteen bytes is stored
@@ -59,20 +50,20 @@ static void put_str(struct buf *out, const char *s)
 	*d++ = '"';
 	for (;;) {
 		if (lim - d < PUT_SLACK)
-			d = put_room(out, d, &lim);
+			d = buf_room(out, d, PUT_SLACK, &lim);
 		/* the clean ASCII span: no control, '"', '\\' or high bit */
 		unsigned m = 0;
 #if defined(__SSE2__)
 		while (e - p >= 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-			m = scan_mask16(p, 0x20, true, '"', '\\');
+			m = scan_mask_v(v, 0x20, true, '"', '\\');
 			_mm_storeu_si128((__m128i *)(void *)d, v);
 			if (m)
 				break;
 			p += 16;
 			d += 16;
 			if (lim - d < PUT_SLACK)
-				d = put_room(out, d, &lim);
+				d = buf_room(out, d, PUT_SLACK, &lim);
 		}
 		if (m) {
 			p += __builtin_ctz(m);

@@ -378,21 +378,30 @@ static bool xml_char(int32_t c)
 /* The reference at *pp (a '&'): its character in *cp and *pp moved past
  * the ';'. Declines anything but the five predefined entities and
  * character references to XML characters. */
-static bool ref(struct xf *x, const char **pp, int32_t *cp)
+static bool ref_other(struct xf *x, const char **pp, int32_t *cp);
+
+static inline bool ref(struct xf *x, const char **pp, int32_t *cp)
+{
+	const char *p = *pp + 1, *e = x->e;
+	/* `&lt;` and `&gt;` come by the thousand in escaped HTML (a third
+	 * of the references of the Atom bench's content; the loop below
+	 * cost 2% of its parse): inline, without the call */
+	if (e - p >= 3 && p[1] == 't' && p[2] == ';' && (*p == 'l' || *p == 'g')) {
+		*cp = *p == 'l' ? '<' : '>';
+		*pp = p + 3;
+		return true;
+	}
+	return ref_other(x, pp, cp);
+}
+
+/* ref() past its `&lt;` and `&gt;` */
+static bool ref_other(struct xf *x, const char **pp, int32_t *cp)
 {
 	static const struct { char name[6]; unsigned char n; char c; } predefined[] = {
 		{ "lt;", 3, '<' }, { "gt;", 3, '>' }, { "amp;", 4, '&' },
 		{ "quot;", 5, '"' }, { "apos;", 5, '\'' },
 	};
 	const char *p = *pp + 1, *e = x->e;
-	/* `&lt;` and `&gt;` come by the thousand in escaped HTML (a third
-	 * of the references of the Atom bench's content; the loop below
-	 * cost 2% of its parse) */
-	if (e - p >= 3 && p[1] == 't' && p[2] == ';' && (*p == 'l' || *p == 'g')) {
-		*cp = *p == 'l' ? '<' : '>';
-		*pp = p + 3;
-		return true;
-	}
 	if (p < e && *p == '#') {
 		bool hex = ++p < e && *p == 'x';
 		p += hex;
@@ -622,16 +631,6 @@ static bool text_other(struct xf *x, const char *p)
  * to 15 bytes. */
 #define TEXT_ROOM 32
 
-/* Make room for at least TEXT_ROOM more bytes at d, the write position
- * in b, with one byte more for the NUL; returns the (maybe moved) write
- * position. */
-static char *text_room(struct buf *b, char *d)
-{
-	b->len = (size_t)(d - b->data);
-	buf_reserve(b, b->len < 4096 ? 4096 : b->len); /* doubles */
-	return b->data + b->len;
-}
-
 /* The rest of text(): the run from x->p holds a reference or a CR, the
  * first at p. The run is decoded into x->text, line ends as libxml2
  * reads them (CR LF and a lone CR become LF), then given to characters().
@@ -643,7 +642,7 @@ static char *text_room(struct buf *b, char *d)
  * references was a memcpy call each: 233K calls on the 10 MB Atom
  * bench, and doing without them took 640K of its 6.25M simulated
  * branch mispredictions (cachegrind --branch-sim=yes). The store may
- * write up to fifteen bytes past the piece, into the room text_room
+ * write up to fifteen bytes past the piece, into the room buf_room
  * keeps; they are overwritten or past the end. */
 static bool text_decoded(struct xf *x, const char *p)
 {
@@ -651,27 +650,14 @@ static bool text_decoded(struct xf *x, const char *p)
 	struct buf *b = &x->text;
 	buf_reset(b);
 	buf_add(b, x->p, (size_t)(p - x->p));
-	char *d = text_room(b, b->data + b->len);
-	const char *lim = b->data + b->cap - 1; /* room ends here (the NUL's byte after) */
+	const char *lim;
+	char *d = buf_room(b, b->data + b->len, 4096, &lim);
 	for (;;) {
 		/* room for a decoded character, then a block or the tail */
-		if (lim - d < TEXT_ROOM) {
-			d = text_room(b, d);
-			lim = b->data + b->cap - 1;
-		}
+		if (lim - d < TEXT_ROOM)
+			d = buf_room(b, d, TEXT_ROOM, &lim);
 		unsigned char c = (unsigned char)*p;
-		uint32_t w = 0;
-		if (e - p >= 4)
-			memcpy(&w, p, 4);
-		/* `&lt;` or `&gt;`, most references by far in escaped markup:
-		 * without the call, and one test whichever it is (they come
-		 * in turns); w is little-endian, and on a big-endian machine
-		 * the test fails and ref() reads them */
-		unsigned w1 = w >> 8 & 0xff;
-		if (c == '&' && (w & 0xffff00ffu) == ('&' | 't' << 16 | (uint32_t)';' << 24) && ((w1 == 'l') | (w1 == 'g'))) {
-			*d++ = w1 == 'l' ? '<' : '>';
-			p += 4;
-		} else if (c == '&') {
+		if (c == '&') {
 			int32_t cp;
 			if (!ref(x, &p, &cp))
 				return false;
@@ -701,10 +687,8 @@ static bool text_decoded(struct xf *x, const char *p)
 				break;
 			p += 16;
 			d += 16;
-			if (lim - d < TEXT_ROOM) {
-				d = text_room(b, d);
-				lim = b->data + b->cap - 1;
-			}
+			if (lim - d < TEXT_ROOM)
+				d = buf_room(b, d, TEXT_ROOM, &lim);
 		}
 		if (m) {
 			p += __builtin_ctz(m);
