@@ -24,7 +24,7 @@ static void test_config(void **state)
 	struct fixture *f = *state;
 	const char *want[][2] = {
 		{ "appendonly", "yes" }, { "appendfsync", "everysec" }, { "port", "0" },
-		{ "unixsocketperm", "700" },
+		{ "unixsocketperm", "700" }, { "disable-thp", "no" },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		char *v = config_get(f->r, want[i][0]);
@@ -40,6 +40,17 @@ static void test_config(void **state)
 	char sock[4200];
 	snprintf(sock, sizeof sock, "unix:%s/" SERVER_SOCKET_NAME, real);
 	assert_string_equal(server_url(f->srv), sock);
+
+	/* jemalloc is told to use huge pages (server.c says why), unless
+	 * the user chose a MALLOC_CONF of their own. /proc/PID/environ
+	 * cannot tell: Redis writes its process title over it. */
+	if (!getenv("MALLOC_CONF")) {
+		redisReply *rep;
+		assert_int_equal(redis_callv(f->r, &rep, "MEMORY", "MALLOC-STATS", (char *)NULL), RP_OK);
+		assert_true(rep->type == REDIS_REPLY_STRING || rep->type == REDIS_REPLY_STATUS);
+		assert_non_null(strstr(rep->str, "opt.thp: \"always\""));
+		freeReplyObject(rep);
+	}
 }
 
 /* A second start on the same data uses the running server. */
