@@ -69,7 +69,7 @@ static const char usage_text[] =
 	"  --tags FILE      the ontology (tags.yaml); default $RAPPORTEUR_TAGS, else\n"
 	"                   ./tags.yaml when present\n"
 	"  --event ID       event id when no ontology is used (default \"default\")\n"
-	"  --batch N        posts per ingest batch (default 512)\n"
+	"  --batch N        posts per ingest batch (default 512, at most 1024)\n"
 	"  --window N       script calls in flight (default 4)\n"
 	"  --retry SECONDS  how long to wait out a lost or full Redis (default 60)\n"
 	"  --no-restore     do not rebuild the engine from the posts Redis holds\n"

@@ -27,18 +27,22 @@
 static const char ingest_lua[] =
 "#!lua\n"
 "-- rapporteur ingest (store/ingest.c; keys: store/keys.h). KEYS[1] = P..'posts'.\n"
-"-- Runs in the MULTI/EXEC of its batch, after a `SET P p:PID record NX`\n"
-"-- for each post: a new post's record is written already, a known one's\n"
-"-- was left as it is.\n"
+"-- Runs in the MULTI/EXEC of its batch, after the records were written\n"
+"-- without overwriting: one MSETNX for the posts the importer meets for\n"
+"-- the first time (none of them written when any key existed), a `SET\n"
+"-- P p:PID record NX` for each of the others. A new post's record is\n"
+"-- there already, a known one's was left as it is.\n"
 "-- ARGV: P, stream maxlen, score half-life, then per post (PA of them)\n"
-"--   pid, orig, ku, kt, d, s, t, how (keys.h m, '' when none), th, se, hash\n"
+"--   pid, orig, ku, kt, d, s, t, th, se, hash\n"
 "--   (the record's values the script tests or indexes on);\n"
 "-- then per story the batch touched: sid, name, n, nd, na, nr, f, l, rep;\n"
 "-- last, the number of stories.\n"
-"-- Returns one code per post: 0 new, 1 copy, 2 same, 4 tombstoned, and 5\n"
+"-- Returns one code per post: 0 new, 1 copy, 2 same, 4 tombstoned, 5\n"
 "-- for a known post whose content changed: its record is not here, so\n"
 "-- the importer sends it to ingest_edit_lua (an edit is rare; a new\n"
-"-- post's record never passes through Lua).\n"
+"-- post's record never passes through Lua), and 6 for a new post whose\n"
+"-- record is missing (the MSETNX met a key that existed): nothing of it\n"
+"-- is written, and the importer sends it again with a SET of its own.\n"
 "-- Cost matters here (bench/ingest): each redis.call costs several us on\n"
 "-- top of the command itself (more with AOF), so the calls are per batch\n"
 "-- where Redis has a multi-key form: one ZMSCORE says which posts are new,\n"
@@ -54,7 +58,7 @@ STORE_STORY_SCORE_LUA
 POST_META_LUA
 "local call, log, floor, sub, gmatch, unpack = redis.call, math.log, math.floor, string.sub,\n"
 "  string.gmatch, unpack\n"
-"local PA = 11                -- arguments a post\n"
+"local PA = 10                -- arguments a post\n"
 "local POSTS = KEYS[1]                                        -- P posts\n"
 "local PP, PS, PX, PN, PK = P..'p:', P..'s:', P..'x', P..'n', P..'k' -- P p:PID, s:SID, x, n, k\n"
 "local NA = #ARGV\n"
@@ -103,6 +107,21 @@ POST_META_LUA
 "  for k = 1, nkf do CL[kf[k]] = h[k] end\n"
 "end\n"
 "local REC = nkr > 0 and call('MGET', unpack(kr, 1, nkr)) or {}\n"
+"-- The new posts' records, counted at once; looked for one by one only\n"
+"-- when some are missing (an MSETNX that wrote nothing).\n"
+"local fk, nfk = {}, 0\n"
+"for k = 1, np do\n"
+"  if fresh[k] then nfk = nfk + 1; fk[nfk] = PP..pids[k] end\n"
+"end\n"
+"if nfk > 0 and call('EXISTS', unpack(fk, 1, nfk)) ~= nfk then\n"
+"  local j = 0\n"
+"  for k = 1, np do\n"
+"    if fresh[k] then\n"
+"      j = j + 1\n"
+"      if call('EXISTS', fk[j]) == 0 then fresh[k] = nil; out[k] = 6 end\n"
+"    end\n"
+"  end\n"
+"end\n"
 "local claims, ncl = {}, 0    -- new claims, for one HSET\n"
 "local ND, NSD = {}, {}       -- PID -> d, s of the posts stored by this call\n"
 "\n"
@@ -186,8 +205,10 @@ POST_META_LUA
 "local r = 0                  -- records read (REC)\n"
 "for k = 1, np do\n"
 "  local j = at[k]\n"
-"  local pid, orig, ku, kt, d, s, t, how, th, se, hash = unpack(ARGV, j, j + PA - 1)\n"
-"  if not fresh[k] then\n"
+"  local pid, orig, ku, kt, d, s, t, th, se, hash = unpack(ARGV, j, j + PA - 1)\n"
+"  if out[k] == 6 then\n"
+"    -- no record: sent again by the importer\n"
+"  elseif not fresh[k] then\n"
 "    -- A post we hold: a re-fetch, an edit, or a tombstone.\n"
 "    r = r + 1\n"
 "    local cur = REC[r]\n"
@@ -245,19 +266,40 @@ POST_META_LUA
 "\n"
 "-- The stories this call touched: members, summary; scores per index.\n"
 "local IX, ixk, nix = {}, {}, 0\n"
+"local function add_ix(ix, score, sid)                -- P th:ID:s / se:ID:s\n"
+"  local z = IX[ix]\n"
+"  if not z then z = {}; IX[ix] = z; nix = nix + 1; ixk[nix] = ix end\n"
+"  z[#z+1] = score; z[#z+1] = sid\n"
+"end\n"
 "for j = 1, nst do\n"
 "  local s = stk[j]\n"
 "  local x = ST[s]\n"
 "  local sk = PS..s                                            -- P s:SID\n"
 "  call('ZADD', sk..':m', unpack(x.m, 1, x.nm))                -- P s:SID:m\n"
 "  local sset, k = {}, 0\n"
-"  if x.sum then\n"
+"  local sum = x.sum\n"
+"  local _, sname, n, nd, na, nr, f, l, rep\n"
+"  if sum then\n"
+"    _, sname, n, nd, na, nr, f, l, rep = unpack(ARGV, sum, sum + 8)\n"
+"    -- A summary older than the stored one (its batch sent again after\n"
+"    -- newer ones ran: a replay after a reconnect, or code 6) changes\n"
+"    -- none of the story's fields; a new index still gets the story, with\n"
+"    -- ls = 0 to rescore it everywhere at its next member.\n"
+"    if tonumber(n) < x.n0 then\n"
+"      sum = nil\n"
+"      if x.newT then\n"
+"        local score = story_score(tonumber(n), nd, na, nr, tonumber(l), HALF)\n"
+"        for _, ix in ipairs(x.added) do add_ix(ix, score, s) end\n"
+"        sset = {'ls', 0}; k = 2\n"
+"      end\n"
+"    end\n"
+"  end\n"
+"  if sum then\n"
 "    -- The engine's summary. keys.h STORY_SCORE goes to every index of\n"
 "    -- the story (T) when the story is new, has crossed a power of two in\n"
 "    -- size or moved on by HALF/16 since it last did (keys.h: bounded\n"
 "    -- staleness, a few ZADDs per story, not per post); to the indexes a\n"
 "    -- member brought it into, when that is all.\n"
-"    local _, sname, n, nd, na, nr, f, l, rep = unpack(ARGV, x.sum, x.sum + 8)\n"
 "    local nn, ll = tonumber(n), tonumber(l)\n"
 "    sset = {'n', n, 'nd', nd, 'na', na, 'nr', nr, 'l', l, 'rep', rep}\n"
 "    k = 12\n"
@@ -266,16 +308,11 @@ POST_META_LUA
 "       or floor(log(nn) / LN2) ~= floor(log(x.n0 > 0 and x.n0 or 1) / LN2)\n"
 "    if all or x.newT then\n"
 "      local score = story_score(nn, nd, na, nr, ll, HALF)      -- keys.h STORY_SCORE\n"
-"      local function add(ix)\n"
-"        local z = IX[ix]\n"
-"        if not z then z = {}; IX[ix] = z; nix = nix + 1; ixk[nix] = ix end\n"
-"        z[#z+1] = score; z[#z+1] = s\n"
-"      end\n"
 "      if all then\n"
-"        for ix in gmatch(x.T, '[^,]+') do add(ix) end\n"
+"        for ix in gmatch(x.T, '[^,]+') do add_ix(ix, score, s) end\n"
 "        sset[k+1] = 'ls'; sset[k+2] = l; k = k + 2\n"
 "      else\n"
-"        for _, ix in ipairs(x.added) do add(ix) end\n"
+"        for _, ix in ipairs(x.added) do add_ix(ix, score, s) end\n"
 "      end\n"
 "    end\n"
 "    if x.copies > 0 then\n"
@@ -436,13 +473,20 @@ struct batch_story {
 	int64_t n, nd, na, nr, first, last;
 };
 
-/* One post of a batch: its ingest_add number, its PID and where its
- * record is in the batch's bytes (for an edit: ingest_lua's code 5). */
+/* One post of a batch: its ingest_add number, its PID, and where its
+ * record and its script arguments are in the batch's bytes, for an edit
+ * (ingest_lua's code 5) and a post sent again (code 6). */
 struct batch_post {
 	uint64_t seq;
 	char pid[STORE_PID_HEX_BUF];
-	size_t rec_at, rec_len;  /* in wire; an edit batch: unused */
+	bool in_recs;            /* its record goes in the MSETNX (else a SET NX) */
+	size_t rec_at, rec_len;  /* in wire (in recs or sets until batch_finish); edit batch: unused */
+	size_t args_at, args_len; /* its INGEST_POST_ARGS script arguments, in args
+	                             (from batch->args_at in wire after batch_finish) */
+	size_t st;               /* its story in batch->st */
 };
+
+#define INGEST_POST_ARGS 10      /* ingest_lua's PA */
 
 /* One batch: the RESP bytes hiredis would send, built once, in place (no
  * argv array, no second formatting pass by hiredis), and sent again as
@@ -450,16 +494,31 @@ struct batch_post {
  * 8k instructions a post (callgrind, 20k bench posts): hiredis's
  * redisFormatSdsCommandArgv and snprintf were most of it.
  *
- * An ingest batch is MULTI, one `SET P p:PID record NX` per post, the
- * EVALSHA of ingest_lua, EXEC: Redis runs it whole or not at all, with
- * nothing between (an -OOM, even at EXEC, discards it all). The records
- * go to Redis as plain SETs: passed through the script they cost it
- * 16k more instructions a post (store/postmeta.h). An edit batch is one
+ * An ingest batch is MULTI, the records, the EVALSHA of ingest_lua,
+ * EXEC: Redis runs it whole or not at all, with nothing between (an
+ * -OOM, even at EXEC, discards it all). The records go to Redis as plain
+ * writes that never overwrite: passed through the script they cost it
+ * 16k more instructions a post (store/postmeta.h). The posts this
+ * ingest meets for the first time go in one `MSETNX key record ...`:
+ * one command instead of a `SET P p:PID record NX` each halved what
+ * Redis spends on the records (13.5k to 6.9k instructions a post,
+ * callgrind, 20k bench posts: one command to queue, run and log instead
+ * of 512). MSETNX writes nothing when any of its keys exists (a post
+ * Redis has from an earlier run or another process); the script then
+ * answers 6 for each new post whose record is missing, and those go
+ * again in a later batch, with a SET NX each, as do the posts this
+ * ingest sent before (a re-fetch, an edit). An edit batch is one
  * EVALSHA of edit_lua. */
 struct batch {
 	struct buf wire;         /* what is sent (complete after batch_finish) */
 	struct buf args;         /* the script call's arguments, as RESP */
 	size_t nargs;
+	size_t args_at;          /* where args went in wire (batch_finish) */
+	struct buf recs;         /* the MSETNX's key-record pairs, as RESP */
+	size_t n_recs;           /* posts in it */
+	struct buf sets;         /* the SET NX commands of the others, as RESP; they go
+	                            after the MSETNX, so that of two posts with one PID
+	                            the first one's record is the one written */
 	size_t sha_in_args;      /* offset of the 40 hex of the sha in args */
 	size_t sha_at;           /* and in wire, after batch_finish */
 	bool edit;               /* an edit_lua call */
@@ -518,7 +577,8 @@ struct ingest {
 	char sha[41];          /* ingest_lua's */
 	char edit_sha[41];     /* edit_lua's */
 	struct batch *edit;    /* edits waiting to be sent (ingest_lua's code 5); NULL: none */
-	size_t wire_hint, args_hint; /* the largest wire and args of a batch so far */
+	struct batch *retry;   /* new posts to send again with a SET each (code 6); NULL: none */
+	size_t wire_hint, args_hint, recs_hint; /* the largest wire, args and recs of a batch so far */
 	struct bq fl;          /* in flight, oldest first (replays first after a reconnect) */
 	struct bq kept;        /* acknowledged in the last keep_ms, for a replay; oldest first */
 	size_t kept_bytes;     /* RESP bytes of the kept batches */
@@ -535,6 +595,7 @@ struct ingest {
 	size_t n_spare;
 	struct batch *cur;     /* being filled; NULL when none */
 	struct idmap ids;
+	struct idmap sent;     /* PIDs whose record this ingest has sent (value unused) */
 	struct buf jth, jse;   /* scratch: th and se of the post being added */
 	struct buf meta;       /* scratch: its packed v (store/postmeta.h) */
 	struct buf scratch;    /* scratch: what its content hash is taken of */
@@ -683,6 +744,9 @@ static void batch_reset(struct batch *b)
 	buf_reset(&b->wire);
 	buf_reset(&b->args);
 	b->nargs = 0;
+	buf_reset(&b->recs);
+	b->n_recs = 0;
+	buf_reset(&b->sets);
 	b->edit = b->probe = b->replay = false;
 	b->n_posts = 0;
 	for (size_t i = 0; i < b->n_st; i++)
@@ -701,6 +765,7 @@ static void batch_start(struct ingest *in, struct batch *b, bool edit)
 		 * its size (perf: a tenth of the importer's cycles in realloc). */
 		buf_reserve(&b->wire, in->wire_hint);
 		buf_reserve(&b->args, in->args_hint);
+		buf_reserve(&b->recs, in->recs_hint);
 		buf_add(&b->wire, RESP_MULTI, sizeof RESP_MULTI - 1);
 	}
 	resp_args(b, "EVALSHA");
@@ -727,8 +792,48 @@ static struct batch_post *batch_post_new(struct batch *b, uint64_t seq, const ch
 	struct batch_post *bp = &b->post[b->n_posts++];
 	bp->seq = seq;
 	memcpy(bp->pid, pid, STORE_PID_HEX_BUF);
-	bp->rec_at = bp->rec_len = 0;
+	bp->in_recs = false;
+	bp->rec_at = bp->rec_len = bp->args_at = bp->args_len = bp->st = 0;
 	return bp;
+}
+
+static struct batch_story *batch_story_for(struct batch *b, const char *sid)
+{
+	for (size_t i = b->n_st; i-- > 0;)
+		if (memcmp(b->st[i].sid, sid, STORE_PID_HEX) == 0)
+			return &b->st[i];
+	if (b->n_st == b->cap_st)
+		b->st = rp_grow(b->st, sizeof *b->st, b->n_st + 1, &b->cap_st);
+	struct batch_story *s = &b->st[b->n_st++];
+	memset(s, 0, sizeof *s);
+	memcpy(s->sid, sid, STORE_PID_HEX_BUF);
+	return s;
+}
+
+/* Post bp's record into b: into the MSETNX (recs), or as a SET NX of its
+ * own in wire. */
+static void put_record(struct ingest *in, struct batch *b, struct batch_post *bp,
+                       const char *pid, const char *rec, size_t rec_len, bool in_recs)
+{
+	struct buf *k = &in->scratch;
+	buf_reset(k);
+	buf_adds(k, in->prefix);
+	buf_adds(k, STORE_K_POST);
+	buf_add(k, pid, STORE_PID_HEX);
+	struct buf *o = in_recs ? &b->recs : &b->sets;
+	if (!in_recs) {
+		static const char set_head[] = "*4\r\n$3\r\nSET\r\n";
+		buf_add(o, set_head, sizeof set_head - 1);
+	}
+	resp_put(o, k->data, k->len);                  /* P p:PID */
+	resp_put(o, rec, rec_len);                     /* the record */
+	bp->rec_at = o->len - 2 - rec_len;
+	bp->rec_len = rec_len;
+	bp->in_recs = in_recs;
+	if (in_recs)
+		b->n_recs++;
+	else
+		resp_put(o, "NX", 2);
 }
 
 /* The story section and the count (an ingest batch), then the script
@@ -752,12 +857,31 @@ static void batch_finish(struct ingest *in, struct batch *b)
 		resp_argi(b, (int64_t)b->n_st);
 	}
 	char num[24];
-	char *s = udec(num + sizeof num, b->nargs);
-	size_t k = (size_t)(num + sizeof num - s);
+	char *s;
+	if (b->n_recs) {
+		s = udec(num + sizeof num, 2 * b->n_recs + 1);
+		buf_addc(&b->wire, '*');
+		buf_add(&b->wire, s, (size_t)(num + sizeof num - s));
+		buf_add(&b->wire, "\r\n$6\r\nMSETNX\r\n", 14);
+		size_t base = b->wire.len;
+		buf_add(&b->wire, b->recs.data, b->recs.len);
+		for (size_t i = 0; i < b->n_posts; i++)
+			if (b->post[i].in_recs)
+				b->post[i].rec_at += base;
+	}
+	if (b->sets.len) {
+		size_t base = b->wire.len;
+		buf_add(&b->wire, b->sets.data, b->sets.len);
+		for (size_t i = 0; i < b->n_posts; i++)
+			if (!b->post[i].in_recs)
+				b->post[i].rec_at += base;
+	}
+	s = udec(num + sizeof num, b->nargs);
 	buf_addc(&b->wire, '*');
-	buf_add(&b->wire, s, k);
+	buf_add(&b->wire, s, (size_t)(num + sizeof num - s));
 	buf_add(&b->wire, "\r\n", 2);
 	b->sha_at = b->wire.len + b->sha_in_args;
+	b->args_at = b->wire.len;
 	buf_add(&b->wire, b->args.data, b->args.len);
 	if (!b->edit) {
 		buf_add(&b->wire, RESP_EXEC, sizeof RESP_EXEC - 1);
@@ -765,15 +889,26 @@ static void batch_finish(struct ingest *in, struct batch *b)
 			in->wire_hint = b->wire.len;
 		if (b->args.len > in->args_hint)
 			in->args_hint = b->args.len;
+		if (b->recs.len > in->recs_hint)
+			in->recs_hint = b->recs.len;
 	}
 	buf_done(&b->args);
+	buf_done(&b->recs);
+	buf_done(&b->sets);
 }
 
-/* The replies a batch gets: +OK for MULTI, +QUEUED for each SET and the
- * script, EXEC's array; an edit batch, the script's. */
+/* The commands in an ingest batch's MULTI: the MSETNX when there is
+ * one, a SET for each post not in it, the script. */
+static size_t batch_queued(const struct batch *b)
+{
+	return b->n_posts - b->n_recs + (b->n_recs ? 1 : 0) + 1;
+}
+
+/* The replies a batch gets: +OK for MULTI, +QUEUED for each command
+ * queued, EXEC's array; an edit batch, the script's. */
 static size_t batch_replies(const struct batch *b)
 {
-	return b->edit || b->probe ? 1 : b->n_posts + 3;
+	return b->edit || b->probe ? 1 : batch_queued(b) + 2;
 }
 
 static struct batch *batch_new(struct ingest *in)
@@ -783,6 +918,8 @@ static struct batch *batch_new(struct ingest *in)
 	struct batch *b = rp_calloc(1, sizeof *b);
 	buf_init(&b->wire);
 	buf_init(&b->args);
+	buf_init(&b->recs);
+	buf_init(&b->sets);
 	return b;
 }
 
@@ -796,6 +933,8 @@ static void batch_free(struct batch *b)
 	rp_free(b->post);
 	buf_done(&b->wire);
 	buf_done(&b->args);
+	buf_done(&b->recs);
+	buf_done(&b->sets);
 	rp_free(b);
 }
 
@@ -878,11 +1017,13 @@ void ingest_close(struct ingest *in)
 	rp_free(in->spare);
 	batch_free(in->cur);
 	batch_free(in->edit);
+	batch_free(in->retry);
 	buf_done(&in->jth);
 	buf_done(&in->meta);
 	buf_done(&in->jse);
 	buf_done(&in->scratch);
 	idmap_done(&in->ids);
+	idmap_done(&in->sent);
 	rp_free(in->prefix);
 	rp_free(in->posts_key);
 	rp_free(in->stream_key);
@@ -1073,6 +1214,37 @@ static void edit_add(struct ingest *in, const struct batch *b, size_t i)
 	resp_arg(in->edit, b->wire.data + bp->rec_at, bp->rec_len);
 }
 
+/* Post i of b, new but without its record in Redis (ingest_lua's code
+ * 6: its batch's MSETNX wrote nothing), into the batch that sends such
+ * posts again, with a SET NX of its own, the same script arguments and
+ * its story's summary as b had it. The script leaves a summary older
+ * than the stored one as it is, so one sent after newer batches ran
+ * does not take the story back. */
+static void retry_add(struct ingest *in, const struct batch *b, size_t i)
+{
+	if (!in->retry) {
+		in->retry = batch_new(in);
+		batch_start(in, in->retry, false);
+	}
+	struct batch *r = in->retry;
+	const struct batch_post *bp = &b->post[i];
+	struct batch_post *np = batch_post_new(r, bp->seq, bp->pid);
+	put_record(in, r, np, bp->pid, b->wire.data + bp->rec_at, bp->rec_len, false);
+	np->args_at = r->args.len;
+	buf_add(&r->args, b->wire.data + b->args_at + bp->args_at, bp->args_len);
+	np->args_len = bp->args_len;
+	r->nargs += INGEST_POST_ARGS;
+	const struct batch_story *os = &b->st[bp->st];
+	struct batch_story *ns = batch_story_for(r, os->sid);
+	np->st = (size_t)(ns - r->st);
+	if (!ns->name) {
+		char *name = ns->name = rp_strdup(os->name);
+		*ns = *os;
+		ns->name = name;
+	}
+	in->st.retried++;
+}
+
 /* b's script reply rep (an array) was read: count and report its posts
  * (not for a replay: they were the first time; nor a post to edit: it
  * is when its edit is), then keep b for a replay. */
@@ -1084,6 +1256,10 @@ static void ack(struct ingest *in, struct batch *b, const redisReply *rep)
 			long long v = x && x->type == REDIS_REPLY_INTEGER ? x->integer : -1;
 			if (v == 5 && !b->edit) {
 				edit_add(in, b, i);
+				continue;
+			}
+			if (v == 6 && !b->edit) {
+				retry_add(in, b, i);
 				continue;
 			}
 			if (v >= 0 && v < INGEST_N_RESULTS) {
@@ -1139,9 +1315,9 @@ static rp_err batch_reply(struct ingest *in, const struct batch *b, redisReply *
 		freeReplyObject(rep);
 		*top = err;
 		*res = err;
-	} else if (!b->edit && rep->type == REDIS_REPLY_ARRAY && rep->elements == b->n_posts + 1) {
+	} else if (!b->edit && rep->type == REDIS_REPLY_ARRAY && rep->elements == batch_queued(b)) {
 		*top = rep;
-		*res = rep->element[b->n_posts];
+		*res = rep->element[rep->elements - 1];
 	} else {
 		*top = rep;
 		*res = rep;
@@ -1151,23 +1327,31 @@ static rp_err batch_reply(struct ingest *in, const struct batch *b, redisReply *
 
 /* The edits ack queued, finished and put at the end of the flight (not
  * sent); NULL when there are none. */
-static struct batch *queue_edits(struct ingest *in)
+/* The edit batch and the batch of posts sent again (code 6), finished
+ * and put in flight; returns how many. */
+static size_t queue_edits(struct ingest *in)
 {
-	struct batch *b = in->edit;
-	if (b) {
-		in->edit = NULL;
-		batch_finish(in, b);
-		bq_push(&in->fl, b);
+	size_t n = 0;
+	struct batch **w[] = { &in->edit, &in->retry };
+	for (size_t i = 0; i < 2; i++) {
+		struct batch *b = *w[i];
+		if (b) {
+			*w[i] = NULL;
+			batch_finish(in, b);
+			bq_push(&in->fl, b);
+			n++;
+		}
 	}
-	return b;
+	return n;
 }
 
 /* Send the edits ack queued, as one batch in flight. */
 static rp_err push_edits(struct ingest *in)
 {
-	struct batch *b = queue_edits(in);
-	if (b && send_batch(in, b) != RP_OK)
-		return recover(in);   /* sends every batch in flight, b included */
+	size_t n = queue_edits(in);
+	for (size_t i = in->fl.n - n; i < in->fl.n; i++)
+		if (send_batch(in, bq_at(&in->fl, i)) != RP_OK)
+			return recover(in);   /* sends every batch in flight, these included */
 	return RP_OK;
 }
 
@@ -1385,19 +1569,6 @@ static size_t claim_field(char kind, const char *key_hex, char out[STORE_CLAIM_F
 	return STORE_CLAIM_FIELD_LEN;
 }
 
-static struct batch_story *batch_story_for(struct batch *b, const char *sid)
-{
-	for (size_t i = b->n_st; i-- > 0;)
-		if (memcmp(b->st[i].sid, sid, STORE_PID_HEX) == 0)
-			return &b->st[i];
-	if (b->n_st == b->cap_st)
-		b->st = rp_grow(b->st, sizeof *b->st, b->n_st + 1, &b->cap_st);
-	struct batch_story *s = &b->st[b->n_st++];
-	memset(s, 0, sizeof *s);
-	memcpy(s->sid, sid, STORE_PID_HEX_BUF);
-	return s;
-}
-
 rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_assign *as,
                   const struct cluster_story *story)
 {
@@ -1446,8 +1617,8 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	char *upe = p->updated ? sdec(up + sizeof up - 1, p->updated) : NULL;
 	char hw = (char)('0' + how);
 
-	/* The post's record (store/postmeta.h), written by a SET NX in the
-	 * batch's MULTI. An exact copy (repost, same text) keeps no second
+	/* The post's record (store/postmeta.h), written by the batch's
+	 * MSETNX or a SET NX (put_record). An exact copy (repost, same text) keeps no second
 	 * text. */
 	join_ids(&in->jth, &p->themes);
 	join_ids(&in->jse, &p->sessions);
@@ -1467,18 +1638,13 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	buf_reset(&in->meta);
 	post_meta_pack(&in->meta, mv);
 	struct batch_post *bp = batch_post_new(b, in->st.queued, pid);
-	static const char set_head[] = "*4\r\n$3\r\nSET\r\n";
-	buf_add(&b->wire, set_head, sizeof set_head - 1);
-	buf_reset(&in->scratch);
-	buf_adds(&in->scratch, in->prefix);
-	buf_adds(&in->scratch, STORE_K_POST);
-	buf_add(&in->scratch, pid, STORE_PID_HEX);
-	resp_put(&b->wire, in->scratch.data, in->scratch.len);    /* P p:PID */
-	resp_put(&b->wire, in->meta.data, in->meta.len);          /* the record */
-	bp->rec_at = b->wire.len - 2 - in->meta.len;
-	bp->rec_len = in->meta.len;
-	resp_put(&b->wire, "NX", 2);
+	uint64_t pv = pid_value(pid), seen_pid;
+	bool first = !idmap_get(&in->sent, pv, &seen_pid);
+	if (first)
+		idmap_put(&in->sent, pv, 1);
+	put_record(in, b, bp, pid, in->meta.data, in->meta.len, first);
 
+	bp->args_at = b->args.len;
 	resp_arg(b, pid, STORE_PID_HEX);                              /* pid */
 	resp_arg(b, as->keys.original, strnlen(as->keys.original, STORE_PID_HEX)); /* orig */
 	resp_arg(b, ku, kul);                                         /* ku */
@@ -1486,10 +1652,10 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	resp_arg(b, d, STORE_PID_HEX);                                /* d */
 	resp_arg(b, s, STORE_PID_HEX);                                /* s */
 	resp_arg(b, tse, (size_t)(ts + sizeof ts - 1 - tse));         /* t */
-	resp_arg(b, &hw, how ? 1 : 0);                                /* how (keys.h m) */
 	resp_arg(b, in->jth.data, in->jth.len);                       /* th */
 	resp_arg(b, in->jse.data, in->jse.len);                       /* se */
 	resp_arg(b, hh, STORE_PID_HEX);                               /* hash */
+	bp->args_len = b->args.len - bp->args_at;
 
 	/* The story summary: the engine's, else this post alone; the latest
 	 * one of each story goes with the batch. */
@@ -1503,6 +1669,7 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 		story = &one;
 	}
 	struct batch_story *bs = batch_story_for(b, s);
+	bp->st = (size_t)(bs - b->st);
 	const char *sname = as->story ? as->story : p->id;
 	if (!bs->name || strcmp(bs->name, sname) != 0) {
 		rp_free(bs->name);
@@ -1674,6 +1841,7 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 				char *dup_id = post_meta_dup(&dm, POST_META_ID);
 				char *story_id = dup_reply(sn);
 				idmap_put(&in->ids, hash64_str(p.id), pid_value(page->element[i]->str));
+				idmap_put(&in->sent, pid_value(page->element[i]->str), 1);
 				if (cluster_engine_restore(e, &p, dup_id ? dup_id : p.id,
 				                           story_id ? story_id : p.id, NULL) == RP_OK)
 					n++;

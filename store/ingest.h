@@ -2,9 +2,10 @@
  *
  * The caller runs the dedupe/story engine (store/cluster.h) on each post
  * and hands the post with the engine's decision to ingest_add. Posts are
- * packed into batches; each batch is one MULTI/EXEC holding a
- * `SET P p:PID record NX` per post (the post's whole record, written
- * only when the post is new) and one EVALSHA of the ingest script (loaded
+ * packed into batches; each batch is one MULTI/EXEC holding the posts'
+ * records (each post's whole record, written only when the post is new:
+ * one MSETNX for the posts this ingest meets first, a SET NX for each
+ * other; store/ingest.c says why) and one EVALSHA of the ingest script (loaded
  * once with SCRIPT LOAD, loaded again on NOSCRIPT); up to `window`
  * batches are in flight at once. Redis runs a batch whole, with nothing
  * between its commands, or not at all, so a post is written completely
@@ -75,7 +76,10 @@
  * 128/4 gave 29-35k posts/s, 128/8 28-35k, 64/8 26-32k and 32/8
  * 24-29k. */
 #define INGEST_BATCH_DEFAULT   512      /* posts per batch (one MULTI/EXEC) */
-#define INGEST_BATCH_MAX       4096
+/* The script unpacks up to 4 values a post into one Redis call (the
+ * dedupe claims), and Redis's Lua unpacks at most about 8000: --batch
+ * 4096 failed with "too many results to unpack". */
+#define INGEST_BATCH_MAX       1024
 #define INGEST_WINDOW_DEFAULT  4        /* batches in flight: Redis runs some while the next fill */
 #define INGEST_WINDOW_MAX      64
 #define INGEST_RETRY_MS_DEFAULT 60000   /* give up when Redis is gone (or full) this long */
@@ -121,6 +125,8 @@ struct ingest_stats {
 	size_t result[INGEST_N_RESULTS];  /* acked posts by result */
 	size_t batches;                   /* script calls acknowledged */
 	size_t resent;                    /* batches sent again after a loss or an error reply */
+	size_t retried;                   /* new posts sent again with a SET of their own: their
+	                                     batch's MSETNX met a record Redis had (store/ingest.c) */
 	size_t replayed;                  /* acknowledged batches sent again after a reconnect */
 	unsigned reconnects;              /* connections rebuilt */
 	unsigned oom_pauses;              /* times ingest paused on -OOM */

@@ -40,8 +40,8 @@
  *   An edit rewrites the content but keeps the place (d, s, t, m), the
  *   tombstone and the themes and sessions (a re-tag's, store/retag.h); a
  *   delete empties title and text. The importer writes a new post's
- *   record with SET NX in the MULTI/EXEC of its batch's script call
- *   (store/ingest.c): only a post absent before gets it.
+ *   record with MSETNX or SET NX in the MULTI/EXEC of its batch's script
+ *   call (store/ingest.c): only a post absent before gets it.
  *   P posts              zset: score t, member PID. Every post; its ZCARD
  *                        is the number of posts of the event (tombstoned
  *                        posts included).

@@ -763,6 +763,147 @@ static void test_settle(void **state)
 /* A second import with a fresh engine, rebuilt from Redis: a copy of a
  * stored post is put in the stored post's story by the engine itself
  * (INGEST_NEW: Redis agrees), not only by Redis's dedupe (INGEST_COPY). */
+/* A new ingest over r whose engine e (new) was given what Redis holds,
+ * as `rapporteur import` does at start: want posts. */
+static struct ingest *open_restored(struct redis *r, struct cluster_engine *e, size_t want)
+{
+	struct ingest *in;
+	struct buf err;
+	buf_init(&err);
+	assert_int_equal(ingest_open(r, EV, NULL, &in, &err), RP_OK);
+	size_t n = 0;
+	assert_int_equal(ingest_restore(in, e, 0, &n, &err), RP_OK);
+	assert_int_equal(n, want);
+	buf_done(&err);
+	return in;
+}
+
+/* A batch with a post Redis has but this ingest never sent: the
+ * batch's MSETNX writes nothing, the new posts come back as code 6 and
+ * go again with a SET each; every post ends stored once, with its
+ * record. */
+static void test_msetnx_retry(void **state)
+{
+	struct fixture *f = *state;
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	(void)run(f->r, e, three, 3, NULL);
+	cluster_engine_free(e);
+	const struct tpost more[] = {
+		three[2],
+		{ "https://blog.example/cables", "https://blog.example/feed", "https://blog.example/cables",
+		  "Ana", "Submarine cables and landing stations were the theme of the afternoon panel.",
+		  "2012-11-08T15:00:00Z", "access", "ws124" },
+		{ "https://n.social/users/q/statuses/9", "mastodon:n.social", "https://n.social/@q/9", "Quentin",
+		  "Youth delegates asked for a seat at every table of the forum next year.",
+		  "2012-11-08T16:00:00Z", "openness", "ws82" },
+	};
+	e = cluster_engine_new(NULL);
+	struct ingest_stats st = run(f->r, e, more, 3, NULL);
+	assert_int_equal(st.acked, 3);
+	assert_int_equal(st.result[INGEST_SAME], 1);
+	assert_int_equal(st.result[INGEST_NEW], 2);
+	assert_int_equal(st.retried, 2);
+	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), 5);
+	for (size_t i = 1; i < 3; i++) {
+		char k[64];
+		post_key(&more[i], k);
+		char *tx = hget_meta(f->r, k, POST_META_TEXT);
+		assert_non_null(tx);
+		assert_string_equal(tx, more[i].text);
+		free(tx);
+		char *sid = hget_meta(f->r, k, POST_META_S);
+		char sk[128];
+		snprintf(sk, sizeof sk, P "s:%s", sid);
+		assert_int_equal(call_int(f->r, "HGET", sk, "n", (char *)NULL), 1);
+		free(sid);
+	}
+	/* 3 + 2 new, each once in the stream */
+	assert_int_equal(stream_changes(f->r), 5);
+	/* Again, all known: nothing new, nothing sent again. */
+	cluster_engine_free(e);
+	e = cluster_engine_new(NULL);
+	st = run(f->r, e, more, 3, NULL);
+	assert_int_equal(st.result[INGEST_SAME], 3);
+	assert_int_equal(st.retried, 0);
+	assert_int_equal(stream_changes(f->r), 5);
+	cluster_engine_free(e);
+}
+
+/* A story summary older than the stored one (a batch sent again after
+ * newer ones ran) leaves the story's fields as they are; its post is
+ * still a member. */
+static void test_old_summary(void **state)
+{
+	struct fixture *f = *state;
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	(void)run(f->r, e, three, 2, NULL);     /* one story of 2 */
+	char k0[64];
+	post_key(&three[0], k0);
+	char *sid = hget_meta(f->r, k0, POST_META_S);
+	char sk[128], mk[140];
+	snprintf(sk, sizeof sk, P "s:%s", sid);
+	snprintf(mk, sizeof mk, P "s:%s:m", sid);
+	free(sid);
+	assert_int_equal(call_int(f->r, "HGET", sk, "n", (char *)NULL), 2);
+	const struct tpost late = { "https://p.social/users/z/statuses/3", "mastodon:p.social",
+		"https://p.social/@z/3", "Zed",
+		"Opening of IGF 2012 in Baku with a record number of remote hubs online today.",
+		"2012-11-06T09:40:00Z", "access", "ws165" };
+	/* a new engine and ingest that know what Redis holds, as `import` */
+	cluster_engine_free(e);
+	e = cluster_engine_new(NULL);
+	struct ingest *in = open_restored(f->r, e, 2);
+	struct post p;
+	make_post(&late, &p);
+	struct cluster_assign as;
+	assert_int_equal(cluster_engine_add(e, &p, &as), RP_OK);
+	struct cluster_story cs;
+	assert_int_equal(cluster_engine_story(e, as.story, &cs), RP_OK);
+	assert_int_equal(cs.n_posts, 3);
+	cs.n_posts = 1;                          /* as an old batch had it */
+	assert_int_equal(ingest_add(in, &p, &as, &cs), RP_OK);
+	assert_int_equal(ingest_flush(in), RP_OK);
+	struct ingest_stats st;
+	ingest_get_stats(in, &st);
+	ingest_close(in);
+	post_done(&p);
+	assert_int_equal(st.result[INGEST_NEW], 1);
+	assert_int_equal(call_int(f->r, "HGET", sk, "n", (char *)NULL), 2);   /* not taken back */
+	assert_int_equal(call_int(f->r, "ZCARD", mk, (char *)NULL), 3);
+	cluster_engine_free(e);
+}
+
+/* The largest batch: every value the script unpacks into one Redis
+ * call fits Redis's Lua (--batch 4096 once failed with "too many
+ * results to unpack"). */
+static void test_batch_max(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 2 * INGEST_BATCH_MAX + 100 };
+	struct tpost *ts = calloc(N, sizeof *ts);
+	char (*txt)[4][160] = calloc(N, sizeof *txt);
+	assert_non_null(ts);
+	assert_non_null(txt);
+	for (int i = 0; i < N; i++) {
+		snprintf(txt[i][0], 160, "https://m%d.social/users/u/statuses/%d", i % 7, i);
+		snprintf(txt[i][1], 160, "mastodon:m%d.social", i % 7);
+		snprintf(txt[i][2], 160, "https://m%d.social/@u/%d", i % 7, i);
+		snprintf(txt[i][3], 160, "Report %d from the room: speaker %d on topic %d said thing %d.",
+		         i, i % 13, i % 17, i * 7919 % 10007);
+		ts[i] = (struct tpost){ txt[i][0], txt[i][1], txt[i][2], "Una", txt[i][3],
+		                        "2012-11-07T10:00:00Z", "access", "ws165" };
+	}
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	struct ingest_opts o = { .batch = INGEST_BATCH_MAX };
+	struct ingest_stats st = run(f->r, e, ts, N, &o);
+	assert_int_equal(st.acked, N);
+	assert_int_equal(st.batches, 3);
+	assert_int_equal(call_int(f->r, "ZCARD", P "posts", (char *)NULL), N);
+	cluster_engine_free(e);
+	free(txt);
+	free(ts);
+}
+
 static void test_restore(void **state)
 {
 	struct fixture *f = *state;
@@ -770,13 +911,7 @@ static void test_restore(void **state)
 	(void)run(f->r, e, three, 1, NULL);
 	cluster_engine_free(e);
 	e = cluster_engine_new(NULL);
-	struct ingest *in;
-	struct buf err;
-	buf_init(&err);
-	assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_OK);
-	size_t n = 0;
-	assert_int_equal(ingest_restore(in, e, 0, &n, &err), RP_OK);
-	assert_int_equal(n, 1);
+	struct ingest *in = open_restored(f->r, e, 1);
 	assert_int_equal(tpost_ingest(in, e, &three[1], false), RP_OK);
 	assert_int_equal(ingest_flush(in), RP_OK);
 	struct ingest_stats st;
@@ -792,7 +927,6 @@ static void test_restore(void **state)
 	free(s0);
 	free(s1);
 	free(d1);
-	buf_done(&err);
 	cluster_engine_free(e);
 }
 
@@ -936,6 +1070,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replay_after_kill, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_settle, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_restore, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_msetnx_retry, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_max, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_old_summary, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_digest, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_layout_version, fixture_setup, fixture_teardown),
 		cmocka_unit_test(test_excerpt),
