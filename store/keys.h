@@ -140,17 +140,19 @@
  * ## The event stream
  *   P x                  stream, capped with XADD MAXLEN ~ STORE_STREAM_MAXLEN.
  *                        One entry per ingest script call that changed
- *                        anything (a batch of posts): its changes in order,
- *                        each as one field-value pair: the field is the
- *                        kind (new | copy | edit), the value "PID SID".
- *                        The web turns entries into Server-Sent Events
- *                        whose ids are the stream ids. (One entry per
- *                        change cost one XADD per post; three pairs per
- *                        change, e/p/s, cost Redis 4 more arguments a
- *                        post to parse, copy and log.) store/tombstone.c
- *                        adds one entry per tombstone change: the field
- *                        hide | delete | unhide, the value "PID SID", or
- *                        "PID" when the post has no story.
+ *                        anything (a batch of posts): one field-value pair
+ *                        per kind of change (new | copy | edit), in the
+ *                        order the kinds first occur, the value the
+ *                        changes of that kind in order, comma-separated,
+ *                        each "PID SID" ("PID" when the post has no
+ *                        story). The web turns entries into Server-Sent
+ *                        Events whose ids are the stream ids. (One entry
+ *                        per change cost one XADD per post; a pair per
+ *                        change cost Redis 2 arguments a post to make,
+ *                        copy into the entry and log: 2.9k instructions
+ *                        a post, callgrind.) store/tombstone.c adds one
+ *                        entry per tombstone change: the field hide |
+ *                        delete | unhide, the value "PID SID" or "PID".
  *
  * ## Server settings the layout is sized for
  * Stories are small hashes meant to stay listpack-encoded (a few dozen

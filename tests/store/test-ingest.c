@@ -25,8 +25,9 @@ static struct ingest_stats run(struct redis *r, struct cluster_engine *e, const 
 	return tposts_run(r, EV, e, ts, n, o);
 }
 
-/* Changes recorded in the event stream (keys.h P x): field-value pairs
- * over all entries, each a kind and "PID SID". */
+/* Changes recorded in the event stream (keys.h P x) over all entries:
+ * each entry one pair per kind, the value that kind's changes,
+ * comma-separated, each "PID SID". */
 static long long stream_changes(struct redis *r)
 {
 	redisReply *rep;
@@ -38,10 +39,16 @@ static long long stream_changes(struct redis *r)
 		for (size_t j = 0; j < fields->elements; j += 2) {
 			const char *e = fields->element[j]->str, *v = fields->element[j + 1]->str;
 			assert_true(!strcmp(e, "new") || !strcmp(e, "copy") || !strcmp(e, "edit"));
+			for (size_t k = j + 2; k < fields->elements; k += 2)
+				assert_string_not_equal(e, fields->element[k]->str);   /* a kind once */
 			/* every ingest change has a story */
-			assert_int_equal(strlen(v), 2 * STORE_PID_HEX + 1);
-			assert_int_equal(v[STORE_PID_HEX], ' ');
-			n++;
+			size_t len = strlen(v), one = 2 * STORE_PID_HEX + 1;
+			assert_int_equal((len + 1) % (one + 1), 0);
+			for (size_t at = 0; at < len; at += one + 1) {
+				assert_int_equal(v[at + STORE_PID_HEX], ' ');
+				assert_true(at + one == len || v[at + one] == ',');
+				n++;
+			}
 		}
 	}
 	freeReplyObject(rep);
