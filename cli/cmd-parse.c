@@ -1,11 +1,16 @@
 /* cli/cmd-parse.c - `rapporteur parse FILE|-`: one feed document as the
  * JSON of FEED_SCHEMA.md, on stdout.
  *
- * A pure filter: the file (or stdin) is read whole, up to
- * RP_FEED_MAX_BYTES, and parsed with no network. Entries are written as
- * they are parsed; the feed-level keys come last (key order is free).
- * Broken input is not a failure: exit 0 with "bozo": true. Exit 1 when
- * FILE cannot be read, 2 on bad usage or a document over the limit. */
+ * A pure filter: the document, up to RP_FEED_MAX_BYTES, is parsed with
+ * no network. A regular file is mapped read-only, and the mapped pages
+ * behind the parse are let go of as it reports its progress (feed.h,
+ * feed_progress_fn): the resident set stays flat whatever the size of
+ * the file, the process's own few MiB and what the largest entry needs.
+ * stdin (or a file that cannot be mapped) is read whole into a buffer,
+ * held to the end. Entries are written as they are parsed; the
+ * feed-level keys come last (key order is free). Broken input is not a
+ * failure: exit 0 with "bozo": true. Exit 1 when FILE cannot be read, 2
+ * on bad usage or a document over the limit. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,9 +34,18 @@ static const char usage_text[] =
 	"(FEED_SCHEMA.md): format, title, link, bozo, entries. No network.\n"
 	"Broken input still gives exit 0, with \"bozo\": true.\n";
 
+/* The mapped pages behind the parse are let go of once this many more
+ * bytes lie behind the last release: one madvise call per MiB. */
+#define RELEASE_STEP ((size_t)1 << 20)
+
 struct out {
 	struct buf b;
 	bool first;
+	const char *map;   /* the file mapping (page aligned); NULL when reading stdin */
+	size_t map_len;    /* its length, bytes */
+	size_t page;       /* page size, bytes (a power of two) */
+	size_t released;   /* map[0..released) was let go of in this pass; page aligned */
+	size_t last;       /* the last offset reported */
 };
 
 static void flush_out(struct out *o, bool all)
@@ -49,6 +63,43 @@ static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e
 	feed_json_entry(&o->b, e, o->first);
 	o->first = false;
 	flush_out(o, false);
+}
+
+/* The parse has read map[0..offset) in its pass over the file: let go
+ * of the mapped pages below it, a RELEASE_STEP at least at a time. A
+ * report lower than the last begins a new pass: then all of the mapping
+ * goes, the tail the last pass left mapped too, and the new pass maps
+ * again what it reads.
+ *
+ * Safe although the parse may read them again (feed.h: a new pass, the
+ * reading again after a late decline of the fast path): the mapping is
+ * MAP_PRIVATE and PROT_READ and never written, so it holds no private
+ * copy of any page, and MADV_DONTNEED only takes the pages out of the
+ * process's page tables; the next touch maps them again from the page
+ * cache (reading the file back if the kernel dropped them), with the
+ * same content. What leaves the resident set is only the part of the
+ * page cache this process had mapped.
+ *
+ * How much of the file stays resident depends on the page cache: where
+ * it holds the file in large folios (ext4 on Linux 6.x, a file just
+ * written), a fault maps a whole folio, up to 2 MiB, and a release of
+ * part of a 2 MiB one unmaps all of it: then up to two such folios
+ * (about 4 MiB) are mapped at the peak, else about RELEASE_STEP and the
+ * kernel's fault-around (bench/parse section 3). */
+static void on_progress(void *ctx, size_t offset)
+{
+	struct out *o = ctx;
+	if (offset < o->last) {
+		(void)madvise((void *)o->map, o->map_len, MADV_DONTNEED);
+		o->released = 0;
+	}
+	o->last = offset;
+	size_t upto = offset & ~(o->page - 1);
+	if (upto < o->released + RELEASE_STEP)
+		return;
+	/* advice only: on failure the pages just stay */
+	(void)madvise((void *)(o->map + o->released), upto - o->released, MADV_DONTNEED);
+	o->released = upto;
 }
 
 /* Read all of fp into b, at most max + 1 bytes (so "too big" shows). */
@@ -113,11 +164,13 @@ int cmd_parse(int argc, char **argv)
 	}
 	/* A regular file is mapped, not copied; anything else is read. The
 	 * mapped pages are the kernel's page cache, clean and reclaimable,
-	 * so what the parse holds of its own stays a few MiB whatever the
-	 * file (bench/parse section 3). Read once onto 2 MiB pages instead,
-	 * a 10 MB feed parsed 3-5 ms faster on the bench VM (fewer page
-	 * faults and TLB misses), but the whole document then sat in the
-	 * process's own memory: not kept. */
+	 * and on_progress takes them out of the resident set behind the
+	 * parse, so that stays a few MiB whatever the file (bench/parse
+	 * section 3). What is read goes into a buffer of our own, which
+	 * would not come back if let go of: it is not released. Read once
+	 * onto 2 MiB pages instead, a 10 MB feed parsed 3-5 ms faster on the
+	 * bench VM (fewer page faults and TLB misses), but the whole
+	 * document then sat in the process's own memory: not kept. */
 	struct stat st;
 	if (fp != stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    (uint64_t)st.st_size <= RP_FEED_MAX_BYTES) {
@@ -145,11 +198,13 @@ int cmd_parse(int argc, char **argv)
 	if (fp != stdin)
 		fclose(fp);
 
-	struct out o = { { 0 }, true };
+	struct out o = { .first = true, .map = map, .map_len = map_len };
+	long page = sysconf(_SC_PAGESIZE);
+	o.page = page > 0 ? (size_t)page : 4096;
 	struct buf err = { 0 };
 	struct feed f;
 	feed_json_begin(&o.b);
-	rp_err r = feed_parse_stream(bytes, n, &f, on_entry, &o, &err);
+	rp_err r = feed_parse_stream(bytes, n, &f, on_entry, map ? on_progress : NULL, &o, &err);
 	if (map)
 		munmap(map, map_len);
 	buf_done(&in);

@@ -6,7 +6,9 @@
  * Windows-1252, ISO-8859-2; a fallback sets bozo) and then read by the
  * SAX driver of feed_xml.c with libxml2's own encoding detection off.
  * Decoding ourselves with iconv means UTF-32 and every encoding iconv
- * knows work the same way, and libxml2 only ever sees UTF-8. */
+ * knows work the same way, and libxml2 only ever sees UTF-8. A document
+ * valid as UTF-8 is read as it is, not copied; then the UTF-8 check and
+ * the XML reading report their progress through it to the caller. */
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
@@ -126,6 +128,39 @@ static bool decode_to(struct buf *out, const char *enc, const char *s, size_t n)
 	return ok;
 }
 
+/* The UTF-8 check reports progress after each chunk of about this many
+ * bytes. */
+#define CHECK_STEP ((size_t)1 << 20)
+
+static bool continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/* utf8_is_valid(s, n) for s at offset base of the caller's bytes, with a
+ * progress report (pg, when not NULL) at its start and after each chunk
+ * of about CHECK_STEP bytes. A chunk ends before a byte that does not
+ * continue a character (10xxxxxx), at most three bytes back, so no
+ * character is cut and the chunks' verdict is the whole's; four
+ * continuation bytes in a row are never valid. */
+static bool utf8_check(const char *s, size_t n, const struct feed_progress *pg, size_t base)
+{
+	if (!pg)
+		return utf8_is_valid(s, n);
+	pg->fn(pg->ctx, base);
+	for (size_t i = 0; i < n;) {
+		size_t end = n - i > CHECK_STEP ? i + CHECK_STEP : n;
+		for (int back = 0; end < n && continuation(s[end]); back++, end--)
+			if (back == 3)
+				return false;
+		if (!utf8_is_valid(s + i, end - i))
+			return false;
+		i = end;
+		pg->fn(pg->ctx, base + i);
+	}
+	return true;
+}
+
 /* The encoding= of an XML declaration the oracle's way: on the first
  * line, `^<\?.*encoding=['"](.*?)['"].*\?>`, lowercased. */
 static bool xml_decl_encoding(const char *s, size_t n, char out[64])
@@ -176,11 +211,17 @@ static bool is_unicode_alias(const char *e)
 	return false;
 }
 
-/* Decode the document to UTF-8 in *out; *used is the encoding that
- * worked ("" when none did: then the bytes are repaired as UTF-8). */
-static void decode_document(struct feed *f, const char *s, size_t n, struct buf *out,
-                            char used[64], const char **dp, size_t *dn)
+/* Decode the document s[0..n) to UTF-8 in *out, or take it as it is;
+ * the text in *dp, *dn; *used is the encoding that worked ("" when none
+ * did: then the bytes are repaired as UTF-8). Returns true when *dp
+ * points into s (the bytes as they are, a BOM skipped), false when it is
+ * a copy. pg (NULL: none): progress of the UTF-8 check, offsets from s. */
+static bool decode_document(struct feed *f, const char *s, size_t n, struct buf *out,
+                            char used[64], const char **dp, size_t *dn,
+                            const struct feed_progress *pg)
 {
+	const char *s0 = s;
+	bool as_is = false;
 	const unsigned char *u = (const unsigned char *)s;
 	const char *bom = "";
 	if (n >= 4 && !memcmp(u, "\x00\x00\xfe\xff", 4)) { bom = "utf-32be"; s += 4; n -= 4; }
@@ -224,10 +265,11 @@ static void decode_document(struct feed *f, const char *s, size_t n, struct buf 
 		tried[nt++] = c;
 		if (!strcmp(c, "utf-8")) {
 			/* no copy: the bytes are used as they are */
-			if (utf8_is_valid(s, n)) {
+			if (utf8_check(s, n, pg, (size_t)(s - s0))) {
 				snprintf(used, 64, "%s", c);
 				*dp = s;
 				*dn = n;
+				as_is = true;
 				break;
 			}
 			continue;
@@ -261,12 +303,13 @@ static void decode_document(struct feed *f, const char *s, size_t n, struct buf 
 			buf_done(&v);
 		}
 	}
+	return as_is;
 }
 
 /* ---- the driver -------------------------------------------------------- */
 
 rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret, feed_entry_fn fn,
-                         void *ctx, struct buf *err)
+                         feed_progress_fn progress, void *ctx, struct buf *err)
 {
 	if (n > RP_FEED_MAX_BYTES) {
 		buf_printf(err, "document is %zu bytes, more than the limit of %u bytes", n,
@@ -294,11 +337,14 @@ rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret, feed_ent
 		char used[64];
 		const char *d = "";
 		size_t dn = 0;
-		decode_document(&f, bytes, n, &doc, used, &d, &dn);
+		struct feed_progress pg = { progress, ctx, 0 };
+		bool as_is = decode_document(&f, bytes, n, &doc, used, &d, &dn, progress ? &pg : NULL);
 		/* the oracle hands its XML parser UTF-8 and tells it so, so its
 		 * Latin-1-mojibake repair applies to every document */
 		(void)used;
-		feed_xml_parse(&f, d, dn, true, fn, ctx);
+		if (as_is)
+			pg.base = (size_t)(d - bytes);
+		feed_xml_parse(&f, d, dn, true, fn, ctx, progress && as_is ? &pg : NULL);
 		buf_done(&doc);
 	}
 	*ret = f;
@@ -307,5 +353,5 @@ rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret, feed_ent
 
 rp_err feed_parse(const char *bytes, size_t n, struct feed *ret, struct buf *err)
 {
-	return feed_parse_stream(bytes, n, ret, NULL, NULL, err);
+	return feed_parse_stream(bytes, n, ret, NULL, NULL, NULL, err);
 }

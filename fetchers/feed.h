@@ -5,8 +5,10 @@
  * one, the entries. The parse is streaming: XML goes through libxml2's
  * SAX2 interface and only the entry being read is held; with an entry
  * callback nothing else is kept, so memory stays a small multiple of the
- * largest entry. Every string is valid UTF-8, normalised as
- * FEED_SCHEMA.md says, never empty (NULL instead).
+ * largest entry; with a progress callback the caller hears how far the
+ * parse has got in its bytes, and may let go of those behind it. Every
+ * string is valid UTF-8, normalised as FEED_SCHEMA.md says, never empty
+ * (NULL instead).
  *
  * The caller owns a struct feed (feed_parse fills it, feed_done frees
  * it); the feed owns every string and entry it points to. An entry handed
@@ -90,6 +92,33 @@ void feed_done(struct feed *f);             /* frees everything; f is empty afte
 void feed_entry_init(struct feed_entry *e);
 void feed_entry_done(struct feed_entry *e); /* frees everything; e is empty after */
 
+/* Told how far the parse has got in the caller's bytes, for a caller
+ * that holds them in memory it can let go of as the parse moves on
+ * (cli/cmd-parse.c drops the pages of its file mapping behind it).
+ * offset indexes the bytes given to feed_parse_stream, 0 <= offset <= n:
+ * the pass over them under way has read bytes[0..offset) and keeps
+ * nothing it needs of them (what it keeps, it copied).
+ *
+ * A parse may pass over the bytes more than once: the UTF-8 check of an
+ * XML document reads all of it before the XML reading starts again from
+ * its beginning, and when the fast path declines (feed_xml.c), late
+ * perhaps (restart), the repairs' scans and libxml2 read the document
+ * again from its start. Within a pass the
+ * offsets never decrease; each pass begins with a report of the offset
+ * it starts at, so a report lower than the one before it means a new
+ * pass, which reads the bytes from there again. So the bytes before an
+ * offset may still be read: a caller may only let go of memory that
+ * comes back, the same, when touched (the pages of a read-only file
+ * mapping), never free or reuse it before the parse returns.
+ *
+ * Reports come now and then, not per byte: after each chunk of about
+ * 1 MiB of the UTF-8 check, after each entry of the fast path
+ * (xml_fast.c), after each 256 KiB slice fed to libxml2; the repairs'
+ * scans (feed_repair.c) report only their start and end. A pass over a
+ * copy of the bytes (a document in another encoding, or mended by
+ * feed_repair.c) reports nothing, nor does a JSON document. */
+typedef void (*feed_progress_fn)(void *ctx, size_t offset);
+
 /* Parse the document bytes[0..n). Broken input is not an error: the
  * parse recovers what it can and sets bozo. Returns RP_ERR_LIMIT (reason
  * appended to *err, *ret untouched) only when n > RP_FEED_MAX_BYTES.
@@ -99,9 +128,12 @@ RP_MUST_CHECK rp_err feed_parse(const char *bytes, size_t n, struct feed *ret,
                                 struct buf *err);
 
 /* As feed_parse, but each entry goes to fn (when fn is non-NULL) instead
- * of being collected: ret->entries stays empty. */
+ * of being collected: ret->entries stays empty; and progress (when
+ * non-NULL) is told how far the parse has got in bytes (see
+ * feed_progress_fn). Both are called with ctx. */
 RP_MUST_CHECK rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret,
-                                       feed_entry_fn fn, void *ctx, struct buf *err);
+                                       feed_entry_fn fn, feed_progress_fn progress, void *ctx,
+                                       struct buf *err);
 
 /* Short name of a format: "rss", "rdf", "atom", "json"; NULL for NONE. */
 const char *feed_format_name(enum feed_format fmt);

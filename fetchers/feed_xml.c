@@ -16,12 +16,17 @@
  * decline late, after some entries were made: the document is then read
  * again from the start as if the fast path had declined at once, the
  * entries already handed to the caller's function counted but not handed
- * out again (restart says why they are the same). For testing and
- * diagnosis, the environment variable RAPPORTEUR_XML_FAST (read once)
- * set to 0 sends every document to libxml2; set to `trace` it keeps the
- * fast path and writes one line per reading by it to stderr, `xml_fast:
- * accepted`, `xml_fast: declined: WHY` or `xml_fast: declined late: WHY`
- * (the one place this library prints, and only when asked).
+ * out again (restart says why they are the same). When the caller asks
+ * for progress (feed.h, feed_progress_fn) and the document is its bytes
+ * as they are, each pass reports its start, the fast path its position
+ * after each entry (xml_fast.c stores it at each end tag), the repairs'
+ * scans their end and libxml2 the end of each slice it was fed. For
+ * testing and diagnosis, the environment variable RAPPORTEUR_XML_FAST
+ * (read once) set to 0 sends every document to libxml2; set to `trace`
+ * it keeps the fast path and writes one line per reading by it to
+ * stderr, `xml_fast: accepted`, `xml_fast: declined: WHY` or `xml_fast:
+ * declined late: WHY` (the one place this library prints, and only when
+ * asked).
  *
  * Safety: the options never include NOENT, DTDLOAD, DTDATTR, DTDVALID,
  * XINCLUDE or HUGE; NONET is always on; the external entity loader
@@ -88,6 +93,13 @@ static void stop(struct fx *fx)
 	fx->stopped = true;
 	if (fx->ctxt)
 		fx->xml->stop_parser(fx->ctxt);
+}
+
+/* Tell the caller the pass under way is at pos, a byte of the document
+ * being read (fx->progress set). */
+static void report(const struct fx *fx, const char *pos)
+{
+	fx->progress->fn(fx->progress->ctx, fx->progress->base + (size_t)(pos - fx->doc));
 }
 
 const char *fx_base(const struct fx *fx)
@@ -993,6 +1005,9 @@ void fx_entry_end(struct fx *fx)
 		f->entries[f->n_entries++] = *e;
 	}
 	rp_free(e);
+	/* the fast path is past the entry's end tag (or a later one) */
+	if (fx->fast_at)
+		report(fx, fx->fast_at);
 }
 
 /* ---- SAX callbacks ----------------------------------------------------- */
@@ -1493,10 +1508,15 @@ static bool parse_libxml2(struct fx *fx, const xmlSAXHandler *sax, const char *u
 	                            XML_PARSE_NOERROR | XML_PARSE_IGNORE_ENC);
 	xml->switch_encoding(ctxt, XML_CHAR_ENCODING_UTF8);
 	enum { SLICE = 256 * 1024 };
+	if (fx->progress)
+		report(fx, utf8);
 	for (size_t off = 0; off < n && !fx->stopped;) {
 		size_t k = n - off < SLICE ? n - off : SLICE;
 		xml->parse_chunk(ctxt, utf8 + off, (int)k, 0);
 		off += k;
+		/* libxml2 has copied what it still needs of the slice */
+		if (fx->progress)
+			report(fx, utf8 + off);
 	}
 	if (!fx->stopped)
 		xml->parse_chunk(ctxt, NULL, 0, 1);
@@ -1608,15 +1628,23 @@ static void restart(struct fx *fx, const struct feed_mark *m)
 	fx_done(fx);
 	fx_init(fx, old.priv, f, old.fn, old.fn_ctx, old.utf8_doc, old.entity_budget);
 	fx->given = given;
+	fx->progress = old.progress;
+	fx->doc = old.doc;
 }
 
 /* One reading by the fast path, undone (restart) when it declines late;
- * with RAPPORTEUR_XML_FAST=trace its verdict on stderr. */
+ * with RAPPORTEUR_XML_FAST=trace its verdict on stderr. With progress
+ * reports, the pass reports its start, then fx_entry_end the tokenizer's
+ * position after each entry. */
 static enum xml_fast_result parse_fast(struct fx *fx, const xmlSAXHandler *sax, const char *s,
                                        size_t n, const struct feed_mark *m)
 {
 	const char *why = NULL;
-	enum xml_fast_result r = xml_fast_parse(s, n, sax, fx, &fx->stopped, &why);
+	if (fx->progress)
+		report(fx, s);
+	enum xml_fast_result r = xml_fast_parse(s, n, sax, fx, &fx->stopped,
+	                                        fx->progress ? &fx->fast_at : NULL, &why);
+	fx->fast_at = NULL;
 	if (fast_mode() == FAST_TRACE)
 		fprintf(stderr, "xml_fast: %s%s\n",
 		        r == XML_FAST_READ ? "accepted" : r == XML_FAST_DECLINED ? "declined: " : "declined late: ",
@@ -1627,11 +1655,13 @@ static enum xml_fast_result parse_fast(struct fx *fx, const xmlSAXHandler *sax, 
 }
 
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
-                    feed_entry_fn fn, void *fn_ctx)
+                    feed_entry_fn fn, void *fn_ctx, const struct feed_progress *progress)
 {
 	struct fx fx;
 	struct fx_priv p;
 	fx_init(&fx, &p, f, fn, fn_ctx, utf8_doc, (size_t)4 * 1024 * 1024 + 2 * n);
+	fx.progress = progress;
+	fx.doc = utf8;
 
 	xmlSAXHandler sax;
 	memset(&sax, 0, sizeof sax);
@@ -1658,6 +1688,12 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 	size_t ctl_n = 0, fixed_n = 0;
 	char *ctl = NULL, *fixed = NULL;
 	if (r != XML_FAST_READ) {
+		/* the repairs' scans are a pass too, reported at its start and
+		 * its end, not within (their loops are theirs); what they mend
+		 * is a copy, read from then on instead of the caller's bytes */
+		size_t doc_n = n;
+		if (fx.progress)
+			report(&fx, utf8);
 		ctl = feed_repair_controls(utf8, n, &ctl_n);
 		if (ctl) {
 			fx_bozo(&fx, "control character in the document");
@@ -1670,6 +1706,10 @@ void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
 			utf8 = fixed;
 			n = fixed_n;
 		}
+		if (fx.progress)
+			report(&fx, fx.doc + doc_n);
+		if (ctl || fixed)
+			fx.progress = NULL; /* a copy: its offsets are not the caller's */
 		if (try_fast && (ctl || fixed)) {
 			m = feed_mark(f);
 			r = parse_fast(&fx, &sax, utf8, n, &m);

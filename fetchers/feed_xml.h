@@ -105,6 +105,15 @@ struct frame {
 
 struct libxml;
 
+/* Progress reports to the caller of feed_parse_stream (feed.h,
+ * feed_progress_fn) for a document that is the caller's bytes as they
+ * are: offsets in the document plus base are offsets in those bytes. */
+struct feed_progress {
+	feed_progress_fn fn; /* never NULL */
+	void *ctx;
+	size_t base;         /* offset in the caller's bytes of the document's first byte (a BOM skipped) */
+};
+
 struct fx {
 	xmlParserCtxtPtr ctxt;     /* libxml2's parser while it reads; NULL on the fast path */
 	const struct libxml *xml;  /* libxml2's functions, set with ctxt */
@@ -112,6 +121,10 @@ struct fx {
 	feed_entry_fn fn;
 	void *fn_ctx;
 	size_t given;        /* entries fn had from a reading that declined late: counted, not given again */
+	const struct feed_progress *progress; /* NULL: no reports (none asked, or a copy is read) */
+	const char *doc;     /* the document's first byte, for progress offsets */
+	const char *fast_at; /* xml_fast.c's position, past the last end tag it handed on;
+	                      * NULL but while it reads with progress reports */
 	bool utf8_doc;       /* the document was read as UTF-8 (mojibake repair) */
 
 	/* version tracking, as the oracle's */
@@ -199,9 +212,13 @@ char *fx_trim_dup(const char *s, size_t n);
 /* Parse an XML document already in valid UTF-8 (as core/utf8.c means
  * it; NUL allowed: feed.c decodes or repairs every document so) into f
  * (format, title, link, entries, bozo). utf8_doc: the bytes were read as
- * UTF-8 (not transcoded). */
+ * UTF-8 (not transcoded). progress (NULL: none; lent for the call): the
+ * document is the caller's bytes, and each pass over it reports its
+ * start, the fast path its position after each entry, the repairs' scans
+ * their end, libxml2 its position after each slice; the passes over a
+ * copy mended by feed_repair.c report nothing. */
 void feed_xml_parse(struct feed *f, const char *utf8, size_t n, bool utf8_doc,
-                    feed_entry_fn fn, void *fn_ctx);
+                    feed_entry_fn fn, void *fn_ctx, const struct feed_progress *progress);
 /* Whether feed_xml_parse tries the fast path (xml_fast.c) before
  * libxml2, in place of RAPPORTEUR_XML_FAST: for tests that compare the
  * two paths in one process (tests/fuzz/fuzz-xml-fast.c). */

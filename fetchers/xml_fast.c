@@ -71,6 +71,8 @@ struct xf {
 	const char *why;       /* why it declined */
 	const xmlSAXHandler *sax;
 	void *ctx;
+	const char **reached;  /* set before each endElementNs (xml_fast.h); &reached_none when not asked */
+	const char *reached_none;
 
 	struct xf_name **tab; size_t cap_tab, n_names; /* open addressing */
 	const xmlChar *xml_prefix, *xmlns_prefix, *xml_ns, *empty;
@@ -1046,8 +1048,10 @@ static bool start_tag(struct xf *x)
 		int nb_ns = (int)(x->n_ns - f->ns_base);
 		x->sax->startElementNs(x->ctx, el->local, el->prefix, f->uri, nb_ns,
 		                       nb_ns ? x->ns + 2 * f->ns_base : NULL, (int)n, 0, x->attrs);
-		if (empty)
+		if (empty) {
+			*x->reached = x->p;
 			x->sax->endElementNs(x->ctx, el->local, el->prefix, f->uri);
+		}
 	}
 	if (empty)
 		pop(x);
@@ -1079,8 +1083,10 @@ static bool end_tag(struct xf *x)
 	if (p == e || *p != '>')
 		return no(x, "end tag does not match");
 	x->p = p + 1;
-	if (x->emit)
+	if (x->emit) {
+		*x->reached = x->p;
 		x->sax->endElementNs(x->ctx, f->name->local, f->name->prefix, f->uri);
+	}
 	pop(x);
 	return true;
 }
@@ -1126,11 +1132,12 @@ static bool walk(struct xf *x, const char *s, size_t n, const bool *stop)
 }
 
 enum xml_fast_result xml_fast_parse(const char *s, size_t n, const xmlSAXHandler *sax, void *ctx,
-                                    const bool *stop, const char **ret_why)
+                                    const bool *stop, const char **reached, const char **ret_why)
 {
 	struct xf *x = rp_calloc(1, sizeof *x);
 	x->sax = sax;
 	x->ctx = ctx;
+	x->reached = reached ? reached : &x->reached_none; /* a store without a test */
 	x->xml_prefix = intern_str(x, "xml", 3);
 	x->xmlns_prefix = intern_str(x, "xmlns", 5);
 	x->xml_ns = intern_str(x, XML_NS, sizeof XML_NS - 1);

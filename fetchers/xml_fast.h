@@ -76,8 +76,15 @@ enum xml_fast_result {
  * ones libxml2 makes for the same bytes, and the rest of the document is
  * still to be read some other way: the caller knows from its own
  * callbacks how far it got (feed_xml.c counts the entries it handed
- * out). */
+ * out).
+ *
+ * reached (when not NULL): just before each endElementNs call, *reached
+ * is set to the byte after the end tag (or the `/>`) that closes the
+ * element, a pointer into s: how far the reading has got, for a caller
+ * that reports progress (feed_xml.c, after each entry). One store per
+ * end tag, where an accessor would need a handle the callbacks do not
+ * have. */
 enum xml_fast_result xml_fast_parse(const char *s, size_t n, const xmlSAXHandler *sax, void *ctx,
-                                    const bool *stop, const char **ret_why);
+                                    const bool *stop, const char **reached, const char **ret_why);
 
 #endif

@@ -103,7 +103,7 @@ static enum xml_fast_result run(const char *doc, size_t n, struct rec *r, const 
 		.characters = on_chars, .cdataBlock = on_cdata,
 	};
 	r->a_same = true;
-	return xml_fast_parse(doc, n, &sax, r, &r->stop, why);
+	return xml_fast_parse(doc, n, &sax, r, &r->stop, NULL, why);
 }
 
 /* s[0..n) on stdout, bytes outside printable ASCII as \xHH */

@@ -9,7 +9,8 @@
  *     NUL escapes) with every schema key;
  *   - both writers give the same document;
  *   - every string is valid UTF-8, non-empty, at most RP_FIELD_MAX_BYTES;
- *   - entries, tags and enclosures stay within core/limits.h.
+ *   - entries, tags and enclosures stay within core/limits.h;
+ *   - progress offsets lie in [0, size].
  * Environment: FUZZ_PARSE_STRICT_REASON=1 also checks bozo_reason;
  * FUZZ_PARSE_LAX_UTF8=1 skips the struct-level UTF-8 check.
  * The harness owns everything it allocates and frees it before returning,
@@ -129,6 +130,7 @@ static json_t *check_json(const struct buf *out)
 struct stream_ctx {
 	struct buf out;
 	size_t n;
+	size_t size;   /* of the document, for on_progress */
 };
 
 static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
@@ -139,6 +141,12 @@ static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e
 	check_entry(e);
 	feed_json_entry(&sc->out, e, sc->n == 0);
 	sc->n++;
+}
+
+static void on_progress(void *ctx, size_t offset)
+{
+	const struct stream_ctx *sc = ctx;
+	CHECK(offset <= sc->size, "progress offset past the end of the document");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -166,6 +174,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	buf_init(&out);
 	buf_init(&sc.out);
 	sc.n = 0;
+	sc.size = size;
 	feed_init(&f);
 	feed_init(&fs);
 
@@ -186,7 +195,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	/* The streaming path must see the same document. */
 	buf_reset(&err);
 	feed_json_begin(&sc.out);
-	rc = feed_parse_stream(bytes, size, &fs, on_entry, &sc, &err);
+	rc = feed_parse_stream(bytes, size, &fs, on_entry, on_progress, &sc, &err);
 	CHECK(rc == RP_OK, "feed_parse_stream failed where feed_parse did not");
 	feed_json_end(&sc.out, &fs);
 	CHECK(fs.n_entries == 0, "streaming parse collected entries");
