@@ -146,6 +146,66 @@ bool utf8_is_valid(const char *s, size_t n)
 	return true;
 }
 
+static bool continues(char c)
+{
+	return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+void utf8_stream_init(struct utf8_stream *st)
+{
+	st->n_carry = 0;
+	st->bad = false;
+}
+
+/* A cut before a byte that does not continue a character leaves every
+ * verdict as it was: a character begun before it ends there (or is
+ * invalid either way). So each piece is checked up to its last lead
+ * byte, and the bytes from there (at most 4) wait for the next. */
+void utf8_stream_add(struct utf8_stream *st, const char *p, size_t n)
+{
+	if (st->bad)
+		return;
+	size_t i = 0;
+	if (st->n_carry) {
+		while (i < n && st->n_carry < 4 && continues(p[i]))
+			st->carry[st->n_carry++] = p[i++];
+		if (i == n && st->n_carry < 4)
+			return;   /* the character may go on in the next piece */
+		if (!utf8_is_valid(st->carry, st->n_carry)) {
+			st->bad = true;
+			return;
+		}
+		st->n_carry = 0;
+	}
+	if (i == n)
+		return;
+	/* the last byte that does not continue a character, 4 back at most */
+	size_t last = n;
+	for (int back = 0; back < 4 && last > i; back++)
+		if (!continues(p[--last]))
+			break;
+	if (continues(p[last]) || (unsigned char)p[last] < 0x80) {
+		/* no lead byte to wait on: all of it now (stray continuation
+		 * bytes are invalid wherever the cut) */
+		st->bad = !utf8_is_valid(p + i, n - i);
+		return;
+	}
+	if (!utf8_is_valid(p + i, last - i)) {
+		st->bad = true;
+		return;
+	}
+	memcpy(st->carry, p + last, n - last);
+	st->n_carry = n - last;
+}
+
+bool utf8_stream_end(struct utf8_stream *st)
+{
+	if (!st->bad && st->n_carry)
+		st->bad = !utf8_is_valid(st->carry, st->n_carry);
+	st->n_carry = 0;
+	return !st->bad;
+}
+
 size_t utf8_repair(struct buf *out, const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;

@@ -25,6 +25,19 @@ int32_t utf8_decode(const char **p, const char *end);
 size_t utf8_encode(int32_t cp, char out[4]);
 
 bool utf8_is_valid(const char *s, size_t n);
+
+/* utf8_is_valid of a text seen in pieces, in order, cut anywhere (a
+ * character may be split between two): init, add each piece, then end
+ * gives the verdict on the whole. The struct holds the few bytes of a
+ * character cut short; nothing else is kept. */
+struct utf8_stream {
+	char carry[4];      /* the last piece's tail from its last lead byte */
+	size_t n_carry;
+	bool bad;           /* found invalid: the rest is not looked at */
+};
+void utf8_stream_init(struct utf8_stream *st);
+void utf8_stream_add(struct utf8_stream *st, const char *p, size_t n);
+bool utf8_stream_end(struct utf8_stream *st);
 /* Append s (n bytes) to out with every invalid byte replaced by U+FFFD.
  * NUL bytes are replaced too (a C string cannot carry them). Returns the
  * number of replacements made. */

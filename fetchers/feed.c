@@ -132,33 +132,26 @@ static bool decode_to(struct buf *out, const char *enc, const char *s, size_t n)
  * bytes. */
 #define CHECK_STEP ((size_t)1 << 20)
 
-static bool continuation(char c)
-{
-	return ((unsigned char)c & 0xc0) == 0x80;
-}
-
 /* utf8_is_valid(s, n) for s at offset base of the caller's bytes, with a
  * progress report (pg, when not NULL) at its start and after each chunk
- * of about CHECK_STEP bytes. A chunk ends before a byte that does not
- * continue a character (10xxxxxx), at most three bytes back, so no
- * character is cut and the chunks' verdict is the whole's; four
- * continuation bytes in a row are never valid. */
+ * of about CHECK_STEP bytes (utf8_stream keeps the few bytes of a
+ * character a chunk cuts). */
 static bool utf8_check(const char *s, size_t n, const struct feed_progress *pg, size_t base)
 {
 	if (!pg)
 		return utf8_is_valid(s, n);
 	pg->fn(pg->ctx, base);
+	struct utf8_stream st;
+	utf8_stream_init(&st);
 	for (size_t i = 0; i < n;) {
 		size_t end = n - i > CHECK_STEP ? i + CHECK_STEP : n;
-		for (int back = 0; end < n && continuation(s[end]); back++, end--)
-			if (back == 3)
-				return false;
-		if (!utf8_is_valid(s + i, end - i))
-			return false;
+		utf8_stream_add(&st, s + i, end - i);
+		if (st.bad)
+			break;   /* not UTF-8: the pass ends here */
 		i = end;
 		pg->fn(pg->ctx, base + i);
 	}
-	return true;
+	return utf8_stream_end(&st);
 }
 
 /* The encoding= of an XML declaration the oracle's way: on the first
@@ -215,9 +208,10 @@ static bool is_unicode_alias(const char *e)
  * the text in *dp, *dn; *used is the encoding that worked ("" when none
  * did: then the bytes are repaired as UTF-8). Returns true when *dp
  * points into s (the bytes as they are, a BOM skipped), false when it is
- * a copy. pg (NULL: none): progress of the UTF-8 check, offsets from s. */
-static bool decode_document(struct feed *f, const char *s, size_t n, struct buf *out,
-                            char used[64], const char **dp, size_t *dn,
+ * a copy. utf8_known: feed_stream.utf8, what the caller knows of s as
+ * UTF-8. pg (NULL: none): progress of the UTF-8 check, offsets from s. */
+static bool decode_document(struct feed *f, const char *s, size_t n, int utf8_known,
+                            struct buf *out, char used[64], const char **dp, size_t *dn,
                             const struct feed_progress *pg)
 {
 	const char *s0 = s;
@@ -265,7 +259,11 @@ static bool decode_document(struct feed *f, const char *s, size_t n, struct buf 
 		tried[nt++] = c;
 		if (!strcmp(c, "utf-8")) {
 			/* no copy: the bytes are used as they are */
-			if (utf8_check(s, n, pg, (size_t)(s - s0))) {
+			/* what the caller knows is of all the bytes: it holds for
+			 * them without a BOM only when that is UTF-8's, itself one
+			 * valid character */
+			bool whole = s == s0 || !strcmp(bom, "utf-8");
+			if (utf8_known && whole ? utf8_known > 0 : utf8_check(s, n, pg, (size_t)(s - s0))) {
 				snprintf(used, 64, "%s", c);
 				*dp = s;
 				*dn = n;
@@ -308,9 +306,15 @@ static bool decode_document(struct feed *f, const char *s, size_t n, struct buf 
 
 /* ---- the driver -------------------------------------------------------- */
 
-rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret, feed_entry_fn fn,
-                         feed_progress_fn progress, void *ctx, struct buf *err)
+rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret,
+                         const struct feed_stream *how, struct buf *err)
 {
+	static const struct feed_stream collect = { 0 };
+	if (!how)
+		how = &collect;
+	feed_entry_fn fn = how->entry;
+	feed_progress_fn progress = how->progress;
+	void *ctx = how->ctx;
 	if (n > RP_FEED_MAX_BYTES) {
 		buf_printf(err, "document is %zu bytes, more than the limit of %u bytes", n,
 		           (unsigned)RP_FEED_MAX_BYTES);
@@ -338,7 +342,8 @@ rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret, feed_ent
 		const char *d = "";
 		size_t dn = 0;
 		struct feed_progress pg = { progress, ctx, 0 };
-		bool as_is = decode_document(&f, bytes, n, &doc, used, &d, &dn, progress ? &pg : NULL);
+		bool as_is = decode_document(&f, bytes, n, how->utf8, &doc, used, &d, &dn,
+		                             progress ? &pg : NULL);
 		/* the oracle hands its XML parser UTF-8 and tells it so, so its
 		 * Latin-1-mojibake repair applies to every document */
 		(void)used;
@@ -353,5 +358,5 @@ rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret, feed_ent
 
 rp_err feed_parse(const char *bytes, size_t n, struct feed *ret, struct buf *err)
 {
-	return feed_parse_stream(bytes, n, ret, NULL, NULL, NULL, err);
+	return feed_parse_stream(bytes, n, ret, NULL, err);
 }

@@ -127,13 +127,27 @@ typedef void (*feed_progress_fn)(void *ctx, size_t offset);
 RP_MUST_CHECK rp_err feed_parse(const char *bytes, size_t n, struct feed *ret,
                                 struct buf *err);
 
-/* As feed_parse, but each entry goes to fn (when fn is non-NULL) instead
- * of being collected: ret->entries stays empty; and progress (when
- * non-NULL) is told how far the parse has got in bytes (see
- * feed_progress_fn). Both are called with ctx. */
+/* What feed_parse_stream does with what it reads, and what the caller
+ * knows of the bytes already. */
+struct feed_stream {
+	feed_entry_fn entry;        /* each entry, instead of collecting it; NULL: collected */
+	feed_progress_fn progress;  /* told how far the parse has got; NULL: not told */
+	void *ctx;                  /* for both */
+	/* Whether the bytes, all n of them, are valid UTF-8 (utf8_is_valid):
+	 * 1 yes, -1 no, 0 not known (the parse checks). For a caller that
+	 * found out more cheaply than the parse would: cli/cmd-parse.c reads
+	 * a mapped file through read(2) into a small buffer to check it, so
+	 * that the XML reading is the first to touch the mapping, and the
+	 * pages let go of behind it are not mapped twice. */
+	int utf8;
+};
+
+/* As feed_parse, but each entry goes to how->entry (when non-NULL)
+ * instead of being collected: ret->entries stays empty; and
+ * how->progress (when non-NULL) is told how far the parse has got in
+ * bytes (see feed_progress_fn). how may be NULL: as feed_parse. */
 RP_MUST_CHECK rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret,
-                                       feed_entry_fn fn, feed_progress_fn progress, void *ctx,
-                                       struct buf *err);
+                                       const struct feed_stream *how, struct buf *err);
 
 /* Short name of a format: "rss", "rdf", "atom", "json"; NULL for NONE. */
 const char *feed_format_name(enum feed_format fmt);

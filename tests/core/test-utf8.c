@@ -164,6 +164,91 @@ static void test_is_valid(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* utf8_stream over every way of cutting a text in two and three pieces
+ * agrees with utf8_is_valid on the whole; and on random texts of
+ * characters, stray and cut-short bytes, cut at random. */
+static bool stream_valid(const char *s, size_t n, const size_t *cuts, size_t n_cuts)
+{
+	struct utf8_stream st;
+	utf8_stream_init(&st);
+	size_t at = 0;
+	for (size_t i = 0; i <= n_cuts; i++) {
+		size_t end = i < n_cuts ? cuts[i] : n;
+		utf8_stream_add(&st, s + at, end - at);
+		at = end;
+	}
+	return utf8_stream_end(&st);
+}
+
+static void test_stream(void **state)
+{
+	(void)state;
+	static const struct { const char *in; size_t n; } rows[] = {
+		{"", 0},
+		{"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80!", 15},
+		{"\xE2\x82", 2},                      /* cut short at the end */
+		{"\xE2\x82" "A", 3},                  /* cut short in the middle */
+		{"\x80" "abc", 4},                     /* a stray continuation byte first */
+		{"ab\xF0\x9F\x98\x80\x80" "c", 8},    /* one continuation byte too many */
+		{"\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 8},
+		{"\xC0\xAF", 2},
+		{"\xED\xA0\x80", 3},
+		{"a\xFF", 2},
+		{"\xC3\xA9\xC3", 3},
+	};
+	int failures = 0;
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		const char *s = rows[r].in;
+		size_t n = rows[r].n;
+		bool want = utf8_is_valid(s, n);
+		for (size_t a = 0; a <= n; a++)
+			for (size_t b = a; b <= n; b++) {
+				size_t cuts[2] = { a, b };
+				if (stream_valid(s, n, cuts, 2) != want) {
+					print_error("row %zu cut %zu,%zu: %d\n", r, a, b, !want);
+					failures++;
+				}
+			}
+	}
+	static const char *const parts[] = { "a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+	                                     "\x80", "\xE2\x82", "\xFF", "\xED\xA0\x80", " " };
+	unsigned seed = 12345;
+	int n_valid = 0;
+	for (int t = 0; t < 3000; t++) {
+		char s[256];
+		size_t n = 0;
+		int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+		for (int i = 0; i < k; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly valid characters, so that valid texts are common */
+			size_t pi = (seed >> 16) % 40;
+			const char *pp = parts[pi < 36 ? pi % 4 : 4 + (pi - 36) % 5];
+			size_t pl = strlen(pp);
+			memcpy(s + n, pp, pl);
+			n += pl;
+		}
+		size_t cuts[5];
+		for (int i = 0; i < 5; i++) {
+			seed = seed * 1103515245u + 12345u;
+			cuts[i] = n ? (seed >> 16) % (n + 1) : 0;
+		}
+		for (int i = 1; i < 5; i++)   /* in order */
+			for (int j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
+				size_t x = cuts[j];
+				cuts[j] = cuts[j - 1];
+				cuts[j - 1] = x;
+			}
+		bool want = utf8_is_valid(s, n);
+		n_valid += want;
+		if (stream_valid(s, n, cuts, 5) != want) {
+			print_error("random text %d: \"%s\": %d\n", t, show(s, n), !want);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+	assert_true(n_valid > 300 && n_valid < 2700);   /* both verdicts were tried */
+}
+
 #define FFFD "\xEF\xBF\xBD"
 
 static void test_repair(void **state)
@@ -508,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_is_valid),
+		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_repair),
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_fold),

@@ -62,7 +62,7 @@ static void stream_json(const char *doc, size_t n, bool fast, struct buf *out, i
 	struct feed f;
 	feed_xml_set_fast(fast);
 	feed_json_begin(&s.json);
-	if (feed_parse_stream(doc, n, &f, on_entry, NULL, &s, &err) == RP_OK) {
+	if (feed_parse_stream(doc, n, &f, &(struct feed_stream){ .entry = on_entry, .ctx = &s }, &err) == RP_OK) {
 		feed_json_end(&s.json, &f);
 		feed_done(&f);
 	}
@@ -117,7 +117,7 @@ int main(void)
 	struct stream s = { { 0 }, 0 };
 	struct feed g;
 	feed_json_begin(&s.json);
-	r = feed_parse_stream(mastodon, sizeof mastodon - 1, &g, on_entry, NULL, &s, &err);
+	r = feed_parse_stream(mastodon, sizeof mastodon - 1, &g, &(struct feed_stream){ .entry = on_entry, .ctx = &s }, &err);
 	feed_json_end(&s.json, &g);
 	check(r == RP_OK && g.n_entries == 0 && g.n_streamed == 2 && s.n == 2,
 	      "feed_parse_stream hands entries to the callback and keeps none");

@@ -8,9 +8,10 @@
  * check, then the fast path), the first reaching n, the second the end
  * of the last entry; one the fast path declines late in its last entry
  * two more, the repairs' scans and libxml2, from the start to n. The
- * UTF-8 check is cut into chunks at bytes that do not continue a
- * character, and its verdict is the whole document's, wherever a
- * character falls against a cut. A document read through a copy, or
+ * UTF-8 check is cut into chunks of 1 MiB, and its verdict is the whole
+ * document's, wherever a character falls against a cut. A caller that
+ * says whether the bytes are UTF-8 (feed_stream.utf8) spares the check:
+ * one pass fewer, the same result. A document read through a copy, or
  * JSON, reports only what was read of the caller's bytes. Whatever is
  * reported, the parse gives what it gives without reports. Failing rows
  * are printed; each test fails once at the end. */
@@ -57,20 +58,25 @@ static void on_progress(void *ctx, size_t offset)
 /* doc[0..n) streamed as `rapporteur parse` writes it, with progress
  * reports into r when progress, without when not; the JSON in r->json
  * with the bozo reason appended (it is not in the schema JSON). */
-static void parse(const char *doc, size_t n, bool progress, struct rec *r)
+static void parse_known(const char *doc, size_t n, bool progress, int utf8, struct rec *r)
 {
 	struct buf err = { 0 };
 	struct feed f;
 	memset(r, 0, sizeof *r);
 	r->first = true;
 	feed_json_begin(&r->json);
-	if (feed_parse_stream(doc, n, &f, on_entry, progress ? on_progress : NULL, r, &err) ==
-	    RP_OK) {
+	struct feed_stream how = { on_entry, progress ? on_progress : NULL, r, utf8 };
+	if (feed_parse_stream(doc, n, &f, &how, &err) == RP_OK) {
 		feed_json_end(&r->json, &f);
 		buf_printf(&r->json, "\nreason: %s", f.bozo_reason ? f.bozo_reason : "-");
 		feed_done(&f);
 	}
 	buf_done(&err);
+}
+
+static void parse(const char *doc, size_t n, bool progress, struct rec *r)
+{
+	parse_known(doc, n, progress, 0, r);
 }
 
 static void rec_done(struct rec *r)
@@ -279,21 +285,16 @@ static void test_check_chunks(void **state)
 			parse(doc.data, doc.len, false, &without);
 			/* as UTF-8, or declared so but read as windows-1252 */
 			bool as_utf8 = !strstr(buf_str(&without.json), "parsed as");
-			/* the check's cuts: its reports, up to the first lower one */
-			bool cuts_ok = true;
-			for (size_t j = 0; j < with.n && (j == 0 || with.off[j] >= with.off[j - 1]); j++)
-				cuts_ok &= with.off[j] == doc.len ||
-				           ((unsigned char)doc.data[with.off[j]] & 0xc0) != 0x80;
-			/* the first cut is at MIB, or up to three bytes before */
-			bool cut_there = !row->valid || (with.n >= 2 && with.off[1] <= MIB &&
-			                                 with.off[1] + 3 >= MIB);
-			bool ok = as_utf8 == row->valid && cuts_ok && cut_there && with.n >= 1 &&
+			/* the first cut is at MIB, wherever that falls in a
+			 * character (utf8_stream keeps the bytes it cut) */
+			bool cut_there = !row->valid || (with.n >= 2 && with.off[1] == MIB);
+			bool ok = as_utf8 == row->valid && cut_there && with.n >= 1 &&
 			          same_json(&with, &without);
 			if (!ok) {
-				print_message("# row %zu (%s), pad %zu: read as UTF-8 %d (want %d), cuts at "
-				              "character starts %d, first cut at MIB %d, %zu reports, same "
-				              "result %d\n", i, row->what, pad, as_utf8, row->valid, cuts_ok,
-				              cut_there, with.n, same_json(&with, &without));
+				print_message("# row %zu (%s), pad %zu: read as UTF-8 %d (want %d), "
+				              "first cut at MIB %d, %zu reports, same result %d\n", i,
+				              row->what, pad, as_utf8, row->valid, cut_there, with.n,
+				              same_json(&with, &without));
 				fails++;
 			}
 			rec_done(&with);
@@ -350,12 +351,55 @@ static void test_quiet(void **state)
 	assert_int_equal(fails, 0);
 }
 
+/* ---- the caller knows (feed_stream.utf8) -------------------------------- */
+
+static void test_known(void **state)
+{
+	(void)state;
+	int fails = 0;
+	feed_xml_set_fast(true);
+	static const char *const boms[] = { "", "\xef\xbb\xbf" };
+	for (size_t i = 0; i < 2; i++) {
+		struct buf doc = { 0 };
+		rss_doc(&doc, 2 * MIB, boms[i], "");
+		struct rec known, checked;
+		parse_known(doc.data, doc.len, true, 1, &known);
+		parse(doc.data, doc.len, true, &checked);
+		size_t starts[MAX_PASSES + 1], k = 0, kc = 0;
+		bool ok = passes(&known, doc.len, starts, &k) && k == 1 &&
+		          known.off[0] == strlen(boms[i]) && passes(&checked, doc.len, starts, &kc) &&
+		          kc == 2 && same_json(&known, &checked);
+		if (!ok) {
+			print_message("# UTF-8 known, BOM %zu: %zu passes (want 1), checked %zu (want 2), "
+			              "same JSON %d\n", i, k, kc, same_json(&known, &checked));
+			fails++;
+		}
+		rec_done(&known);
+		rec_done(&checked);
+		buf_done(&doc);
+	}
+	/* not UTF-8, and said so: read as windows-1252, as when checked */
+	static const char latin1[] = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+	                             "<item><title>caf\xe9</title></item></channel></rss>";
+	struct rec known, checked;
+	parse_known(latin1, sizeof latin1 - 1, false, -1, &known);
+	parse(latin1, sizeof latin1 - 1, false, &checked);
+	if (!same_json(&known, &checked) || !strstr(buf_str(&known.json), "caf\xc3\xa9")) {
+		print_message("# not UTF-8, known: %s\n", buf_str(&known.json));
+		fails++;
+	}
+	rec_done(&known);
+	rec_done(&checked);
+	assert_int_equal(fails, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_passes),
 		cmocka_unit_test(test_check_chunks),
 		cmocka_unit_test(test_quiet),
+		cmocka_unit_test(test_known),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

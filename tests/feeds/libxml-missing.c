@@ -78,7 +78,7 @@ static void test_late_decline_keeps_streamed_entries(void **state)
 	struct buf err = { 0 };
 	struct feed f;
 	int n = 0;
-	assert_int_equal(feed_parse_stream(late, sizeof late - 1, &f, count_entry, NULL, &n, &err),
+	assert_int_equal(feed_parse_stream(late, sizeof late - 1, &f, &(struct feed_stream){ .entry = count_entry, .ctx = &n }, &err),
 	                 RP_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(f.n_streamed, 2);

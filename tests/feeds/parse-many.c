@@ -52,7 +52,7 @@ static void parse_one(const char *path)
 	struct feed f;
 	struct stream s = { { 0 }, true };
 	feed_json_begin(&s.b);
-	rp_err r = feed_parse_stream(bytes, in.len, &f, on_entry, NULL, &s, &err);
+	rp_err r = feed_parse_stream(bytes, in.len, &f, &(struct feed_stream){ .entry = on_entry, .ctx = &s }, &err);
 	if (r == RP_OK) {
 		feed_json_end(&s.b, &f);
 		feed_done(&f);

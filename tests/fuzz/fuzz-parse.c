@@ -195,7 +195,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	/* The streaming path must see the same document. */
 	buf_reset(&err);
 	feed_json_begin(&sc.out);
-	rc = feed_parse_stream(bytes, size, &fs, on_entry, on_progress, &sc, &err);
+	rc = feed_parse_stream(bytes, size, &fs, &(struct feed_stream){ .entry = on_entry, .progress = on_progress, .ctx = &sc }, &err);
 	CHECK(rc == RP_OK, "feed_parse_stream failed where feed_parse did not");
 	feed_json_end(&sc.out, &fs);
 	CHECK(fs.n_entries == 0, "streaming parse collected entries");

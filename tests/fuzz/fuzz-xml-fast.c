@@ -48,7 +48,7 @@ static void parse(const unsigned char *data, size_t size, bool fast, struct buf 
 	struct stream s = { b, true };
 	feed_xml_set_fast(fast);
 	feed_json_begin(b);
-	if (feed_parse_stream((const char *)data, size, &f, on_entry, NULL, &s, &err) == RP_OK) {
+	if (feed_parse_stream((const char *)data, size, &f, &(struct feed_stream){ .entry = on_entry, .ctx = &s }, &err) == RP_OK) {
 		feed_json_end(b, &f);
 		feed_done(&f);
 	} else {
