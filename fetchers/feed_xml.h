@@ -89,8 +89,8 @@ struct raw {
 	struct buf link; bool has_link;
 	struct buf id; bool has_id; int id_d;
 	bool guidislink;
-	char *published_raw; bool has_published;
-	char *updated_raw; bool has_updated;
+	struct buf published_raw; bool has_published; /* the raw text when has_ */
+	struct buf updated_raw; bool has_updated;
 	struct author_rec *authors; size_t n_authors, cap_authors;
 	struct tag_rec *tags; size_t n_tags, cap_tags;
 	struct link_rec *links; size_t n_links, cap_links;
@@ -146,7 +146,14 @@ struct fx {
 
 	struct raw ent;      /* the entry being read */
 	struct raw top;      /* feed level */
-	struct feed_entry *entry; /* the entry being filled; NULL outside */
+	struct feed_entry *entry; /* the entry being filled (&entry_mem); NULL outside */
+	struct feed_entry entry_mem; /* reused from entry to entry */
+	/* An entry's strings, each NUL-terminated, while fx_entry_end makes
+	 * them: lent to fn as they are (no allocation per string), copied
+	 * only into a collected entry. tag_off and tag_v are its tags. */
+	struct buf arena;
+	size_t *tag_off; size_t cap_tag_off;
+	char **tag_v; size_t cap_tag_v;
 
 	/* entity expansion budget */
 	size_t entity_bytes, entity_budget;
