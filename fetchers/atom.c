@@ -21,20 +21,22 @@ const char *atom_pick_link(const struct raw *r)
 	const char *first_alt = NULL;
 	for (size_t i = 0; i < r->n_links; i++) {
 		const struct link_rec *l = &r->links[i];
-		if (!l->href)
+		const char *href = rec_str(&l->s, l->href);
+		if (!href)
 			continue;
 		/* an href of only whitespace does not count */
-		const char *h = l->href;
+		const char *h = href;
 		while (*h == ' ' || (*h >= 9 && *h <= 13))
 			h++;
 		if (!*h)
 			continue;
-		if (l->rel && strcmp(l->rel, "alternate"))
+		const char *rel = rec_str(&l->s, l->rel), *type = rec_str(&l->s, l->type);
+		if (rel && strcmp(rel, "alternate"))
 			continue;
 		if (!first_alt)
-			first_alt = l->href;
-		if (html_type(l->type ? l->type : "text/html"))
-			return l->href;
+			first_alt = href;
+		if (html_type(type ? type : "text/html"))
+			return href;
 	}
 	return first_alt;
 }
