@@ -222,8 +222,20 @@ int cmd_parse(int argc, char **argv)
 	 * bench VM (fewer page faults and TLB misses), but the whole
 	 * document then sat in the process's own memory: not kept. */
 	struct stat st;
-	if (fp != stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= RP_FEED_MAX_BYTES) {
+	bool regular = fp != stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+	if (regular) {
+		/* refused before any of it is read (it was read up to the limit,
+		 * 64 MiB, only to be refused) */
+		struct buf err = { 0 };
+		rp_err e = feed_check_size((uint64_t)st.st_size, &err);
+		if (e) {
+			log_error(path, "%s", buf_str(&err));
+			buf_done(&err);
+			fclose(fp);
+			return rp_err_exit_status(e);
+		}
+	}
+	if (regular && st.st_size > 0) {
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(fp), 0);
 		if (map == MAP_FAILED) {
 			map = NULL;

@@ -306,20 +306,27 @@ static bool decode_document(struct feed *f, const char *s, size_t n, int utf8_kn
 
 /* ---- the driver -------------------------------------------------------- */
 
+rp_err feed_check_size(uint64_t n, struct buf *err)
+{
+	if (n <= RP_FEED_MAX_BYTES)
+		return RP_OK;
+	buf_printf(err, "document is %llu bytes, more than the limit of %u bytes",
+	           (unsigned long long)n, (unsigned)RP_FEED_MAX_BYTES);
+	return RP_ERR_LIMIT;
+}
+
 rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret,
                          const struct feed_stream *how, struct buf *err)
 {
 	static const struct feed_stream collect = { 0 };
 	if (!how)
 		how = &collect;
+	rp_err e = feed_check_size(n, err);
+	if (e)
+		return e;
 	feed_entry_fn fn = how->entry;
 	feed_progress_fn progress = how->progress;
 	void *ctx = how->ctx;
-	if (n > RP_FEED_MAX_BYTES) {
-		buf_printf(err, "document is %zu bytes, more than the limit of %u bytes", n,
-		           (unsigned)RP_FEED_MAX_BYTES);
-		return RP_ERR_LIMIT;
-	}
 	struct feed f;
 	feed_init(&f);
 	/* the oracle looks at the first 4096 bytes without BOM bytes and

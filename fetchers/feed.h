@@ -119,6 +119,11 @@ void feed_entry_done(struct feed_entry *e); /* frees everything; e is empty afte
  * feed_repair.c) reports nothing, nor does a JSON document. */
 typedef void (*feed_progress_fn)(void *ctx, size_t offset);
 
+/* RP_ERR_LIMIT, with the reason appended to *err, when a document of n
+ * bytes is over RP_FEED_MAX_BYTES (what feed_parse refuses); else
+ * RP_OK. For a caller that knows the size before it reads. */
+RP_MUST_CHECK rp_err feed_check_size(uint64_t n, struct buf *err);
+
 /* Parse the document bytes[0..n). Broken input is not an error: the
  * parse recovers what it can and sets bozo. Returns RP_ERR_LIMIT (reason
  * appended to *err, *ret untouched) only when n > RP_FEED_MAX_BYTES.
