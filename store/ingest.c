@@ -20,6 +20,11 @@
 #include "store/layout.h"
 #include "store/postmeta.h"
 
+/* ingest_lua's arguments a post (its PA); ingest_add writes them. */
+#define INGEST_POST_ARGS 10
+#define INGEST_STR_(x) #x
+#define INGEST_STR(x) INGEST_STR_(x)
+
 /* One script text; longer than the 4095 bytes C99 promises, which GCC
  * and Clang both handle. */
 #pragma GCC diagnostic push
@@ -58,7 +63,7 @@ STORE_STORY_SCORE_LUA
 POST_META_LUA
 "local call, log, floor, sub, gmatch, unpack = redis.call, math.log, math.floor, string.sub,\n"
 "  string.gmatch, unpack\n"
-"local PA = 10                -- arguments a post\n"
+"local PA = " INGEST_STR(INGEST_POST_ARGS) "   -- arguments a post\n"
 "local POSTS = KEYS[1]                                        -- P posts\n"
 "local PP, PS, PX, PN, PK = P..'p:', P..'s:', P..'x', P..'n', P..'k' -- P p:PID, s:SID, x, n, k\n"
 "local NA = #ARGV\n"
@@ -279,35 +284,26 @@ POST_META_LUA
 "  local sk = PS..s                                            -- P s:SID\n"
 "  call('ZADD', sk..':m', unpack(x.m, 1, x.nm))                -- P s:SID:m\n"
 "  local sset, k = {}, 0\n"
-"  local sum = x.sum\n"
-"  local _, sname, n, nd, na, nr, f, l, rep\n"
-"  if sum then\n"
-"    _, sname, n, nd, na, nr, f, l, rep = unpack(ARGV, sum, sum + 8)\n"
-"    -- A summary older than the stored one (its batch sent again after\n"
-"    -- newer ones ran: a replay after a reconnect, or code 6) changes\n"
-"    -- none of the story's fields; a new index still gets the story, with\n"
-"    -- ls = 0 to rescore it everywhere at its next member.\n"
-"    if tonumber(n) < x.n0 then\n"
-"      sum = nil\n"
-"      if x.newT then\n"
-"        local score = story_score(tonumber(n), nd, na, nr, tonumber(l), HALF)\n"
-"        for _, ix in ipairs(x.added) do add_ix(ix, score, s) end\n"
-"        sset = {'ls', 0}; k = 2\n"
-"      end\n"
-"    end\n"
-"  end\n"
-"  if sum then\n"
+"  local cur = false            -- the engine's summary is not older than the stored one\n"
+"  if x.sum then\n"
 "    -- The engine's summary. keys.h STORY_SCORE goes to every index of\n"
 "    -- the story (T) when the story is new, has crossed a power of two in\n"
 "    -- size or moved on by HALF/16 since it last did (keys.h: bounded\n"
 "    -- staleness, a few ZADDs per story, not per post); to the indexes a\n"
-"    -- member brought it into, when that is all.\n"
+"    -- member brought it into, when that is all. A summary older than the\n"
+"    -- stored one (its batch sent again after newer ones ran: a replay\n"
+"    -- after a reconnect, or code 6) changes none of the story's fields:\n"
+"    -- only a new index gets the story, with its score.\n"
+"    local _, sname, n, nd, na, nr, f, l, rep = unpack(ARGV, x.sum, x.sum + 8)\n"
 "    local nn, ll = tonumber(n), tonumber(l)\n"
-"    sset = {'n', n, 'nd', nd, 'na', na, 'nr', nr, 'l', l, 'rep', rep}\n"
-"    k = 12\n"
-"    if x.n0 == 0 then sset[k+1] = 'id'; sset[k+2] = sname; sset[k+3] = 'f'; sset[k+4] = f; k = k + 4 end\n"
-"    local all = x.n0 == 0 or ll - x.ls >= HALF / 16\n"
-"       or floor(log(nn) / LN2) ~= floor(log(x.n0 > 0 and x.n0 or 1) / LN2)\n"
+"    cur = nn >= x.n0\n"
+"    if cur then\n"
+"      sset = {'n', n, 'nd', nd, 'na', na, 'nr', nr, 'l', l, 'rep', rep}\n"
+"      k = 12\n"
+"      if x.n0 == 0 then sset[k+1] = 'id'; sset[k+2] = sname; sset[k+3] = 'f'; sset[k+4] = f; k = k + 4 end\n"
+"    end\n"
+"    local all = cur and (x.n0 == 0 or ll - x.ls >= HALF / 16\n"
+"       or floor(log(nn) / LN2) ~= floor(log(x.n0 > 0 and x.n0 or 1) / LN2))\n"
 "    if all or x.newT then\n"
 "      local score = story_score(nn, nd, na, nr, ll, HALF)      -- keys.h STORY_SCORE\n"
 "      if all then\n"
@@ -317,14 +313,15 @@ POST_META_LUA
 "        for _, ix in ipairs(x.added) do add_ix(ix, score, s) end\n"
 "      end\n"
 "    end\n"
-"    if x.copies > 0 then\n"
+"    if cur and x.copies > 0 then\n"
 "      -- Members another importer's record put here: counted on top.\n"
 "      sset[2] = tostring(nn + x.copies)\n"
 "    end\n"
-"  elseif x.copies > 0 then\n"
-"    -- Only another importer's members: count them; a new index waits\n"
-"    -- for the next engine member (ls = 0 rescores it everywhere).\n"
-"    call('HINCRBY', sk, 'n', x.copies)\n"
+"  end\n"
+"  if not cur and (x.sum or x.copies > 0) then\n"
+"    -- No newer summary: another importer's members are counted, and a\n"
+"    -- new index is rescored everywhere at the next engine member (ls = 0).\n"
+"    if x.copies > 0 then call('HINCRBY', sk, 'n', x.copies) end\n"
 "    if x.newT then sset = {'ls', 0}; k = 2 end\n"
 "  end\n"
 "  if x.newT then sset[k+1] = 'T'; sset[k+2] = x.T; k = k + 2 end\n"
@@ -483,13 +480,11 @@ struct batch_post {
 	uint64_t seq;
 	char pid[STORE_PID_HEX_BUF];
 	bool in_recs;            /* its record goes in the MSETNX (else a SET NX) */
-	size_t rec_at, rec_len;  /* in wire (in recs or sets until batch_finish); edit batch: unused */
+	size_t rec_at, rec_len;  /* in wire (in sets until batch_finish); edit batch: unused */
 	size_t args_at, args_len; /* its INGEST_POST_ARGS script arguments, in args
 	                             (from batch->args_at in wire after batch_finish) */
 	size_t st;               /* its story in batch->st */
 };
-
-#define INGEST_POST_ARGS 10      /* ingest_lua's PA */
 
 /* One batch: the RESP bytes hiredis would send, built once, in place (no
  * argv array, no second formatting pass by hiredis), and sent again as
@@ -517,8 +512,13 @@ struct batch {
 	struct buf args;         /* the script call's arguments, as RESP */
 	size_t nargs;
 	size_t args_at;          /* where args went in wire (batch_finish) */
-	struct buf recs;         /* the MSETNX's key-record pairs, as RESP */
-	size_t n_recs;           /* posts in it */
+	size_t head;             /* wire[head..] is what is sent: an ingest batch
+	                            begins with a gap of BATCH_GAP bytes that
+	                            batch_finish fills, from its end, with MULTI
+	                            and the MSETNX's header (its length known
+	                            only then), so the records are written once,
+	                            in place */
+	size_t n_recs;           /* posts whose record is in the MSETNX */
 	struct buf sets;         /* the SET NX commands of the others, as RESP; they go
 	                            after the MSETNX, so that of two posts with one PID
 	                            the first one's record is the one written */
@@ -581,7 +581,7 @@ struct ingest {
 	char edit_sha[41];     /* edit_lua's */
 	struct batch *edit;    /* edits waiting to be sent (ingest_lua's code 5); NULL: none */
 	struct batch *retry;   /* new posts to send again with a SET each (code 6); NULL: none */
-	size_t wire_hint, args_hint, recs_hint; /* the largest wire, args and recs of a batch so far */
+	size_t wire_hint, args_hint; /* the largest wire and args of a batch so far */
 	struct bq fl;          /* in flight, oldest first (replays first after a reconnect) */
 	struct bq kept;        /* acknowledged in the last keep_ms, for a replay; oldest first */
 	size_t kept_bytes;     /* RESP bytes of the kept batches */
@@ -739,6 +739,9 @@ static void resp_argi(struct batch *b, int64_t v)
 }
 
 #define RESP_MULTI "*1\r\n$5\r\nMULTI\r\n"
+#define RESP_MSETNX "\r\n$6\r\nMSETNX\r\n"   /* after "*" and the count */
+/* MULTI, then "*" and at most 20 digits, then RESP_MSETNX. */
+#define BATCH_GAP (sizeof RESP_MULTI - 1 + 1 + 20 + sizeof RESP_MSETNX - 1)
 #define RESP_EXEC  "*1\r\n$4\r\nEXEC\r\n"
 
 /* b empty: no bytes, no posts, no stories, no flags. */
@@ -747,8 +750,7 @@ static void batch_reset(struct batch *b)
 	buf_reset(&b->wire);
 	buf_reset(&b->args);
 	b->nargs = 0;
-	buf_reset(&b->recs);
-	b->n_recs = 0;
+	b->head = b->n_recs = 0;
 	buf_reset(&b->sets);
 	b->edit = b->probe = b->replay = false;
 	b->n_posts = 0;
@@ -768,8 +770,8 @@ static void batch_start(struct ingest *in, struct batch *b, bool edit)
 		 * its size (perf: a tenth of the importer's cycles in realloc). */
 		buf_reserve(&b->wire, in->wire_hint);
 		buf_reserve(&b->args, in->args_hint);
-		buf_reserve(&b->recs, in->recs_hint);
-		buf_add(&b->wire, RESP_MULTI, sizeof RESP_MULTI - 1);
+		static const char gap[BATCH_GAP];
+		buf_add(&b->wire, gap, BATCH_GAP);
 	}
 	resp_args(b, "EVALSHA");
 	b->sha_in_args = b->args.len + 5;   /* after "$40\r\n" */
@@ -813,8 +815,9 @@ static struct batch_story *batch_story_for(struct batch *b, const char *sid)
 	return s;
 }
 
-/* Post bp's record into b: into the MSETNX (recs), or as a SET NX of its
- * own in wire. */
+/* Post bp's record into b: into the MSETNX (written in wire, whose
+ * header batch_finish puts in front), or as a SET NX of its own (sets,
+ * which go after it). */
 static void put_record(struct ingest *in, struct batch *b, struct batch_post *bp,
                        const char *pid, const char *rec, size_t rec_len, bool in_recs)
 {
@@ -823,7 +826,7 @@ static void put_record(struct ingest *in, struct batch *b, struct batch_post *bp
 	buf_adds(k, in->prefix);
 	buf_adds(k, STORE_K_POST);
 	buf_add(k, pid, STORE_PID_HEX);
-	struct buf *o = in_recs ? &b->recs : &b->sets;
+	struct buf *o = in_recs ? &b->wire : &b->sets;
 	if (!in_recs) {
 		static const char set_head[] = "*4\r\n$3\r\nSET\r\n";
 		buf_add(o, set_head, sizeof set_head - 1);
@@ -861,16 +864,22 @@ static void batch_finish(struct ingest *in, struct batch *b)
 	}
 	char num[24];
 	char *s;
-	if (b->n_recs) {
-		s = udec(num + sizeof num, 2 * b->n_recs + 1);
-		buf_addc(&b->wire, '*');
-		buf_add(&b->wire, s, (size_t)(num + sizeof num - s));
-		buf_add(&b->wire, "\r\n$6\r\nMSETNX\r\n", 14);
-		size_t base = b->wire.len;
-		buf_add(&b->wire, b->recs.data, b->recs.len);
-		for (size_t i = 0; i < b->n_posts; i++)
-			if (b->post[i].in_recs)
-				b->post[i].rec_at += base;
+	if (!b->edit) {
+		/* MULTI and the MSETNX's header, ending where the records begin */
+		char hd[BATCH_GAP];
+		size_t k = 0;
+		memcpy(hd, RESP_MULTI, sizeof RESP_MULTI - 1);
+		k += sizeof RESP_MULTI - 1;
+		if (b->n_recs) {
+			s = udec(num + sizeof num, 2 * b->n_recs + 1);
+			hd[k++] = '*';
+			memcpy(hd + k, s, (size_t)(num + sizeof num - s));
+			k += (size_t)(num + sizeof num - s);
+			memcpy(hd + k, RESP_MSETNX, sizeof RESP_MSETNX - 1);
+			k += sizeof RESP_MSETNX - 1;
+		}
+		b->head = BATCH_GAP - k;
+		memcpy(b->wire.data + b->head, hd, k);
 	}
 	if (b->sets.len) {
 		size_t base = b->wire.len;
@@ -892,11 +901,8 @@ static void batch_finish(struct ingest *in, struct batch *b)
 			in->wire_hint = b->wire.len;
 		if (b->args.len > in->args_hint)
 			in->args_hint = b->args.len;
-		if (b->recs.len > in->recs_hint)
-			in->recs_hint = b->recs.len;
 	}
 	buf_done(&b->args);
-	buf_done(&b->recs);
 	buf_done(&b->sets);
 }
 
@@ -921,7 +927,6 @@ static struct batch *batch_new(struct ingest *in)
 	struct batch *b = rp_calloc(1, sizeof *b);
 	buf_init(&b->wire);
 	buf_init(&b->args);
-	buf_init(&b->recs);
 	buf_init(&b->sets);
 	return b;
 }
@@ -936,7 +941,6 @@ static void batch_free(struct batch *b)
 	rp_free(b->post);
 	buf_done(&b->wire);
 	buf_done(&b->args);
-	buf_done(&b->recs);
 	buf_done(&b->sets);
 	rp_free(b);
 }
@@ -951,7 +955,7 @@ static void batch_release(struct ingest *in, struct batch *b)
 
 static size_t batch_bytes(const struct batch *b)
 {
-	return b->wire.len;
+	return b->wire.len - b->head;
 }
 
 rp_err ingest_open(struct redis *r, const char *event, const struct ingest_opts *opts,
@@ -1039,7 +1043,7 @@ static rp_err send_batch(struct ingest *in, struct batch *b)
 	 * the bytes honest all the same. */
 	if (!b->probe)
 		memcpy(b->wire.data + b->sha_at, b->edit ? in->edit_sha : in->sha, 40);
-	return redis_append_formatted(in->r, b->wire.data, batch_bytes(b));
+	return redis_append_formatted(in->r, b->wire.data + b->head, batch_bytes(b));
 }
 
 /* Send every batch in flight, oldest first. */
