@@ -412,7 +412,7 @@ static void idmap_done(struct idmap *m)
 	memset(m, 0, sizeof *m);
 }
 
-static void idmap_put(struct idmap *m, uint64_t k, uint64_t v);
+static bool idmap_put(struct idmap *m, uint64_t k, uint64_t v);
 
 static void idmap_grow(struct idmap *m)
 {
@@ -428,7 +428,8 @@ static void idmap_grow(struct idmap *m)
 	rp_free(old.val);
 }
 
-static void idmap_put(struct idmap *m, uint64_t k, uint64_t v)
+/* k -> v; returns whether k is new to m. */
+static bool idmap_put(struct idmap *m, uint64_t k, uint64_t v)
 {
 	if (k == 0)
 		k = 1;
@@ -437,10 +438,12 @@ static void idmap_put(struct idmap *m, uint64_t k, uint64_t v)
 	size_t i = k & (m->cap - 1);
 	while (m->key[i] && m->key[i] != k)
 		i = (i + 1) & (m->cap - 1);
-	if (!m->key[i])
+	bool fresh = !m->key[i];
+	if (fresh)
 		m->n++;
 	m->key[i] = k;
 	m->val[i] = v;
+	return fresh;
 }
 
 static bool idmap_get(const struct idmap *m, uint64_t k, uint64_t *v)
@@ -1590,7 +1593,8 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	struct batch *b = in->cur;
 	char pid[STORE_PID_HEX_BUF], d[STORE_PID_HEX_BUF], s[STORE_PID_HEX_BUF];
 	ingest_pid(as->keys.identity, pid);
-	idmap_put(&in->ids, hash64_str(p->id), pid_value(pid));
+	uint64_t pv = pid_value(pid);
+	(void)idmap_put(&in->ids, hash64_str(p->id), pv);
 	id_pid(in, as->dup ? as->dup : p->id, d);
 	id_pid(in, as->story ? as->story : p->id, s);
 
@@ -1645,10 +1649,7 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	buf_reset(&in->meta);
 	post_meta_pack(&in->meta, mv);
 	struct batch_post *bp = batch_post_new(b, in->st.queued, pid);
-	uint64_t pv = pid_value(pid), seen_pid;
-	bool first = !idmap_get(&in->sent, pv, &seen_pid);
-	if (first)
-		idmap_put(&in->sent, pv, 1);
+	bool first = idmap_put(&in->sent, pv, 1);
 	put_record(in, b, bp, pid, in->meta.data, in->meta.len, first);
 
 	bp->args_at = b->args.len;
