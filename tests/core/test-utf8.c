@@ -164,9 +164,8 @@ static void test_is_valid(void **state)
 	assert_int_equal(failures, 0);
 }
 
-/* utf8_stream over every way of cutting a text in two and three pieces
- * agrees with utf8_is_valid on the whole; and on random texts of
- * characters, stray and cut-short bytes, cut at random. */
+/* utf8_stream's verdict on s[0..n) fed in the pieces cut at
+ * cuts[0..n_cuts) (in order, each <= n). */
 static bool stream_valid(const char *s, size_t n, const size_t *cuts, size_t n_cuts)
 {
 	struct utf8_stream st;
@@ -180,6 +179,17 @@ static bool stream_valid(const char *s, size_t n, const size_t *cuts, size_t n_c
 	return utf8_stream_end(&st);
 }
 
+/* The next of a fixed sequence of pseudo-random numbers (an LCG's high
+ * bits), so that the random cases are the same in every run. */
+static unsigned next_random(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+/* utf8_stream over every way of cutting a text in two and three pieces
+ * agrees with utf8_is_valid on the whole; and on random texts of
+ * characters, stray and cut-short bytes, cut at random. */
 static void test_stream(void **state)
 {
 	(void)state;
@@ -205,7 +215,8 @@ static void test_stream(void **state)
 			for (size_t b = a; b <= n; b++) {
 				size_t cuts[2] = { a, b };
 				if (stream_valid(s, n, cuts, 2) != want) {
-					print_error("row %zu cut %zu,%zu: %d\n", r, a, b, !want);
+					print_error("row %zu: \"%s\" cut at %zu,%zu: %d\n", r, show(s, n), a, b,
+					            !want);
 					failures++;
 				}
 			}
@@ -217,21 +228,18 @@ static void test_stream(void **state)
 	for (int t = 0; t < 3000; t++) {
 		char s[256];
 		size_t n = 0;
-		int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 24;
-		for (int i = 0; i < k; i++) {
-			seed = seed * 1103515245u + 12345u;
+		unsigned k = next_random(&seed) % 24;
+		for (unsigned i = 0; i < k; i++) {
 			/* mostly valid characters, so that valid texts are common */
-			size_t pi = (seed >> 16) % 40;
+			unsigned pi = next_random(&seed) % 40;
 			const char *pp = parts[pi < 36 ? pi % 4 : 4 + (pi - 36) % 5];
 			size_t pl = strlen(pp);
 			memcpy(s + n, pp, pl);
 			n += pl;
 		}
 		size_t cuts[5];
-		for (int i = 0; i < 5; i++) {
-			seed = seed * 1103515245u + 12345u;
-			cuts[i] = n ? (seed >> 16) % (n + 1) : 0;
-		}
+		for (int i = 0; i < 5; i++)
+			cuts[i] = next_random(&seed) % (n + 1);
 		for (int i = 1; i < 5; i++)   /* in order */
 			for (int j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
 				size_t x = cuts[j];

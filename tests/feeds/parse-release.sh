@@ -18,9 +18,8 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY="$(command -v python3 || true)"
 GEN="$SRCDIR/bench/parse/genfeed.py"
 cases="rss atom bom late doctype latin1"
-n=0
-for c in $cases; do n=$((n + 1)); done
-echo "1..$n"
+set -- $cases
+echo "1..$#"
 if [ -z "$PY" ] || [ ! -f "$GEN" ]; then
 	i=0
 	for c in $cases; do
@@ -32,6 +31,18 @@ fi
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
+# splice NAME HOW MARK TEXT: $TMP/NAME.xml, $TMP/rss.xml with the bytes
+# TEXT put just before its first (HOW index) or last (HOW rindex) MARK.
+splice() {
+	"$PY" - "$TMP/rss.xml" "$TMP/$1.xml" "$2" "$3" "$4" <<'EOF'
+import os, sys
+src, dst, how, mark, text = sys.argv[1:]
+d = open(src, "rb").read()
+i = getattr(d, how)(os.fsencode(mark))
+open(dst, "wb").write(d[:i] + os.fsencode(text) + d[i:])
+EOF
+}
+
 # make_doc NAME: $TMP/NAME.xml
 make_doc() {
 	f="$TMP/$1.xml"
@@ -39,27 +50,10 @@ make_doc() {
 	rss) "$PY" "$GEN" rss 4000 3 "$f" ;;
 	atom) "$PY" "$GEN" atom 3000 3 "$f" ;;
 	bom) printf '\357\273\277' >"$f" && cat "$TMP/rss.xml" >>"$f" ;;
-	late) "$PY" - "$TMP/rss.xml" "$f" <<'EOF'
-import sys
-d = open(sys.argv[1], "rb").read()
-i = d.rindex(b"</item>")
-open(sys.argv[2], "wb").write(d[:i] + b"<x>&nbsp;</x>" + d[i:])
-EOF
-		;;
-	doctype) "$PY" - "$TMP/rss.xml" "$f" <<'EOF'
-import sys
-d = open(sys.argv[1], "rb").read()
-i = d.index(b"\n") + 1
-open(sys.argv[2], "wb").write(d[:i] + b'<!DOCTYPE rss [<!ENTITY e "x">]>\n' + d[i:])
-EOF
-		;;
-	latin1) "$PY" - "$TMP/rss.xml" "$f" <<'EOF'
-import sys
-d = open(sys.argv[1], "rb").read()
-i = d.rindex(b"</title>")
-open(sys.argv[2], "wb").write(d[:i] + b" caf\xe9" + d[i:])
-EOF
-		;;
+	late) splice late rindex '</item>' '<x>&nbsp;</x>' ;;
+	doctype) splice doctype index '<rss' '<!DOCTYPE rss [<!ENTITY e "x">]>
+' ;;
+	latin1) splice latin1 rindex '</title>' "$(printf ' caf\351')" ;;
 	esac
 }
 
