@@ -107,17 +107,6 @@ const char *fx_base(const struct fx *fx)
 	return priv_of(fx)->cur_base;
 }
 
-char *fx_resolve(const struct fx *fx, const char *ref)
-{
-	const char *base = fx_base(fx);
-	char *out = NULL;
-	if (!base[0] || !ref[0])
-		return rp_strdup(ref);
-	if (url_resolve(base, ref, &out) != RP_OK || !out)
-		return rp_strdup(ref);
-	return out;
-}
-
 const char *fx_resolve_buf(const struct fx *fx, const char *ref, struct buf *out)
 {
 	const char *base = fx_base(fx);
@@ -130,6 +119,13 @@ const char *fx_resolve_buf(const struct fx *fx, const char *ref, struct buf *out
 	buf_adds(out, r);
 	rp_free(r);
 	return out->data;
+}
+
+char *fx_resolve(const struct fx *fx, const char *ref)
+{
+	struct buf b = { 0 };
+	fx_resolve_buf(fx, ref, &b);
+	return buf_detach(&b);
 }
 
 /* ---- captures ---------------------------------------------------------- */
@@ -595,36 +591,6 @@ static void attr_decode(struct fx *fx, struct buf *out, const char *s, size_t n,
 	}
 }
 
-char *attr_get(const struct attrs *at, const char *name, bool any_ns)
-{
-	for (int i = 0; i < at->n; i++) {
-		const xmlChar **a = at->a + 5 * i;
-		if (!name_ieq(a[0], name))
-			continue;
-		if (a[2] && !any_ns)
-			continue;
-		const char *v = (const char *)a[3];
-		size_t n = (size_t)(a[4] - a[3]);
-		/* one scan for the usual plain ASCII value (a memchr and then
-		 * utf8_is_valid were two, on 140K values of the Atom bench) */
-		size_t k = scan_find(v, n, 0, true, '&', SCAN_NO_BYTE);
-		if (k == n || (!memchr(v + k, '&', n - k) && utf8_is_valid(v + k, n - k)))
-			return rp_strndup(v, n);
-		struct buf b = { 0 }, r = { 0 };
-		attr_decode(at->fx, &b, v, n, 0);
-		/* libxml2 copies one byte of a stand-in entity in attributes:
-		 * keep the value valid UTF-8 whatever happened */
-		utf8_repair(&r, b.data ? b.data : "", b.len);
-		buf_done(&b);
-		if (!r.len) {
-			buf_done(&r);
-			return rp_strdup("");
-		}
-		return buf_detach(&r);
-	}
-	return NULL;
-}
-
 /* The value of attribute a into out, for attr_buf: out of line, so
  * that the search, mostly for attributes that are absent (~210K of
  * ~290K calls on the 10 MB Atom bench), pays no frame for it. */
@@ -634,8 +600,10 @@ static __attribute__((noinline)) const char *attr_copy(struct fx *fx, const xmlC
 	const char *v = (const char *)a[3];
 	size_t n = (size_t)(a[4] - a[3]);
 	buf_reset(out);
-	/* as attr_get: the value as a C string (up to a NUL); the scan
-	 * stops at a NUL too, so a plain value needs no strnlen */
+	/* the value as a C string (up to a NUL); the scan stops at a NUL
+	 * too, so a plain value needs no strnlen. One scan for the usual
+	 * plain ASCII value (a memchr and then utf8_is_valid were two, on
+	 * 140K values of the Atom bench) */
 	size_t k = scan_find(v, n, 1, true, '&', SCAN_NO_BYTE);
 	if (k == n) {
 		buf_add(out, v, n);
@@ -647,6 +615,8 @@ static __attribute__((noinline)) const char *attr_copy(struct fx *fx, const xmlC
 	}
 	struct buf b = { 0 };
 	attr_decode(fx, &b, v, n, 0);
+	/* libxml2 copies one byte of a stand-in entity in attributes:
+	 * keep the value valid UTF-8 whatever happened */
 	utf8_repair(out, b.data ? b.data : "", b.len);
 	buf_done(&b);
 	buf_add(out, "", 0); /* allocated even when empty */
@@ -661,6 +631,14 @@ const char *attr_buf(const struct attrs *at, const char *name, bool any_ns, stru
 			return attr_copy(at->fx, a, out);
 	}
 	return NULL;
+}
+
+char *attr_get(const struct attrs *at, const char *name, bool any_ns)
+{
+	struct buf b = { 0 };
+	if (!attr_buf(at, name, any_ns, &b))
+		return NULL;
+	return buf_detach(&b);
 }
 
 bool attr_has(const struct attrs *at, const char *name)
@@ -914,10 +892,11 @@ char *fx_trim_dup(const char *s, size_t n)
  *
  * fx_entry_end writes an entry's strings one after another into
  * fx->arena, each ended by a NUL, and names each by its offset plus one
- * (0: no string, the NULL of the field). The strings are lent to fn from
- * there, so a streamed entry allocates nothing per string (a malloc and
- * a free for each of ~10 strings per entry were ~5% of the instructions
- * on the 10 MB Atom bench); a collected entry gets its own copies. */
+ * (0: no string, the NULL of the field; rec_str). The strings are lent
+ * to fn from there, so a streamed entry allocates nothing per string (a
+ * malloc and a free for each of ~10 strings per entry were ~5% of the
+ * instructions on the 10 MB Atom bench); a collected entry gets its own
+ * copies. */
 
 /* Close the string begun at start: its name, 0 when it is empty. */
 static size_t arena_end(struct buf *a, size_t start)
@@ -951,11 +930,6 @@ static size_t arena_trim_none(struct buf *a, const char *s, size_t n)
 	size_t start = a->len;
 	buf_add(a, s, n);
 	return arena_end(a, start);
-}
-
-static char *arena_at(const struct buf *a, size_t name)
-{
-	return name ? a->data + name - 1 : NULL;
 }
 
 static bool family_atom(const struct fx *fx)
@@ -1056,17 +1030,17 @@ static void add_enclosure(struct feed_entry *e, const char *url, const char *typ
 static void entry_lend(struct fx *fx, struct feed_entry *e, const size_t name[6], size_t n_tags)
 {
 	const struct buf *a = &fx->arena;
-	e->id = arena_at(a, name[0]);
-	e->link = arena_at(a, name[1]);
-	e->title = arena_at(a, name[2]);
-	e->summary_text = arena_at(a, name[3]);
-	e->author = arena_at(a, name[4]);
-	e->lang = arena_at(a, name[5]);
+	e->id = rec_str(a, name[0]);
+	e->link = rec_str(a, name[1]);
+	e->title = rec_str(a, name[2]);
+	e->summary_text = rec_str(a, name[3]);
+	e->author = rec_str(a, name[4]);
+	e->lang = rec_str(a, name[5]);
 	if (n_tags) {
 		if (n_tags + 1 > fx->cap_tag_v)
 			fx->tag_v = rp_grow(fx->tag_v, sizeof *fx->tag_v, n_tags + 1, &fx->cap_tag_v);
 		for (size_t i = 0; i < n_tags; i++)
-			fx->tag_v[i] = arena_at(a, fx->tag_off[i]);
+			fx->tag_v[i] = rec_str(a, fx->tag_off[i]);
 		fx->tag_v[n_tags] = NULL;
 		e->tags = (struct strv){ fx->tag_v, n_tags, 0 };
 	}

@@ -86,9 +86,9 @@ struct link_rec {
 	size_t length;       /* as written; may be 0 */
 };
 
-/* The string named name in s (see struct tag_rec); NULL for 0. Lent
- * until the record changes or the entry ends. */
-static inline const char *rec_str(const struct buf *s, size_t name)
+/* The string named name in s (see struct tag_rec; fx->arena names its
+ * strings the same way); NULL for 0. Lent until s changes. */
+static inline char *rec_str(const struct buf *s, size_t name)
 {
 	return name ? s->data + name - 1 : NULL;
 }
@@ -150,7 +150,6 @@ struct fx {
 	int insource;        /* > 0 inside an Atom/RSS source */
 	int incontent;
 	int title_depth;
-	enum cap summary_key; /* CAP_CONTENT when a description is read as content */
 	struct content_params cp;
 
 	struct frame *frames; size_t cap_frames;
@@ -214,8 +213,8 @@ struct attrs {
 	struct fx *fx;
 };
 /* The value of the attribute with lowercased local name `name` and no
- * namespace (or any when any_ns); NULL when absent. Returned string is
- * in fx->scratch-free storage owned by the caller (free with rp_free). */
+ * namespace (or any when any_ns); NULL when absent. A new string (free
+ * with rp_free): attr_buf's value, detached. */
 char *attr_get(const struct attrs *at, const char *name, bool any_ns);
 /* The same value in out (reset first), lent as out->data until out
  * changes: no allocation once out has grown. NULL when absent. */

@@ -188,14 +188,10 @@ void rss_start(struct fx *fx, enum el el, const struct attrs *at)
 			fx->ent.id_d = INT_MAX;
 			rp_free(v);
 		}
-		v = attr_get(at, "href", false);
-		if (v) {
-			char *r = fx_resolve(fx, v);
-			buf_reset(&fx->ent.link);
-			buf_adds(&fx->ent.link, r);
+		a = attr_buf(at, "href", false, &fx->av[0]);
+		if (a) {
+			fx_resolve_buf(fx, a, &fx->ent.link);
 			fx->ent.has_link = true;
-			rp_free(r);
-			rp_free(v);
 		}
 		break;
 	case EL_TITLE:
