@@ -169,6 +169,15 @@ void feed_json_begin(struct buf *out);
 void feed_json_entry(struct buf *out, const struct feed_entry *e, bool first);
 void feed_json_end(struct buf *out, const struct feed *f);
 
+/* A feed_entry_fn (ctx: a struct feed_json_out) that writes each entry
+ * it is handed with feed_json_entry: the entries of the streamed JSON,
+ * between feed_json_begin and feed_json_end of out. */
+struct feed_json_out {
+	struct buf *out;   /* lent */
+	size_t n;          /* entries written so far */
+};
+void feed_json_on_entry(void *ctx, const struct feed *f, const struct feed_entry *e);
+
 /* Map one entry onto a post (core/post.h) for import: id (else the link),
  * url, author, title, text = summary_text, dates, tags = categories,
  * media from enclosures and Media RSS, lang. source is copied when non-NULL.

@@ -169,6 +169,14 @@ void feed_json_entry(struct buf *out, const struct feed_entry *e, bool first)
 	buf_adds(out, "]}");
 }
 
+void feed_json_on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
+{
+	struct feed_json_out *w = ctx;
+	(void)f;
+	feed_json_entry(w->out, e, w->n == 0);
+	w->n++;
+}
+
 void feed_json_end(struct buf *out, const struct feed *f)
 {
 	buf_adds(out, "],\n\"format\":");

@@ -22,19 +22,6 @@ static void check(int ok, const char *what)
 	printf("%sok %d - %s\n", ok ? "" : "not ", n_test, what);
 }
 
-struct stream {
-	struct buf json;
-	int n;
-};
-
-static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
-{
-	struct stream *s = ctx;
-	(void)f;
-	feed_json_entry(&s->json, e, s->n == 0);
-	s->n++;
-}
-
 static const char mastodon[] =
 	"<?xml version=\"1.0\"?>\n"
 	"<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\" "
@@ -58,18 +45,19 @@ static const char mastodon[] =
 static void stream_json(const char *doc, size_t n, bool fast, struct buf *out, int *ret_n)
 {
 	struct buf err = { 0 };
-	struct stream s = { { 0 }, 0 };
+	struct buf json = { 0 };
+	struct feed_json_out s = { &json, 0 };
 	struct feed f;
 	feed_xml_set_fast(fast);
-	feed_json_begin(&s.json);
-	if (feed_parse_stream(doc, n, &f, &(struct feed_stream){ .entry = on_entry, .ctx = &s }, &err) == RP_OK) {
-		feed_json_end(&s.json, &f);
+	feed_json_begin(&json);
+	if (feed_parse_stream(doc, n, &f, &(struct feed_stream){ .entry = feed_json_on_entry, .ctx = &s }, &err) == RP_OK) {
+		feed_json_end(&json, &f);
 		feed_done(&f);
 	}
 	buf_reset(out);
-	buf_add(out, s.json.data, s.json.len);
+	buf_add(out, json.data, json.len);
 	*ret_n = s.n;
-	buf_done(&s.json);
+	buf_done(&json);
 	buf_done(&err);
 }
 
@@ -114,14 +102,15 @@ int main(void)
 	/* the streamed JSON equals the collected JSON */
 	struct buf whole = { 0 };
 	feed_write_json(&whole, &f);
-	struct stream s = { { 0 }, 0 };
+	struct buf json = { 0 };
+	struct feed_json_out s = { &json, 0 };
 	struct feed g;
-	feed_json_begin(&s.json);
-	r = feed_parse_stream(mastodon, sizeof mastodon - 1, &g, &(struct feed_stream){ .entry = on_entry, .ctx = &s }, &err);
-	feed_json_end(&s.json, &g);
+	feed_json_begin(&json);
+	r = feed_parse_stream(mastodon, sizeof mastodon - 1, &g, &(struct feed_stream){ .entry = feed_json_on_entry, .ctx = &s }, &err);
+	feed_json_end(&json, &g);
 	check(r == RP_OK && g.n_entries == 0 && g.n_streamed == 2 && s.n == 2,
 	      "feed_parse_stream hands entries to the callback and keeps none");
-	check(!strcmp(buf_str(&whole), buf_str(&s.json)), "streamed JSON equals collected JSON");
+	check(!strcmp(buf_str(&whole), buf_str(&json)), "streamed JSON equals collected JSON");
 	feed_done(&g);
 
 	/* entry -> post */
@@ -171,7 +160,7 @@ int main(void)
 	test_limit_then_late_decline("<x>a & b</x>", "a bare & (repaired, read again by the fast path)");
 
 	buf_done(&whole);
-	buf_done(&s.json);
+	buf_done(&json);
 	buf_done(&err);
 	printf("1..%d\n", n_test);
 	return n_fail ? 1 : 0;

@@ -22,19 +22,6 @@
 #include "core/err.h"
 #include "fetchers/feed.h"
 
-struct stream {
-	struct buf b;
-	bool first;
-};
-
-static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
-{
-	struct stream *s = ctx;
-	(void)f;
-	feed_json_entry(&s->b, e, s->first);
-	s->first = false;
-}
-
 static void parse_one(const char *path)
 {
 	struct buf in = { 0 }, err = { 0 };
@@ -50,27 +37,28 @@ static void parse_one(const char *path)
 	fclose(fp);
 	const char *bytes = in.data ? in.data : "";
 	struct feed f;
-	struct stream s = { { 0 }, true };
-	feed_json_begin(&s.b);
-	rp_err r = feed_parse_stream(bytes, in.len, &f, &(struct feed_stream){ .entry = on_entry, .ctx = &s }, &err);
+	struct buf b = { 0 };
+	struct feed_json_out s = { &b, 0 };
+	feed_json_begin(&b);
+	rp_err r = feed_parse_stream(bytes, in.len, &f, &(struct feed_stream){ .entry = feed_json_on_entry, .ctx = &s }, &err);
 	if (r == RP_OK) {
-		feed_json_end(&s.b, &f);
+		feed_json_end(&b, &f);
 		feed_done(&f);
 		printf("streamed:\n");
-		fwrite(s.b.data, 1, s.b.len, stdout);
-		buf_reset(&s.b);
+		fwrite(b.data, 1, b.len, stdout);
+		buf_reset(&b);
 		r = feed_parse(bytes, in.len, &f, &err);
 	}
 	if (r == RP_OK) {
-		feed_write_json(&s.b, &f);
+		feed_write_json(&b, &f);
 		feed_done(&f);
 		printf("collected:\n");
-		fwrite(s.b.data, 1, s.b.len, stdout);
+		fwrite(b.data, 1, b.len, stdout);
 	} else {
 		printf("error: %d: %s\n", rp_err_exit_status(r), buf_str(&err));
 	}
 	buf_done(&in);
-	buf_done(&s.b);
+	buf_done(&b);
 	buf_done(&err);
 }
 

@@ -26,29 +26,16 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-struct stream {
-	struct buf *out;
-	bool first;
-};
-
-static void on_entry(void *ctx, const struct feed *f, const struct feed_entry *e)
-{
-	struct stream *s = ctx;
-	(void)f;
-	feed_json_entry(s->out, e, s->first);
-	s->first = false;
-}
-
 /* The JSON of the input into b, streamed then collected (an error as
  * "error: MESSAGE"). */
 static void parse(const unsigned char *data, size_t size, bool fast, struct buf *b)
 {
 	struct buf err = { 0 };
 	struct feed f;
-	struct stream s = { b, true };
+	struct feed_json_out w = { b, 0 };
 	feed_xml_set_fast(fast);
 	feed_json_begin(b);
-	if (feed_parse_stream((const char *)data, size, &f, &(struct feed_stream){ .entry = on_entry, .ctx = &s }, &err) == RP_OK) {
+	if (feed_parse_stream((const char *)data, size, &f, &(struct feed_stream){ .entry = feed_json_on_entry, .ctx = &w }, &err) == RP_OK) {
 		feed_json_end(b, &f);
 		feed_done(&f);
 	} else {
