@@ -31,10 +31,11 @@ static const char usage_text[] =
 	"  --in FILE             posts.jsonl to read (required)\n"
 	"  --out FILE            where to write the predictions (default stdout)\n"
 	"  --explain             add \"match\" (the dedupe rule) and \"sim\" to each line\n"
-	"  --story-cosine X      TF-IDF cosine to join a story (default %.2f)\n"
+	"  --story-average X     mean TF-IDF cosine to a story's members to join it\n"
+	"                        (group-average link; default %.2f)\n"
 	"  --near-jaccard X      shingle Jaccard for a near-duplicate (default %.2f)\n"
 	"  --story-window HOURS  how long a quiet story takes new posts (default %.0f)\n"
-	"  --story-time-scale HOURS  cosine divided by 1 + gap/scale (default %.1f; 0 off)\n"
+	"  --story-time-scale HOURS  that mean divided by 1 + gap/scale (default %.1f; 0 off)\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 ok, 1 failure, 2 bad usage or bad input lines (reported\n"
@@ -44,7 +45,7 @@ static void usage(FILE *f)
 {
 	struct cluster_params d;
 	cluster_params_default(&d);
-	fprintf(f, usage_text, d.story_min_cosine, d.near_min_jaccard,
+	fprintf(f, usage_text, d.story_min_average, d.near_min_jaccard,
 	        (double)d.story_window_s / 3600.0, (double)d.story_time_scale_s / 3600.0);
 }
 
@@ -98,8 +99,8 @@ int cmd_cluster(int argc, char **argv)
 		} else if (strcmp(a, "--out") == 0 && v) {
 			out_path = v;
 			i++;
-		} else if (strcmp(a, "--story-cosine") == 0 && v && parse_double(v, 0, 1, &d) == 0) {
-			par.story_min_cosine = d;
+		} else if (strcmp(a, "--story-average") == 0 && v && parse_double(v, 0, 1, &d) == 0) {
+			par.story_min_average = d;
 			i++;
 		} else if (strcmp(a, "--near-jaccard") == 0 && v && parse_double(v, 0, 1, &d) == 0) {
 			par.near_min_jaccard = d;

@@ -15,12 +15,14 @@
  *   4. near-duplicates: simhash candidates (store/simhash.h band index)
  *      and the newest members of the best stories, verified by Jaccard
  *      similarity over content-word shingles.
- * Stories: incremental centroid clustering over TF-IDF vectors within a
- * time window (not single link). A post joins the story of its dup group;
- * otherwise the live story whose centroid is most similar (cosine above
- * cluster_params.story_min_cosine, candidates from an inverted index of
- * terms to recent stories; canonical outbound links are heavy terms, so
- * posts sharing a link in other words meet); otherwise it starts one.
+ * Stories: incremental group-average clustering over TF-IDF vectors
+ * within a time window (not single link, and not the cosine to a centroid,
+ * which drifts). A post joins the story of its dup group; otherwise the
+ * live story with the highest average cosine between the post and its
+ * members, when that is at least cluster_params.story_min_average
+ * (candidates from an inverted index of terms to recent stories;
+ * canonical outbound links are heavy terms, so posts sharing a link in
+ * other words meet); otherwise it starts one.
  *
  * The engine holds no I/O and no clock: time is the posts' published time
  * (a post without one takes the newest time seen). It is not thread-safe;
@@ -45,8 +47,9 @@
 struct cluster_params {
 	int64_t story_window_s;   /* a story takes new members while its newest post is at most this old (s) */
 	int64_t dup_window_s;     /* near-duplicate lookup reaches this far back (s); exact keys never expire */
-	double story_min_cosine;  /* TF-IDF cosine of post to story centroid needed to join, 0..1 */
-	int64_t story_time_scale_s; /* cosine is divided by 1 + gap/scale, gap = time from the
+	double story_min_average; /* mean TF-IDF cosine of the post to a story's members needed
+	                             to join it (group-average link), 0..1 */
+	int64_t story_time_scale_s; /* that mean is divided by 1 + gap/scale, gap = time from the
 	                               story's newest post (s); 0: no time penalty */
 	double near_min_jaccard;  /* shingle Jaccard needed to call a post a near-duplicate, 0..1 */
 	unsigned near_max_hamming; /* simhash distance for a near-duplicate candidate, 0..64 */
@@ -97,7 +100,7 @@ struct cluster_assign {
 	const char *dup;           /* id of the first post of its dup group (== post->id when match is NONE); lent */
 	const char *story;         /* id of its story: the id of the story's first post; lent */
 	bool new_story;            /* this post started the story */
-	double similarity;         /* NEAR: Jaccard; story join by centroid: cosine; else 1 or 0 */
+	double similarity;         /* NEAR: Jaccard; story join: average link; else 1 or 0 */
 };
 
 /* A story's summary, for the store's indexes and the highlight score. */

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """tests/cluster/gen_posts.py - N realistic posts for the speed benchmark.
 
-    gen_posts.py [N] > posts.jsonl        (default 100000; deterministic)
+    gen_posts.py [N] [GOLD] > posts.jsonl   (default 100000; deterministic)
+
+With GOLD, also write the truth there, one line per post in the same
+order, in the form tests/cluster/score.py reads: {"id","dup","cluster"},
+dup the first post of its copy chain (repost, cross-post, edit), cluster
+the first post of the story it was written about.
 
 Four event days; about one story per 50 posts, each with its own topic
 words (names, numbers, terms) drawn over a shared event vocabulary, so
@@ -16,6 +21,7 @@ import random
 import sys
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
+GOLD = open(sys.argv[2], "w", encoding="utf-8") if len(sys.argv) > 2 else None
 rng = random.Random(100000)
 
 COMMON = ("the a of to in and for on at is that with by from this as are be it was "
@@ -48,7 +54,7 @@ def new_story(t):
     words = rng.sample(TOPIC, 4) + rng.sample(NAMES, 2) + [str(rng.randint(2, 2000))]
     stories.append({"t": t, "words": words, "tag": rng.choice(TAGS[2:]),
                     "link": f"https://news{rng.randint(1, 40)}.example/2012/11/{rng.getrandbits(40):x}"
-                    if rng.random() < 0.4 else None, "posts": []})
+                    if rng.random() < 0.4 else None, "posts": [], "head": None})
     return stories[-1]
 
 
@@ -90,8 +96,10 @@ for i in range(N):
     r = rng.random()
     p = {"id": pid, "source": f"mastodon:{host}", "author": f"@{user}@{host}",
          "published": t}
+    dup = None
     if s["posts"] and r < 0.30:
         orig = rng.choice(s["posts"])
+        dup = orig["_dup"]
         p["id"] = pid + "/activity"
         p["repost_of"] = orig["id"]
         p["text"] = orig["text"]
@@ -100,17 +108,23 @@ for i in range(N):
         p["id"] = f"at://did:plc:{user}/app.bsky.feed.post/{i:x}"
         p["source"] = "bluesky"
         p["text"] = orig["text"].split(" #")[0]
+        dup = orig["_dup"]
     elif s["posts"] and r < 0.46:
         orig = rng.choice(s["posts"])
         w = orig["text"].split(" ")
         for _ in range(rng.randint(1, 3)):
             w[rng.randrange(len(w))] = rng.choice(COMMON)
         p["text"] = " ".join(w)
+        dup = orig["_dup"]
     else:
         p["text"] = text_for(s)
     if s["link"] and rng.random() < 0.2:
         p["links"] = [s["link"]]
-    s["posts"].append(p)
+    if s["head"] is None:
+        s["head"] = p["id"]
+    if GOLD:
+        GOLD.write(json.dumps({"id": p["id"], "dup": dup or p["id"], "cluster": s["head"]}) + "\n")
+    s["posts"].append(dict(p, _dup=dup or p["id"]))
     if len(s["posts"]) > 50:
         s["posts"].pop(0)
     out.write(json.dumps(p, ensure_ascii=False) + "\n")
