@@ -365,7 +365,7 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 	d.stories = rp_calloc(d.n ? d.n : 1, sizeof *d.stories);
 	for (size_t i = 0; i < d.n; i++) {
 		d.stories[i].sid = rep_str(top->element[2 * i]);
-		d.stories[i].score = strtod(top->element[2 * i + 1]->str, NULL);
+		d.stories[i].score = strtod(top->element[2 * i + 1]->str, NULL) / STORE_SCORE_UNIT;
 		d.stories[i].weight = store_story_weight_now(d.stories[i].score, (double)now,
 		                                             STORE_SCORE_HALF_LIFE_S);
 		strv_init(&d.stories[i].sources);

@@ -40,7 +40,7 @@ struct digest_post {
 struct digest_story {
 	char *sid;          /* store/keys.h SID */
 	char *id;           /* the story's name: its first post's id; NULL when that post is tombstoned */
-	double score;       /* STORY_SCORE as stored (ranking key) */
+	double score;       /* STORY_SCORE (ranking key): the stored one / STORE_SCORE_UNIT */
 	double weight;      /* the highlight weight decayed to `now` */
 	size_t n_posts, n_dups, n_authors, n_sources;
 	int64_t first, last; /* UTC seconds */

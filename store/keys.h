@@ -117,7 +117,8 @@
  * every index the post is in (T below). A zset of posts per theme and per session cost two
  * ZADDs and about 200 bytes a post (bench/ingest), for a list only the
  * count of which the digest reads.
- * STORY_SCORE = log2(W) + l / H, with W = ln(1 + na) + 1.5 ln(1 + nr)
+ * STORY_SCORE = log2(W) + l / H, stored in millionths, rounded to an
+ * integer (STORE_SCORE_UNIT), with W = ln(1 + na) + 1.5 ln(1 + nr)
  * + 0.5 ln(1 + nd) + 0.25 ln(1 + n): independent voices (distinct authors
  * and sources) count most, repeats little, all log-damped, the weight of
  * store/cluster.c's cluster_story_score; H = STORE_SCORE_HALF_LIFE_S, the
@@ -125,6 +126,11 @@
  * by W * 2^-((now - l) / H): the highlight weight decayed by half every H
  * after the story's last post, without rewriting scores as the clock
  * moves. store_story_weight_now turns a score back into that weight.
+ * Why an integer: an index of up to 128 stories is a listpack, whose
+ * ZADD reads the score of every entry it passes; a fractional score is
+ * kept as text and parsed with strtod at each (half of Redis's CPU in an
+ * import, callgrind), an integer is kept as an integer. A millionth of a
+ * log2 is far below anything a ranking can tell apart.
  * A story is rescored in every index it is in (T) when it is new, when it
  * has crossed a power of two in size, or when its last time has moved by
  * H/16 since it was last rescored (field `ls` of P s:SID: the l of that
@@ -181,6 +187,7 @@
 #define STORE_PID_HEX_BUF       17           /* with its NUL */
 #define STORE_STREAM_MAXLEN     100000       /* entries kept (approximately) in P x */
 #define STORE_SCORE_HALF_LIFE_S 21600.0      /* H: 6 hours */
+#define STORE_SCORE_UNIT 1e6                 /* stored STORY_SCORE per unit of log2(W) + l/H */
 
 /* Suffixes after P; the Lua script in store/ingest.c uses the same. */
 #define STORE_K_POST      "p:"      /* + PID */
@@ -220,7 +227,8 @@ static inline void store_prefix(struct buf *out, const char *event)
 	buf_printf(out, STORE_KEY_PREFIX "%s}:", event);
 }
 
-/* STORY_SCORE of a story summary (the same formula as the ingest script). */
+/* STORY_SCORE of a story summary (the same formula as the ingest script),
+ * in units: a stored score is this times STORE_SCORE_UNIT, rounded. */
 static inline double store_story_score(size_t n, size_t nd, size_t na, size_t nr, int64_t last)
 {
 	double w = log1p((double)na) + 1.5 * log1p((double)nr) + 0.5 * log1p((double)nd) +
@@ -230,19 +238,21 @@ static inline double store_story_score(size_t n, size_t nd, size_t na, size_t nr
 	return log2(w) + (double)last / STORE_SCORE_HALF_LIFE_S;
 }
 
-/* STORY_SCORE in Lua, for the scripts that rescore a story from its
- * summary (store/tombstone.c, store/retag.c): pasted into a script, it
- * defines story_score(n, nd, na, nr, l, half) = store_story_score. */
+/* STORY_SCORE in Lua, for the scripts that score a story from its
+ * summary (store/ingest.c, store/tombstone.c, store/retag.c): pasted into
+ * a script, it defines story_score(n, nd, na, nr, l, half), the score to
+ * store: store_story_score in millionths, rounded. */
 #define STORE_STORY_SCORE_LUA \
 "local function story_score(n, nd, na, nr, l, half)\n" \
 "  local log = math.log\n" \
 "  local w = log(1 + na) + 1.5 * log(1 + nr) + 0.5 * log(1 + nd) + 0.25 * log(1 + n)\n" \
 "  if w <= 0 then w = 1e-9 end\n" \
-"  return log(w) / log(2) + l / half\n" \
+"  return math.floor((log(w) / log(2) + l / half) * 1e6 + 0.5)\n" \
 "end\n"
 
-/* The decayed highlight weight of a story whose stored STORY_SCORE is
- * score, at time now (UTC seconds). */
+/* The decayed highlight weight of a story whose STORY_SCORE is score (in
+ * units: a stored one divided by STORE_SCORE_UNIT), at time now (UTC
+ * seconds). */
 static inline double store_story_weight_now(double score, double now, double half_life_s)
 {
 	return exp2(score - now / half_life_s);

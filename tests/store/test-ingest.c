@@ -5,6 +5,7 @@
 #include "tests/store/helpers.h"
 #include "tests/store/tposts.h"
 
+#include <math.h>
 #include <signal.h>
 
 #include "core/post.h"
@@ -141,8 +142,21 @@ static void test_layout_and_idempotence(void **state)
 	assert_int_equal(call_int(f->r, "HGET", P "n", "se:ws80", (char *)NULL), 1);
 	assert_int_equal(call_int(f->r, "ZCARD", P "th:access:s", (char *)NULL), 1);
 	assert_int_equal(call_int(f->r, "ZCARD", P "se:ws80:s", (char *)NULL), 1);
-	/* Every key of the event is under the prefix: one hash slot. */
+	/* keys.h: the score is stored as an integer, in millionths (a
+	 * fractional one is text in a listpack, parsed at every ZADD). */
 	redisReply *rep;
+	assert_int_equal(redis_callv(f->r, &rep, "ZSCORE", P "th:access:s", s0, (char *)NULL), RP_OK);
+	assert_int_equal(rep->type, REDIS_REPLY_STRING);
+	assert_int_equal(strspn(rep->str, "0123456789"), strlen(rep->str));
+	snprintf(sk, sizeof sk, P "s:%s", s0);
+	double want = store_story_score((size_t)call_int(f->r, "HGET", sk, "n", (char *)NULL),
+	                                (size_t)call_int(f->r, "HGET", sk, "nd", (char *)NULL),
+	                                (size_t)call_int(f->r, "HGET", sk, "na", (char *)NULL),
+	                                (size_t)call_int(f->r, "HGET", sk, "nr", (char *)NULL),
+	                                call_int(f->r, "HGET", sk, "l", (char *)NULL));
+	assert_true(fabs(strtod(rep->str, NULL) / STORE_SCORE_UNIT - want) <= 0.5 / STORE_SCORE_UNIT + 1e-9);
+	freeReplyObject(rep);
+	/* Every key of the event is under the prefix: one hash slot. */
 	assert_int_equal(redis_callv(f->r, &rep, "KEYS", "*", (char *)NULL), RP_OK);
 	for (size_t i = 0; i < rep->elements; i++)
 		assert_int_equal(strncmp(rep->element[i]->str, P, strlen(P)), 0);

@@ -129,7 +129,8 @@ static double zscore(struct redis *r, const char *key, const char *member)
 {
 	redisReply *rep;
 	assert_int_equal(redis_callv(r, &rep, "ZSCORE", key, member, (char *)NULL), RP_OK);
-	double v = rep->type == REDIS_REPLY_STRING ? strtod(rep->str, NULL) : -1;
+	/* keys.h: a stored STORY_SCORE is in millionths, an integer. */
+	double v = rep->type == REDIS_REPLY_STRING ? strtod(rep->str, NULL) / STORE_SCORE_UNIT : -1;
 	freeReplyObject(rep);
 	return v;
 }
