@@ -99,9 +99,21 @@ static bool meta_is(const struct post_meta *m, enum post_meta_field f, const cha
 	return m->n[f] == strlen(s) && memcmp(m->v[f], s, m->n[f]) == 0;
 }
 
+/* A story's members as read (GETRANGE of P s:SID:m, store/keys.h: PIDs
+ * end to end, STORE_PID_HEX bytes each, in the order they joined): how
+ * many, and the PID of member j (not NUL-terminated). */
+static size_t members_n(const redisReply *m)
+{
+	return m && m->type == REDIS_REPLY_STRING ? m->len / STORE_PID_HEX : 0;
+}
+
+static const char *member_pid(const redisReply *m, size_t j)
+{
+	return m->str + j * STORE_PID_HEX;
+}
+
 /* The dup group (GID) of member j, *ret_n bytes: its `d`, else its own
- * PID (the first post of its group). pm is its record, m the members'
- * ZRANGE WITHSCORES. */
+ * PID (the first post of its group). pm is its record, m the members. */
 static const char *member_group(const struct post_meta *pm, const redisReply *m, size_t j,
                                 size_t *ret_n)
 {
@@ -109,8 +121,8 @@ static const char *member_group(const struct post_meta *pm, const redisReply *m,
 		*ret_n = pm->n[POST_META_D];
 		return pm->v[POST_META_D];
 	}
-	*ret_n = m->element[2 * j]->len;
-	return m->element[2 * j]->str;
+	*ret_n = STORE_PID_HEX;
+	return member_pid(m, j);
 }
 
 /* The index of g (n bytes) in groups; groups->n when it is not there. */
@@ -123,8 +135,8 @@ static size_t group_index(const struct strv *groups, const char *g, size_t n)
 	return gi;
 }
 
-/* Story s as its live (not tombstoned) members show it. m is the ZRANGE
- * WITHSCORES of its members (nm of them), mp[j] the record of member j
+/* Story s as its live (not tombstoned) members show it. m holds its
+ * first members (nm of them, members_n), mp[j] the record of member j
  * (all empty when it has none). The tombstone script keeps tombstoned posts out of members
  * and summaries; this guards the reader against what it did not reach
  * (a summary the engine rewrote from its own memory since, an index in
@@ -156,7 +168,7 @@ static bool live_story(struct digest_story *s, const redisReply *m, const struct
 			continue;
 		}
 		live++;
-		int64_t t = strtoll(m->element[2 * j + 1]->str, NULL, 10);
+		int64_t t = post_meta_int(pm, POST_META_T);
 		if (live == 1 || t < first)
 			first = t;
 		if (live == 1 || t > last)
@@ -194,8 +206,9 @@ static bool live_story(struct digest_story *s, const redisReply *m, const struct
 	bool again = false;
 	if (rep_dead) {
 		again = true;
-		char *best = NULL;
+		const char *best = NULL;
 		size_t bn = 0;
+		int64_t bt = 0;
 		for (int pass = 0; pass < 2 && !best; pass++) {
 			for (size_t j = 0; j < nm; j++) {
 				const struct post_meta *pm = &mp[j];
@@ -207,14 +220,16 @@ static bool live_story(struct digest_story *s, const redisReply *m, const struct
 				size_t gl;
 				const char *g = member_group(pm, m, j, &gl);
 				size_t gi = group_index(&groups, g, gl);
-				if (gi < groups.n && gn[gi] > bn) {
+				int64_t t = post_meta_int(pm, POST_META_T);
+				if (gi < groups.n && (gn[gi] > bn || (gn[gi] == bn && t < bt))) {
 					bn = gn[gi];
-					best = m->element[2 * j]->str;
+					bt = t;
+					best = member_pid(m, j);
 				}
 			}
 		}
 		post_free(&s->rep);
-		s->rep.pid = best ? rp_strdup(best) : NULL;
+		s->rep.pid = best ? rp_strndup(best, STORE_PID_HEX) : NULL;
 	}
 	/* The story is named by its first post's id: not shown when that
 	 * post is tombstoned. */
@@ -385,11 +400,10 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 		sent++;
 		buf_adds(&k, ":m");
 		redis_cmd_reset(&c);
-		redis_cmd_adds(&c, "ZRANGE");
+		redis_cmd_adds(&c, "GETRANGE");
 		redis_cmd_adds(&c, buf_str(&k));
 		redis_cmd_adds(&c, "0");
-		redis_cmd_addi(&c, DIGEST_MEMBERS_MAX - 1);
-		redis_cmd_adds(&c, "WITHSCORES");
+		redis_cmd_addi(&c, DIGEST_MEMBERS_MAX * STORE_PID_HEX - 1);
 		if ((e = send(r, &c)))
 			break;
 		sent++;
@@ -421,8 +435,8 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 			drain(r, sent - 2 * i - 2);
 			break;
 		}
-		if (!s->rep.pid && members[i]->type == REDIS_REPLY_ARRAY && members[i]->elements)
-			s->rep.pid = rep_str(members[i]->element[0]);
+		if (!s->rep.pid && members_n(members[i]))
+			s->rep.pid = rp_strndup(member_pid(members[i], 0), STORE_PID_HEX);
 		if (!s->rep.pid)
 			s->rep.pid = rp_strdup(s->sid);
 	}
@@ -471,8 +485,8 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 		post_key(&c, &k, buf_str(&P), d.stories[i].rep.pid, strlen(d.stories[i].rep.pid));
 		post_key(&c, &k, buf_str(&P), d.stories[i].sid, strlen(d.stories[i].sid));
 		const redisReply *m = members[i];
-		for (size_t j = 0; m && m->type == REDIS_REPLY_ARRAY && j + 1 < m->elements; j += 2)
-			post_key(&c, &k, buf_str(&P), m->element[j]->str, m->element[j]->len);
+		for (size_t j = 0; j < members_n(m); j++)
+			post_key(&c, &k, buf_str(&P), member_pid(m, j), STORE_PID_HEX);
 		if ((e = send(r, &c)))
 			break;
 		sent++;
@@ -488,7 +502,7 @@ rp_err digest_read(struct redis *r, const char *event, enum digest_kind kind, co
 		if (e)
 			break;
 		const redisReply *m = members[i];
-		size_t nm = m && m->type == REDIS_REPLY_ARRAY ? m->elements / 2 : 0;
+		size_t nm = members_n(m);
 		if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 + nm) {
 			freeReplyObject(rep);
 			buf_adds(err, "MGET: not an array of the records asked");

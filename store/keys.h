@@ -98,10 +98,23 @@
  *           largest dup group (the most shared), the earliest on a tie
  *       T   the index keys the story is in, "th:ID,se:ID" (for rescoring)
  *       ls  l at the last rescoring of every index in T
- *   P s:SID:m            zset: score t, member PID (the story's posts,
- *                        tombstoned ones aside)
+ *   P s:SID:m            string: the story's posts (tombstoned ones
+ *                        aside), their PIDs end to end, STORE_PID_HEX
+ *                        bytes each, in the order they joined (an import
+ *                        is in time order; live, nearly so). Each post
+ *                        once: only the script call that stores a post
+ *                        adds it. Why not a zset by time: a new member
+ *                        of a zset of up to 128 (a listpack) is looked
+ *                        for in the whole listpack and then walked to
+ *                        its place from the front, every time; with
+ *                        about 70 stories touched per batch of 512 that
+ *                        was 18k of Redis's 112k instructions a post
+ *                        (callgrind, bench/ingest), and 86 more bytes a
+ *                        post. One APPEND a story per batch costs
+ *                        neither; readers take t from the records.
+ *                        STORE_MEMBERS_LUA reads and edits it.
  * A post that Redis found to be an exact copy of a post another importer
- * stored first joins that post's story: it is added to `s:SID:m` and
+ * stored first joins that post's story: it is appended to `s:SID:m` and
  * `n` is incremented, the rest of the summary waits for the next member
  * (a new index in T sets `ls` to 0, so that member rescores everywhere).
  *
@@ -249,6 +262,36 @@ static inline double store_story_score(size_t n, size_t nd, size_t na, size_t nr
 "  if w <= 0 then w = 1e-9 end\n" \
 "  return math.floor((log(w) / log(2) + l / half) * 1e6 + 0.5)\n" \
 "end\n"
+
+/* P s:SID:m in Lua, for the scripts that read or edit a story's members
+ * (store/tombstone.c, store/retag.c): pasted into a script, it defines
+ * members_of(key) (the PIDs, in order), member_add(key, pid) and
+ * member_remove(key, pid) (1 when it changed the list, else 0). */
+#define STORE_MEMBERS_LUA \
+"local function members_of(key)\n" \
+"  local s, m = redis.call('GET', key) or '', {}\n" \
+"  for j = 1, #s, 16 do m[#m+1] = string.sub(s, j, j + 15) end\n" \
+"  return m\n" \
+"end\n" \
+"local function member_at(s, pid)        -- 16-aligned offset of pid in s, or nil\n" \
+"  local j = string.find(s, pid, 1, true)\n" \
+"  while j and (j - 1) % 16 ~= 0 do j = string.find(s, pid, j + 1, true) end\n" \
+"  return j\n" \
+"end\n" \
+"local function member_add(key, pid)\n" \
+"  if member_at(redis.call('GET', key) or '', pid) then return 0 end\n" \
+"  redis.call('APPEND', key, pid)\n" \
+"  return 1\n" \
+"end\n" \
+"local function member_remove(key, pid)\n" \
+"  local s = redis.call('GET', key) or ''\n" \
+"  local j = member_at(s, pid)\n" \
+"  if not j then return 0 end\n" \
+"  s = string.sub(s, 1, j - 1) .. string.sub(s, j + 16)\n" \
+"  if s == '' then redis.call('DEL', key) else redis.call('SET', key, s) end\n" \
+"  return 1\n" \
+"end\n"
+_Static_assert(STORE_PID_HEX == 16, "STORE_MEMBERS_LUA cuts P s:SID:m in 16-byte PIDs");
 
 /* The decayed highlight weight of a story whose STORY_SCORE is score (in
  * units: a stored one divided by STORE_SCORE_UNIT), at time now (UTC

@@ -34,6 +34,7 @@ static const char retag_lua[] =
 "local P = ARGV[1]\n"
 "local HALF = tonumber(ARGV[2])\n"
 STORE_STORY_SCORE_LUA
+STORE_MEMBERS_LUA
 POST_META_LUA
 "local call, gmatch = redis.call, string.gmatch\n"
 /* the suffixes are keys.h's macros, pasted in */
@@ -94,7 +95,7 @@ POST_META_LUA
 "  local want, list, x = {}, {}, ST[s]\n"
 "  if x.rm then\n"
 "    -- a post left an index: is another member still in it? (read all)\n"
-"    for _, m in ipairs(call('ZRANGE', sk..':m', 0, -1)) do   -- P s:SID:m\n"
+"    for _, m in ipairs(members_of(sk..':m')) do              -- P s:SID:m\n"
 "      local r = post_meta_all(call('GET', PP..m))               -- P p:PID\n"
 "      for id in gmatch(r[PM_TH], '[^,]+') do want['th:'..id] = true end\n"
 "      for id in gmatch(r[PM_SE], '[^,]+') do want['se:'..id] = true end\n"

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
+#include "store/keys.h"
 #include "store/postmeta.h"
 #include "store/redis.h"
 #include "store/server.h"
@@ -92,6 +93,30 @@ static inline long long call_int(struct redis *r, ...)
 	            : rep->type == REDIS_REPLY_STRING ? atoll(rep->str) : -1;
 	freeReplyObject(rep);
 	return v;
+}
+
+/* The members of a story, its key P s:SID:m (store/keys.h: PIDs end to
+ * end, STORE_PID_HEX bytes each): how many; fails the test unless the
+ * value is whole PIDs, each once. 0 when there is no such key. */
+static inline long long story_members(struct redis *r, const char *key)
+{
+	redisReply *rep;
+	assert_int_equal(redis_callv(r, &rep, "GET", key, (char *)NULL), RP_OK);
+	long long n = 0;
+	if (rep->type == REDIS_REPLY_STRING) {
+		assert_int_equal(rep->len % STORE_PID_HEX, 0);
+		n = (long long)(rep->len / STORE_PID_HEX);
+		for (long long i = 0; i < n; i++) {
+			assert_int_equal(strspn(rep->str + i * STORE_PID_HEX, "0123456789abcdef") >= STORE_PID_HEX, 1);
+			for (long long j = 0; j < i; j++)
+				assert_int_not_equal(memcmp(rep->str + i * STORE_PID_HEX,
+				                            rep->str + j * STORE_PID_HEX, STORE_PID_HEX), 0);
+		}
+	} else {
+		assert_int_equal(rep->type, REDIS_REPLY_NIL);
+	}
+	freeReplyObject(rep);
+	return n;
 }
 
 /* The string value of a hash field, malloc'd (free it), or NULL. */

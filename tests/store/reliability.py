@@ -113,11 +113,28 @@ class Redis:
         return "unix:" + self.sock
 
     def check(self):
-        """Every index entry has its whole record and its story; every post
-        record is indexed; ids are distinct. Returns a dict of counts."""
+        """Every index entry has its whole record and is a member of its
+        story, once (store/keys.h P s:SID:m: PIDs end to end, 16 bytes
+        each); every post record is indexed; ids are distinct. Returns a
+        dict of counts: nostory counts posts their story does not list or
+        lists more than once."""
         script = """
         local P = ARGV[1]
         local ids, dup, missing, nostory, n = {}, 0, 0, 0, 0
+        local M = {}   -- SID -> PID -> times its members list it
+        local function members(sid)
+          local m = M[sid]
+          if m then return m end
+          m = {}
+          local s = redis.call('GET', P..'s:'..sid..':m') or ''
+          if #s % 16 ~= 0 then m['?'] = 1 end
+          for j = 1, #s, 16 do
+            local q = string.sub(s, j, j + 15)
+            m[q] = (m[q] or 0) + 1
+          end
+          M[sid] = m
+          return m
+        end
         local cursor = '0'
         local posts = redis.call('ZRANGE', P..'posts', 0, -1)
         for _, pid in ipairs(posts) do
@@ -139,7 +156,7 @@ class Redis:
           if not (h[1] and h[2] and h[3] and h[4] and h[5]) then missing = missing + 1
           else
             if ids[h[1]] then dup = dup + 1 else ids[h[1]] = true end
-            if not redis.call('ZSCORE', P..'s:'..h[3]..':m', pid) then nostory = nostory + 1 end
+            if members(h[3])[pid] ~= 1 then nostory = nostory + 1 end
           end
         end
         local records = 0
