@@ -143,6 +143,17 @@ static rp_err spawn(struct server *s, struct buf *err)
 		/* Small hashes stay listpacks longer: memory per post. */
 		"--hash-max-listpack-entries", "256",
 		"--hash-max-listpack-value", "4096",
+		/* The event's zsets are few and large (P posts) or updated in
+		 * place all the time (the story indexes th:ID:s, se:ID:s: a
+		 * story's score moves every batch it grows in). A ZADD of a
+		 * member a listpack zset holds finds it by walking the whole
+		 * listpack, deletes it, and walks again to its new place;
+		 * beyond 16 entries a skiplist does it in O(log n): 16% of
+		 * Redis's instructions in an import whose stories are in many
+		 * indexes, 10% in one of talks (callgrind, bench/ingest).
+		 * There are a few dozen such keys an event: memory does not
+		 * move (bench/ingest, 762 bytes a post either way). */
+		"--zset-max-listpack-entries", "16",
 		"--disable-thp", "no",
 		/* The AOF is compacted (a fork writing an RDB) from 256 MB,
 		 * not Redis's 64 MB. An event's writes are nearly all new

@@ -25,6 +25,7 @@ static void test_config(void **state)
 	const char *want[][2] = {
 		{ "appendonly", "yes" }, { "appendfsync", "everysec" }, { "port", "0" },
 		{ "unixsocketperm", "700" }, { "disable-thp", "no" },
+		{ "zset-max-listpack-entries", "16" }, { "hash-max-listpack-entries", "256" },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		char *v = config_get(f->r, want[i][0]);
