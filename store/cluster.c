@@ -81,7 +81,7 @@ const char *cluster_match_str(enum cluster_match m)
 
 /* ---- a hash map of 64-bit hashes to 32-bit values ----------------------
  * Open addressing, linear probing, no deletion (the engine never forgets a
- * key; a dead story's centroid is freed whole). Key 0 marks an empty slot,
+ * key; a dead story's vector sum is freed whole). Key 0 marks an empty slot,
  * so a hash that is 0 is stored as another constant. Key and values share
  * a 16-byte slot, so a probe touches one cache line, not two (the tables
  * are large and probed at random: these misses were most of the engine's
@@ -241,13 +241,13 @@ struct story {
 	int64_t first, last; /* UTC seconds */
 	struct u64map authors;  /* author hash -> 1 */
 	struct u64map sources;  /* source hash -> 1 */
-	struct u64map centroid; /* term -> float weight: the sum of the members' unit vectors;
+	struct u64map sum;      /* term -> float weight: the sum of the members' unit vectors;
 	                           empty once dead */
 	uint32_t n_vec;         /* member vectors in that sum */
 	uint32_t recent[STORY_RECENT]; /* newest distinct members (records), a ring */
 	uint64_t recent_fp[STORY_RECENT]; /* their simhash, to test without touching the record */
 	uint32_t n_recent;
-	bool dead;           /* out of the window: centroid freed, never a candidate again */
+	bool dead;           /* out of the window: vector sum freed, never a candidate again */
 };
 
 /* What the candidate search reads of every story it meets, apart from
@@ -380,9 +380,9 @@ struct cluster_engine *cluster_engine_new(const struct cluster_params *p)
 	return e;
 }
 
-static void story_free_centroid(struct story *s)
+static void story_free_sum(struct story *s)
 {
-	map_done(&s->centroid);
+	map_done(&s->sum);
 	s->n_vec = 0;
 }
 
@@ -409,7 +409,7 @@ void cluster_engine_free(struct cluster_engine *e)
 	for (size_t i = 0; i < e->n_stories; i++) {
 		map_done(&e->stories[i].authors);
 		map_done(&e->stories[i].sources);
-		map_done(&e->stories[i].centroid);
+		map_done(&e->stories[i].sum);
 	}
 	bigmem_free(e->stories, e->cap_stories * sizeof *e->stories);
 	bigmem_free(e->hot, e->cap_hot * sizeof *e->hot);
@@ -944,8 +944,8 @@ static struct posting *posting_of(struct cluster_engine *e, uint64_t term)
 	return &e->postings[sl->aux - 1];
 }
 
-/* Add sign * the unit vector e->q to story si's centroid. */
-static void centroid_add(struct cluster_engine *e, uint32_t si, float sign)
+/* Add sign * the unit vector e->q to story si's vector sum. */
+static void sum_add(struct cluster_engine *e, uint32_t si, float sign)
 {
 	struct story *s = &e->stories[si];
 	if (s->dead)
@@ -955,7 +955,7 @@ static void centroid_add(struct cluster_engine *e, uint32_t si, float sign)
 		if (w == 0)
 			continue;
 		bool created;
-		uint32_t *v = map_put(&s->centroid, e->q[i].term, &created);
+		uint32_t *v = map_put(&s->sum, e->q[i].term, &created);
 		float old = created ? 0 : bits_float(*v);
 		*v = float_bits(old + w);
 		if (created) {
@@ -1029,7 +1029,7 @@ static void find_stories(struct cluster_engine *e)
 				                      e->n_sstories + 1, &e->cap_sstories);
 				e->sstories[e->n_sstories++] = si;
 			}
-			/* Rank by the post's weight on shared terms: no centroid
+			/* Rank by the post's weight on shared terms: no sum
 			 * lookup per posting (the exact cosine comes next). */
 			h->acc += e->q[i].w;
 		}
@@ -1040,15 +1040,15 @@ static void find_stories(struct cluster_engine *e)
 	size_t nk = e->n_q < EXACT_TERMS ? e->n_q : EXACT_TERMS;
 	for (size_t i = 0; i < e->n_sstories; i++)
 		for (size_t k = 0; k < nk; k++)
-			map_prefetch(&e->stories[e->sstories[i]].centroid, e->q[k].term);
+			map_prefetch(&e->stories[e->sstories[i]].sum, e->q[k].term);
 	for (size_t i = 0; i < e->n_sstories; i++) {
 		const struct story *s = &e->stories[e->sstories[i]];
 		struct story_hot *h = &e->hot[e->sstories[i]];
 		/* The highest-weight terms carry nearly all of the dot product;
-		 * each lookup is a cache miss in a large centroid. */
+		 * each lookup is a cache miss in a large story's sum. */
 		double dot = 0;
 		for (size_t k = 0; k < nk; k++) {
-			const uint32_t *v = map_find(&s->centroid, e->q[k].term);
+			const uint32_t *v = map_find(&s->sum, e->q[k].term);
 			if (v)
 				dot += e->q[k].w * bits_float(*v);
 		}
@@ -1320,7 +1320,7 @@ void cluster_engine_expire(struct cluster_engine *e, int64_t now)
 		if (s->last < story_cut) {
 			s->dead = true;
 			e->hot[e->live[i]].last = INT64_MIN;
-			story_free_centroid(s);
+			story_free_sum(s);
 		} else {
 			e->live[k++] = e->live[i];
 		}
@@ -1533,7 +1533,7 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	}
 	e->dups[r->dup].n++;
 	if (!exact)
-		centroid_add(e, r->story, 1);
+		sum_add(e, r->story, 1);
 	story_count(e, r->story, ri, r->dup, p, new_dup);
 
 	register_key(e, ks.identity, true, ri);
@@ -1631,7 +1631,7 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 	uint32_t di = dup_named(e, dup, si, t);
 	e->dups[di].story = si;
 
-	/* Move the post: counts and centroid leave the old group and story
+	/* Move the post: counts and vector sum leave the old group and story
 	 * (a placeholder was never counted) and join the new ones. */
 	struct rec *r = &e->recs[ri];
 	if (!had_content || r->dup != di) {
@@ -1646,7 +1646,7 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 		struct story *os = &e->stories[r->story];
 		if (os->n_posts > 0)
 			os->n_posts--;
-		centroid_add(e, r->story, -1);
+		sum_add(e, r->story, -1);
 	}
 	r->placeholder = false;
 	r->t = t;
@@ -1654,7 +1654,7 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 	r->dup = di;
 	r->story = si;
 	if (join) {
-		centroid_add(e, si, 1);
+		sum_add(e, si, 1);
 		story_count(e, si, ri, di, p, e->dups[di].head == ri);
 	}
 	register_key(e, ks.identity, true, ri);
