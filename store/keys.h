@@ -139,11 +139,11 @@
  * by W * 2^-((now - l) / H): the highlight weight decayed by half every H
  * after the story's last post, without rewriting scores as the clock
  * moves. store_story_weight_now turns a score back into that weight.
- * Why an integer: an index of up to 128 stories is a listpack, whose
- * ZADD reads the score of every entry it passes; a fractional score is
- * kept as text and parsed with strtod at each (half of Redis's CPU in an
- * import, callgrind), an integer is kept as an integer. A millionth of a
- * log2 is far below anything a ranking can tell apart.
+ * Why an integer: a small index is a listpack, whose ZADD reads the
+ * score of every entry it passes; a fractional score is kept as text and
+ * parsed with strtod at each (30% of Redis's instructions in an import,
+ * callgrind), an integer is kept as an integer. A millionth of a log2 is
+ * far below anything a ranking can tell apart.
  * A story is rescored in every index it is in (T) when it is new, when it
  * has crossed a power of two in size, or when its last time has moved by
  * H/16 since it was last rescored (field `ls` of P s:SID: the l of that
