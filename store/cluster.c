@@ -16,6 +16,7 @@
  *   df       term -> number of distinct documents that had it (IDF), and
  *            in the same slot its posting list: stories whose sum has
  *            it, newest last (one probe per term for both);
+ *   dfl      the same counts per language, for posts that name theirs;
  *   shc      the shingle sets of the near window, packed in reused chunks.
  * Everything is found through hashes and bounded walks, so a post costs
  * the same whether the engine holds a hundred posts or a million. */
@@ -325,6 +326,12 @@ struct cluster_engine {
 	struct u64map story_heads;  /* hash of a story's id (its first post's id) -> story */
 	struct u64map dup_heads;    /* hash of a dup group's id -> dup group */
 	struct u64map df;          /* term -> documents that had it; aux: its posting list + 1, 0 when none */
+	struct u64map dfl;         /* term ^ language -> documents of that language that had it */
+	struct u64map n_lang;      /* language -> documents in it */
+	uint64_t lang;             /* the post being weighed: hash of its language, 0 when none */
+	double idfl_memo[IDF_MEMO]; /* the same for the posts of one language, valid while
+	                               idfl_memo_n[df] is its stamp (language and count) */
+	uint64_t idfl_memo_n[IDF_MEMO];
 	uint64_t n_docs;
 	double idf_memo[IDF_MEMO]; /* idf by document frequency, valid while idf_memo_n[df] == n_docs + 1 */
 	uint64_t idf_memo_n[IDF_MEMO];
@@ -418,6 +425,8 @@ void cluster_engine_free(struct cluster_engine *e)
 	map_done(&e->story_heads);
 	map_done(&e->dup_heads);
 	map_done(&e->df);
+	map_done(&e->dfl);
+	map_done(&e->n_lang);
 	for (size_t i = 0; i < e->n_postings; i++)
 		rp_free(e->postings[i].s);
 	rp_free(e->postings);
@@ -868,14 +877,36 @@ static void make_terms(struct cluster_engine *e, const struct post *p)
 	e->n_q = k;
 }
 
+/* e->lang: the hash of p's primary language subtag, folded to lower case
+ * ("pt-BR" -> "pt"), 0 when p has none. */
+static void set_lang(struct cluster_engine *e, const struct post *p)
+{
+	e->lang = 0;
+	if (!p->lang || !*p->lang)
+		return;
+	char sub[16];
+	size_t k = 0;
+	for (const char *c = p->lang; *c && *c != '-' && *c != '_' && k + 1 < sizeof sub; c++)
+		sub[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	e->lang = hash64(sub, k) | 1;
+}
+
 /* Turn e->q's term frequencies into a unit TF-IDF vector, highest weight
  * first. With count, first count the post in the document frequencies
  * (one hash probe per term for both). */
 static void weigh_terms_counting(struct cluster_engine *e, bool count)
 {
+	uint64_t lang = e->lang, nl = 0, lstamp = 0;
 	if (count)
 		e->n_docs++;
-	double n = (double)e->n_docs, norm = 0;
+	if (lang) {
+		struct mslot *ls = map_put_slot(&e->n_lang, lang, NULL);
+		if (count)
+			ls->v++;
+		nl = ls->v;
+		lstamp = (lang ^ (nl * 0x9E3779B97F4A7C15ULL)) | 1;
+	}
+	double n = lang ? (double)nl : (double)e->n_docs, norm = 0;
 	for (size_t i = 0; i < e->n_q; i++) {
 		/* One probe for the frequency and the posting list. */
 		struct mslot *sl;
@@ -891,7 +922,32 @@ static void weigh_terms_counting(struct cluster_engine *e, bool count)
 		 * Most terms of a post are rare, so few distinct frequencies
 		 * occur: each log is taken once per post. */
 		double idf;
-		if (df < IDF_MEMO && e->idf_memo_n[df] == e->n_docs + 1) {
+		if (lang) {
+			/* A post that names its language is weighed among the
+			 * posts in that language: the words every post in a
+			 * language few use shares are rare in the event but common
+			 * in that language, and weighed by the whole event they
+			 * gathered such posts into one story whatever they were
+			 * about (tests/cluster/README.md). */
+			struct mslot *dl;
+			uint64_t key = e->q[i].term ^ lang;
+			if (count) {
+				dl = map_put_slot(&e->dfl, key, NULL);
+				dl->v++;
+			} else {
+				dl = map_find_slot(&e->dfl, key);
+			}
+			df = dl ? dl->v : 0;
+			if (df < IDF_MEMO && e->idfl_memo_n[df] == lstamp) {
+				idf = e->idfl_memo[df];
+			} else {
+				idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
+				if (df < IDF_MEMO) {
+					e->idfl_memo[df] = idf;
+					e->idfl_memo_n[df] = lstamp;
+				}
+			}
+		} else if (df < IDF_MEMO && e->idf_memo_n[df] == e->n_docs + 1) {
 			idf = e->idf_memo[df];
 		} else {
 			idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
@@ -1425,6 +1481,7 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	bool exact = hit != NONE;
 	if (!exact) {
 		make_terms(e, p);
+		set_lang(e, p);
 		weigh_terms_counting(e, true);
 		find_stories(e);
 
@@ -1622,6 +1679,7 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 	e->tn.n_tok = full_tok;
 	e->tn.norm.len = full_len;
 	make_terms(e, p);
+	set_lang(e, p);
 
 	uint32_t ri = rec_named(e, p->id, hash64_str(p->id), t);
 	bool had_content = !e->recs[ri].placeholder;

@@ -20,6 +20,7 @@
  * which drifts). A post joins the story of its dup group; otherwise the
  * live story with the highest average cosine between the post and its
  * members, when that is at least cluster_params.story_min_average
+ * (IDF counted among the posts of the post's language when it names one)
  * (candidates from an inverted index of terms to recent stories;
  * canonical outbound links are heavy terms, so posts sharing a link in
  * other words meet); otherwise it starts one.

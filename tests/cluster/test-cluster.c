@@ -438,6 +438,83 @@ static void test_story_summary(void **state)
 	cluster_engine_free(e);
 }
 
+/* IDF among the posts of the post's language. Reports in a language few
+ * posts use all repeat that language's words for the event ("the
+ * Internet Governance Forum in Baku, day two"): counted over the whole
+ * event, mostly English, those words are rare and weigh like a topic, and
+ * with them all twelve Russian reports of three talks below made one
+ * story. Counted among the Russian posts they weigh little. (The reports
+ * of one talk are paraphrases that share few word forms, so they do not
+ * all meet either: what is asserted is that the language alone no longer
+ * makes a story.) */
+static void test_language_idf(void **state)
+{
+	(void)state;
+	static const char *const en_topics[] = {
+		"spam filters", "mobile money", "cloud jurisdiction", "youth hubs", "open data portals",
+		"domain names", "privacy law", "broadband prices", "cybercrime treaty", "local content",
+	};
+	static const char *const ru[3][4] = {
+		{ "Переход на IPv6 в Азербайджане идёт медленно: операторы ждут окупаемости оборудования.",
+		  "Операторы Азербайджана признают: без IPv6 мобильные сети упрутся в нехватку адресов.",
+		  "Регулятор обещает льготы операторам, которые первыми включат IPv6 для абонентов.",
+		  "Эксперты RIPE NCC показали, что доля IPv6 в регионе пока ниже пяти процентов." },
+		{ "Защита детей в сети требует обучения родителей и учителей, а не только фильтров.",
+		  "Школьные фильтры блокируют полезные сайты, жаловались учителя из Гянджи.",
+		  "Родители просят простые инструкции: как настроить планшет ребёнка без блокировок.",
+		  "ЮНИСЕФ представил программу цифровой грамотности для начальных классов." },
+		{ "Журналисты обсуждали законы о клевете, которые используют против блогеров.",
+		  "Блогеры из Туниса рассказали о судебных делах за посты в социальных сетях.",
+		  "Адвокаты предлагают декриминализировать клевету и защищать источники журналистов.",
+		  "Представитель ОБСЕ напомнил о свободе слова в интернете и праве на анонимность." },
+	};
+	struct cluster_engine *e = cluster_engine_new(NULL);
+	char id[32], text[400];
+	char *story[12];
+	int k = 0;
+	for (int i = 0; i < 132; i++) {
+		struct post p;
+		post_init(&p);
+		if (i % 11 == 10 && k < 12) {   /* a Russian report among English ones */
+			snprintf(id, sizeof id, "ru%d", k);
+			snprintf(text, sizeof text, "Форум по управлению интернетом в Баку, день второй. %s",
+			         ru[k % 3][k / 3]);
+			p.lang = rp_strdup("ru");
+		} else {
+			snprintf(id, sizeof id, "en%d", i);
+			snprintf(text, sizeof text, "Session %d on %s: speakers %d and %d disagreed about %s",
+			         i, en_topics[i % 10], i * 7 % 13, i * 5 % 17, en_topics[(i * 3) % 10]);
+			p.lang = rp_strdup("en");
+		}
+		p.id = rp_strdup(id);
+		p.text = rp_strdup(text);
+		p.source = rp_strdup("mastodon:a");
+		p.author = rp_strdup(id);
+		p.published = T0 + i * 300;
+		struct cluster_assign a;
+		assert_int_equal(cluster_engine_add(e, &p, &a), RP_OK);
+		if (p.id[0] == 'r')
+			story[k++] = rp_strdup(a.story);
+		post_done(&p);
+	}
+	assert_int_equal(k, 12);
+	/* No story holds reports of all three talks, nor more than three of
+	 * the twelve. */
+	for (int i = 0; i < 12; i++) {
+		int n = 0, talks = 0;
+		for (int j = 0; j < 12; j++)
+			if (strcmp(story[i], story[j]) == 0) {
+				n++;
+				talks |= 1 << (j % 3);
+			}
+		assert_true(n <= 3);
+		assert_int_not_equal(talks, 7);
+	}
+	for (int i = 0; i < 12; i++)
+		rp_free(story[i]);
+	cluster_engine_free(e);
+}
+
 /* Shingle sets live in chunks that are reused once every record in them
  * has left the near-duplicate window: over a stream many windows long
  * (and one text too long for a shared chunk), every near copy is still
@@ -507,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_restore),
 		cmocka_unit_test(test_restore_replay),
 		cmocka_unit_test(test_story_summary),
+		cmocka_unit_test(test_language_idf),
 		cmocka_unit_test(test_near_window_reuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
