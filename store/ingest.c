@@ -601,8 +601,7 @@ struct ingest {
 	struct batch **spare;  /* batches to reuse */
 	size_t n_spare;
 	struct batch *cur;     /* being filled; NULL when none */
-	struct idmap ids;
-	struct idmap sent;     /* PIDs whose record this ingest has sent (value unused) */
+	struct idmap ids;      /* hash64_str(id) -> PID value, of every post this ingest sent or restored */
 	struct buf jth, jse;   /* scratch: th and se of the post being added */
 	struct buf meta;       /* scratch: its packed v (store/postmeta.h) */
 	struct buf scratch;    /* scratch: what its content hash is taken of */
@@ -1034,7 +1033,6 @@ void ingest_close(struct ingest *in)
 	buf_done(&in->jse);
 	buf_done(&in->scratch);
 	idmap_done(&in->ids);
-	idmap_done(&in->sent);
 	rp_free(in->prefix);
 	rp_free(in->posts_key);
 	rp_free(in->stream_key);
@@ -1595,7 +1593,10 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	char pid[STORE_PID_HEX_BUF], d[STORE_PID_HEX_BUF], s[STORE_PID_HEX_BUF];
 	ingest_pid(as->keys.identity, pid);
 	uint64_t pv = pid_value(pid);
-	(void)idmap_put(&in->ids, hash64_str(p->id), pv);
+	/* New to this ingest: its record goes in the batch's MSETNX
+	 * (put_record). Keyed by id, not by PID: an id met again from another
+	 * source (another PID) only goes by SET NX, which is always safe. */
+	bool first = idmap_put(&in->ids, hash64_str(p->id), pv);
 	id_pid(in, as->dup ? as->dup : p->id, d);
 	id_pid(in, as->story ? as->story : p->id, s);
 
@@ -1650,7 +1651,6 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	buf_reset(&in->meta);
 	post_meta_pack(&in->meta, mv);
 	struct batch_post *bp = batch_post_new(b, in->st.queued, pid);
-	bool first = idmap_put(&in->sent, pv, 1);
 	put_record(in, b, bp, pid, in->meta.data, in->meta.len, first);
 
 	bp->args_at = b->args.len;
@@ -1850,7 +1850,6 @@ rp_err ingest_restore(struct ingest *in, struct cluster_engine *e, int64_t since
 				char *dup_id = post_meta_dup(&dm, POST_META_ID);
 				char *story_id = dup_reply(sn);
 				idmap_put(&in->ids, hash64_str(p.id), pid_value(page->element[i]->str));
-				idmap_put(&in->sent, pid_value(page->element[i]->str), 1);
 				if (cluster_engine_restore(e, &p, dup_id ? dup_id : p.id,
 				                           story_id ? story_id : p.id, NULL) == RP_OK)
 					n++;
