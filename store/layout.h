@@ -18,8 +18,12 @@
 #include "store/redis.h"
 
 #define STORE_K_LAYOUT "layout"
-#define STORE_LAYOUT   "3"   /* 3: a post is one string, its record (store/postmeta.h);
-                                2: a hash with its values packed in field v */
+#define STORE_LAYOUT   "4"   /* 4: a story's members (s:SID:m) are a string of PIDs,
+                                a STORY_SCORE is an integer in millionths (keys.h);
+                                3: members a zset by time, scores fractional;
+                                3 and up: a post is one string, its record
+                                (store/postmeta.h); 2: a hash with its values
+                                packed in field v */
 
 /* Check that the event with key prefix P (store_prefix) is in this
  * layout, or empty; when claim, an empty event is marked as this

@@ -14,6 +14,7 @@
 #include "store/digest.h"
 #include "store/ingest.h"
 #include "store/keys.h"
+#include "store/layout.h"
 #include "store/tombstone.h"
 
 #define EV "testev"
@@ -964,7 +965,17 @@ static void test_layout_version(void **state)
 	redisReply *rep;
 	assert_int_equal(redis_callv(f->r, &rep, "GET", P "layout", (char *)NULL), RP_OK);
 	assert_int_equal(rep->type, REDIS_REPLY_STRING);
-	assert_string_equal(rep->str, "3");
+	assert_string_equal(rep->str, STORE_LAYOUT);
+	freeReplyObject(rep);
+	/* An event of layout 3 (members a zset: APPEND would meet WRONGTYPE)
+	 * is refused by the writer and the readers, saying what to do. */
+	assert_int_equal(redis_callv(f->r, &rep, "SET", P "layout", "3", (char *)NULL), RP_OK);
+	freeReplyObject(rep);
+	assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_ERR_INPUT);
+	assert_non_null(strstr(buf_str(&err), "layout 3"));
+	assert_non_null(strstr(buf_str(&err), "import the posts again"));
+	buf_reset(&err);
+	assert_int_equal(redis_callv(f->r, &rep, "SET", P "layout", STORE_LAYOUT, (char *)NULL), RP_OK);
 	freeReplyObject(rep);
 
 	/* Posts written before the mark existed: layout 1. */
@@ -989,11 +1000,11 @@ static void test_layout_version(void **state)
 	assert_int_equal(tombstone_apply(f->r, EV, "0123456789abcdef", TOMBSTONE_HIDE, "ana", "spam",
 	                                 1, &res, &err), RP_ERR_INPUT);
 	/* A layout from a newer rapporteur: refused too, nothing written. */
-	assert_int_equal(redis_callv(f->r, &rep, "SET", P "layout", "4", (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, &rep, "SET", P "layout", "5", (char *)NULL), RP_OK);
 	freeReplyObject(rep);
 	buf_reset(&err);
 	assert_int_equal(ingest_open(f->r, EV, NULL, &in, &err), RP_ERR_INPUT);
-	assert_non_null(strstr(buf_str(&err), "layout 4"));
+	assert_non_null(strstr(buf_str(&err), "layout 5"));
 	assert_int_equal(call_int(f->r, "HEXISTS", P "p:0123456789abcdef", "x", (char *)NULL), 0);
 	buf_done(&err);
 }

@@ -16,6 +16,7 @@
 #include "store/digest.h"
 #include "store/ingest.h"
 #include "store/keys.h"
+#include "store/layout.h"
 #include "store/postmeta.h"
 #include "store/tombstone.h"
 
@@ -624,7 +625,7 @@ static void test_records_by_hand(void **state)
 	snprintf(k1, sizeof k1, P "p:%s", p1);
 	struct buf b;
 	buf_init(&b);
-	assert_int_equal(redis_callv(f->r, NULL, "SET", P "layout", "3", (char *)NULL), RP_OK);
+	assert_int_equal(redis_callv(f->r, NULL, "SET", P "layout", STORE_LAYOUT, (char *)NULL), RP_OK);
 	hand_record(&b, 0, p0, p1);
 	assert_int_equal(redis_callv(f->r, NULL, "SET", k0, buf_str(&b), (char *)NULL), RP_OK);
 	char *orig0 = rp_strndup(b.data, b.len);
