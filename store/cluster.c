@@ -49,8 +49,8 @@
 #define MAX_CANDIDATES 256   /* simhash candidates gathered per post */
 #define NEAR_VERIFY      2   /* of them, the nearest this many get the Jaccard check */
 #define SWEEP_EVERY   2048   /* posts between sweeps of dead stories and old fingerprints */
-#define LINK_WEIGHT    2.0
-#define IDF_MEMO        64   /* document frequencies below this keep their IDF for the post */   /* tf of an outbound link term: a shared link is strong evidence */
+#define LINK_WEIGHT    2.0   /* tf of an outbound link term: a shared link is strong evidence */
+#define IDF_MEMO        64   /* document frequencies below this keep their IDF for the post */
 
 static void stop_init(void);
 
@@ -264,6 +264,13 @@ struct posting {
 	size_t n, cap;
 };
 
+/* IDF by document frequency, each valid while its stamp is that of the
+ * population it was taken over (its size, and its language). */
+struct idf_memo {
+	double v[IDF_MEMO];
+	uint64_t stamp[IDF_MEMO];
+};
+
 struct qterm {
 	uint64_t term;
 	float w;
@@ -329,12 +336,9 @@ struct cluster_engine {
 	struct u64map dfl;         /* term ^ language -> documents of that language that had it */
 	struct u64map n_lang;      /* language -> documents in it */
 	uint64_t lang;             /* the post being weighed: hash of its language, 0 when none */
-	double idfl_memo[IDF_MEMO]; /* the same for the posts of one language, valid while
-	                               idfl_memo_n[df] is its stamp (language and count) */
-	uint64_t idfl_memo_n[IDF_MEMO];
 	uint64_t n_docs;
-	double idf_memo[IDF_MEMO]; /* idf by document frequency, valid while idf_memo_n[df] == n_docs + 1 */
-	uint64_t idf_memo_n[IDF_MEMO];
+	struct idf_memo idf_all;   /* IDFs over the whole event */
+	struct idf_memo idf_lang;  /* IDFs over the posts of one language */
 	struct posting *postings;
 	size_t n_postings, cap_postings;
 	struct simhash_index *sim;
@@ -844,9 +848,18 @@ static void q_add_link(struct cluster_engine *e, const char *u, float tf)
 }
 
 /* Gather the distinct terms of p with their term frequency into e->q,
- * sorted by term. */
+ * sorted by term, and p's language into e->lang: the hash of its primary
+ * subtag folded to lower case ("pt-BR" -> "pt"), 0 when it names none. */
 static void make_terms(struct cluster_engine *e, const struct post *p)
 {
+	e->lang = 0;
+	if (p->lang && *p->lang) {
+		char sub[16];
+		size_t k = 0;
+		for (const char *c = p->lang; *c && *c != '-' && *c != '_' && k + 1 < sizeof sub; c++)
+			sub[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		e->lang = hash64(sub, k) | 1;
+	}
 	e->n_q = 0;
 	const struct textnorm *t = &e->tn;
 	e->q = rp_grow(e->q, sizeof *e->q, t->n_tok + p->links.n + t->urls.n + 1, &e->cap_q);
@@ -877,36 +890,30 @@ static void make_terms(struct cluster_engine *e, const struct post *p)
 	e->n_q = k;
 }
 
-/* e->lang: the hash of p's primary language subtag, folded to lower case
- * ("pt-BR" -> "pt"), 0 when p has none. */
-static void set_lang(struct cluster_engine *e, const struct post *p)
-{
-	e->lang = 0;
-	if (!p->lang || !*p->lang)
-		return;
-	char sub[16];
-	size_t k = 0;
-	for (const char *c = p->lang; *c && *c != '-' && *c != '_' && k + 1 < sizeof sub; c++)
-		sub[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-	e->lang = hash64(sub, k) | 1;
-}
-
 /* Turn e->q's term frequencies into a unit TF-IDF vector, highest weight
  * first. With count, first count the post in the document frequencies
  * (one hash probe per term for both). */
 static void weigh_terms_counting(struct cluster_engine *e, bool count)
 {
-	uint64_t lang = e->lang, nl = 0, lstamp = 0;
+	/* A post that names its language is weighed among the posts in that
+	 * language: the words every post in a language few use shares are
+	 * rare in the event but common in that language, and weighed by the
+	 * whole event they gathered such posts into one story whatever they
+	 * were about (tests/cluster/README.md). */
+	uint64_t lang = e->lang;
 	if (count)
 		e->n_docs++;
+	uint64_t n = e->n_docs;
+	struct idf_memo *memo = &e->idf_all;
 	if (lang) {
 		struct mslot *ls = map_put_slot(&e->n_lang, lang, NULL);
 		if (count)
 			ls->v++;
-		nl = ls->v;
-		lstamp = (lang ^ (nl * 0x9E3779B97F4A7C15ULL)) | 1;
+		n = ls->v;
+		memo = &e->idf_lang;
 	}
-	double n = lang ? (double)nl : (double)e->n_docs, norm = 0;
+	uint64_t stamp = (lang ^ (n * 0x9E3779B97F4A7C15ULL)) | 1;
+	double norm = 0;
 	for (size_t i = 0; i < e->n_q; i++) {
 		/* One probe for the frequency and the posting list. */
 		struct mslot *sl;
@@ -918,42 +925,24 @@ static void weigh_terms_counting(struct cluster_engine *e, bool count)
 		}
 		uint32_t df = sl ? sl->v : 0;
 		e->q[i].post = sl ? sl->aux : 0;
+		if (lang) {   /* the term's frequency in the language */
+			uint64_t key = e->q[i].term ^ lang;
+			sl = count ? map_put_slot(&e->dfl, key, NULL) : map_find_slot(&e->dfl, key);
+			if (sl && count)
+				sl->v++;
+			df = sl ? sl->v : 0;
+		}
 		/* BM25's IDF: near 0 for a term in every post, never negative.
 		 * Most terms of a post are rare, so few distinct frequencies
 		 * occur: each log is taken once per post. */
 		double idf;
-		if (lang) {
-			/* A post that names its language is weighed among the
-			 * posts in that language: the words every post in a
-			 * language few use shares are rare in the event but common
-			 * in that language, and weighed by the whole event they
-			 * gathered such posts into one story whatever they were
-			 * about (tests/cluster/README.md). */
-			struct mslot *dl;
-			uint64_t key = e->q[i].term ^ lang;
-			if (count) {
-				dl = map_put_slot(&e->dfl, key, NULL);
-				dl->v++;
-			} else {
-				dl = map_find_slot(&e->dfl, key);
-			}
-			df = dl ? dl->v : 0;
-			if (df < IDF_MEMO && e->idfl_memo_n[df] == lstamp) {
-				idf = e->idfl_memo[df];
-			} else {
-				idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
-				if (df < IDF_MEMO) {
-					e->idfl_memo[df] = idf;
-					e->idfl_memo_n[df] = lstamp;
-				}
-			}
-		} else if (df < IDF_MEMO && e->idf_memo_n[df] == e->n_docs + 1) {
-			idf = e->idf_memo[df];
+		if (df < IDF_MEMO && memo->stamp[df] == stamp) {
+			idf = memo->v[df];
 		} else {
-			idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
+			idf = log(1.0 + ((double)n - df + 0.5) / (df + 0.5));
 			if (df < IDF_MEMO) {
-				e->idf_memo[df] = idf;
-				e->idf_memo_n[df] = e->n_docs + 1;
+				memo->v[df] = idf;
+				memo->stamp[df] = stamp;
 			}
 		}
 		double tf = e->q[i].w;   /* log(1) is exactly 0 */
@@ -1481,7 +1470,6 @@ rp_err cluster_engine_add(struct cluster_engine *e, const struct post *p,
 	bool exact = hit != NONE;
 	if (!exact) {
 		make_terms(e, p);
-		set_lang(e, p);
 		weigh_terms_counting(e, true);
 		find_stories(e);
 
@@ -1679,7 +1667,6 @@ rp_err cluster_engine_restore(struct cluster_engine *e, const struct post *p,
 	e->tn.n_tok = full_tok;
 	e->tn.norm.len = full_len;
 	make_terms(e, p);
-	set_lang(e, p);
 
 	uint32_t ri = rec_named(e, p->id, hash64_str(p->id), t);
 	bool had_content = !e->recs[ri].placeholder;

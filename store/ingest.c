@@ -1334,10 +1334,9 @@ static rp_err batch_reply(struct ingest *in, const struct batch *b, redisReply *
 	return RP_OK;
 }
 
-/* The edits ack queued, finished and put at the end of the flight (not
- * sent); NULL when there are none. */
-/* The edit batch and the batch of posts sent again (code 6), finished
- * and put in flight; returns how many. */
+/* The edit batch and the batch of posts sent again (code 6) that ack
+ * queued, finished and put at the end of the flight (not sent); returns
+ * how many. */
 static size_t queue_edits(struct ingest *in)
 {
 	size_t n = 0;
@@ -1354,7 +1353,7 @@ static size_t queue_edits(struct ingest *in)
 	return n;
 }
 
-/* Send the edits ack queued, as one batch in flight. */
+/* Send what queue_edits put in flight. */
 static rp_err push_edits(struct ingest *in)
 {
 	size_t n = queue_edits(in);
@@ -1628,7 +1627,6 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	ts[sizeof ts - 1] = up[sizeof up - 1] = '\0';   /* strings: values of the record */
 	char *tse = sdec(ts + sizeof ts - 1, t);
 	char *upe = p->updated ? sdec(up + sizeof up - 1, p->updated) : NULL;
-	char hw = (char)('0' + how);
 
 	/* The post's record (store/postmeta.h), written by the batch's
 	 * MSETNX or a SET NX (put_record). An exact copy (repost, same text) keeps no second
@@ -1636,7 +1634,7 @@ rp_err ingest_add(struct ingest *in, const struct post *p, const struct cluster_
 	join_ids(&in->jth, &p->themes);
 	join_ids(&in->jse, &p->sessions);
 	const char *text = how != 1 && how != 3 ? p->text : NULL;
-	char hws[2] = { hw, '\0' };
+	char hws[2] = { (char)('0' + how), '\0' };
 	const char *mv[POST_META_N] = {
 		[POST_META_HASH] = hh,          [POST_META_D] = d,
 		[POST_META_S] = s,              [POST_META_T] = tse,
