@@ -206,16 +206,15 @@ static bool is_unicode_alias(const char *e)
 
 /* Decode the document s[0..n) to UTF-8 in *out, or take it as it is;
  * the text in *dp, *dn; *used is the encoding that worked ("" when none
- * did: then the bytes are repaired as UTF-8). Returns true when *dp
- * points into s (the bytes as they are, a BOM skipped), false when it is
- * a copy. utf8_known: feed_stream.utf8, what the caller knows of s as
- * UTF-8. pg (NULL: none): progress of the UTF-8 check, offsets from s. */
-static bool decode_document(struct feed *f, const char *s, size_t n, int utf8_known,
+ * did: then the bytes are repaired as UTF-8). *used is "utf-8" exactly
+ * when *dp points into s (the bytes as they are, a BOM skipped); else
+ * it is a copy. utf8_known: feed_stream.utf8, what the caller knows of s
+ * as UTF-8. pg (NULL: none): progress of the UTF-8 check, offsets from s. */
+static void decode_document(struct feed *f, const char *s, size_t n, int utf8_known,
                             struct buf *out, char used[64], const char **dp, size_t *dn,
                             const struct feed_progress *pg)
 {
 	const char *s0 = s;
-	bool as_is = false;
 	const unsigned char *u = (const unsigned char *)s;
 	const char *bom = "";
 	if (n >= 4 && !memcmp(u, "\x00\x00\xfe\xff", 4)) { bom = "utf-32be"; s += 4; n -= 4; }
@@ -267,7 +266,6 @@ static bool decode_document(struct feed *f, const char *s, size_t n, int utf8_kn
 				snprintf(used, 64, "%s", c);
 				*dp = s;
 				*dn = n;
-				as_is = true;
 				break;
 			}
 			continue;
@@ -301,7 +299,6 @@ static bool decode_document(struct feed *f, const char *s, size_t n, int utf8_kn
 			buf_done(&v);
 		}
 	}
-	return as_is;
 }
 
 /* ---- the driver -------------------------------------------------------- */
@@ -349,11 +346,10 @@ rp_err feed_parse_stream(const char *bytes, size_t n, struct feed *ret,
 		const char *d = "";
 		size_t dn = 0;
 		struct feed_progress pg = { progress, ctx, 0 };
-		bool as_is = decode_document(&f, bytes, n, how->utf8, &doc, used, &d, &dn,
-		                             progress ? &pg : NULL);
+		decode_document(&f, bytes, n, how->utf8, &doc, used, &d, &dn, progress ? &pg : NULL);
 		/* the oracle hands its XML parser UTF-8 and tells it so, so its
 		 * Latin-1-mojibake repair applies to every document */
-		(void)used;
+		bool as_is = !strcmp(used, "utf-8");
 		if (as_is)
 			pg.base = (size_t)(d - bytes);
 		feed_xml_parse(&f, d, dn, true, fn, ctx, progress && as_is ? &pg : NULL);

@@ -1107,7 +1107,7 @@ void fx_entry_end(struct fx *fx)
 		size_t p = arena_plain(a, t, strlen(t));
 		bool keep = p && n_tags < RP_FEED_MAX_TAGS;
 		for (size_t k = 0; keep && k < n_tags; k++)
-			keep = strcmp(a->data + fx->tag_off[k] - 1, a->data + p - 1) != 0;
+			keep = strcmp(rec_str(a, fx->tag_off[k]), rec_str(a, p)) != 0;
 		if (!keep) {
 			a->len = start;
 			continue;
